@@ -1,0 +1,46 @@
+import { z } from 'zod';
+import { section, setting, str, optStr, url, int, bool } from './define.ts';
+
+export const coreSection = section(
+  {
+    AURORA_STAGE: setting(str('local'), 'Deployment stage name; "local" on a laptop. Set by the SST stacks when deployed.'),
+    AUTH_MODE: setting(
+      z.enum(['jwt', 'trusted-header']).optional(),
+      'How the caller is identified: "jwt" (API Gateway JWT authorizer claims) or "trusted-header" (X-User-ID, only behind a trusted proxy). Default: trusted-header locally, jwt when deployed.',
+    ),
+    JWT_ISSUER: setting(optStr(), 'Issuer URL of the JWT authorizer (deployed). When set, the api stack adds a JWT authorizer.'),
+    JWT_AUDIENCE: setting(optStr(), 'Comma-separated audiences accepted by the JWT authorizer.'),
+    TABLE_NAME: setting(optStr(), 'DynamoDB table name. Deployed it comes from the linked SST resource; locally "aurora-connectors".'),
+    DYNAMODB_ENDPOINT: setting(optStr(), 'DynamoDB endpoint override (the local runtime points it at the embedded emulator).'),
+    AWS_REGION: setting(str('us-east-1'), 'AWS region for DynamoDB, Secrets Manager, STS and Step Functions.'),
+    FRONTURL: setting(url('http://localhost:3000/chat'), 'Frontend page that OAuth callbacks redirect to.'),
+    FRONTEND_ORIGIN: setting(optStr(), 'Origin allowed by CORS. Default: the origin of FRONTURL.'),
+    BACKEND_URL: setting(url('http://localhost:5080'), 'Public base URL of this API, used to build OAuth redirect URIs.'),
+    LOG_LEVEL: setting(z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'), 'Minimum log level.'),
+    MAX_BODY_BYTES: setting(int(65536, 1024, 10 * 1024 * 1024), 'Largest accepted request body in bytes (larger → 413).'),
+    VALIDATE_RESPONSES: setting(bool(false), 'Validate every response against its route schema (on in tests and locally).'),
+    AURORA_DATA_DIR: setting(str('.data'), 'Local runtime: where the embedded DynamoDB and the local secret store persist.'),
+    PORT: setting(int(5080, 0, 65535), 'Local runtime: HTTP port of the local gateway.'),
+  },
+  (v) => {
+    const deployed = v.AURORA_STAGE !== 'local';
+    return {
+      stage: v.AURORA_STAGE,
+      deployed,
+      authMode: v.AUTH_MODE ?? (deployed ? 'jwt' : 'trusted-header'),
+      jwtIssuer: v.JWT_ISSUER,
+      jwtAudience: v.JWT_AUDIENCE?.split(',').map((s) => s.trim()).filter(Boolean) ?? [],
+      tableName: v.TABLE_NAME,
+      dynamoEndpoint: v.DYNAMODB_ENDPOINT,
+      region: v.AWS_REGION,
+      frontUrl: v.FRONTURL,
+      corsOrigin: v.FRONTEND_ORIGIN ?? new URL(v.FRONTURL).origin,
+      backendUrl: v.BACKEND_URL,
+      logLevel: v.LOG_LEVEL,
+      maxBodyBytes: v.MAX_BODY_BYTES,
+      validateResponses: v.VALIDATE_RESPONSES,
+      dataDir: v.AURORA_DATA_DIR,
+      port: v.PORT,
+    };
+  },
+);

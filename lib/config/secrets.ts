@@ -1,0 +1,28 @@
+import { z } from 'zod';
+import { section, setting, str, optStr, optUrl, int } from './define.ts';
+
+export const secretsSection = section(
+  {
+    SECRET_BACKEND: setting(
+      z.enum(['local', 'vault', 'aws-secrets-manager']).default('local'),
+      'Where credentials are kept: "local" (encrypted files, the embedded default), "vault" (HashiCorp Vault KV v2) or "aws-secrets-manager".',
+    ),
+    VAULT_ADDR: setting(optUrl(), 'Vault address, e.g. https://vault.example.com:8200 (SECRET_BACKEND=vault).'),
+    VAULT_TOKEN: setting(optStr(), 'Vault token (SECRET_BACKEND=vault).', { secret: true }),
+    VAULT_MOUNT: setting(str('kv'), 'Vault KV v2 mount path.'),
+    VAULT_PREFIX: setting(str('aurora'), 'Path prefix inside the mount; secrets live at <mount>/data/<prefix>/users/<uid>/...'),
+    VAULT_NAMESPACE: setting(optStr(), 'Vault Enterprise namespace (X-Vault-Namespace).'),
+    SECRETS_MANAGER_ENDPOINT: setting(optUrl(), 'AWS Secrets Manager endpoint override.'),
+    SECRETS_MANAGER_PREFIX: setting(str('aurora'), 'Name prefix for secrets in AWS Secrets Manager; IAM policies are scoped to it.'),
+    SECRETS_MANAGER_KMS_KEY_ID: setting(optStr(), 'KMS key for new Secrets Manager secrets (default: the AWS managed key).'),
+    LOCAL_SECRETS_DIR: setting(optStr(), 'Local secret store directory. Default: <AURORA_DATA_DIR>/secrets.'),
+    SECRET_CACHE_TTL_MS: setting(int(30000, 0, 3600000), 'In-process secret cache TTL in milliseconds (0 disables).'),
+  },
+  (v) => ({
+    backend: v.SECRET_BACKEND,
+    vault: { addr: v.VAULT_ADDR, token: v.VAULT_TOKEN, mount: v.VAULT_MOUNT, prefix: v.VAULT_PREFIX, namespace: v.VAULT_NAMESPACE },
+    secretsManager: { endpoint: v.SECRETS_MANAGER_ENDPOINT, prefix: v.SECRETS_MANAGER_PREFIX, kmsKeyId: v.SECRETS_MANAGER_KMS_KEY_ID },
+    localDir: v.LOCAL_SECRETS_DIR,
+    cacheTtlMs: v.SECRET_CACHE_TTL_MS,
+  }),
+);

@@ -1,0 +1,38 @@
+import type { z } from 'zod';
+
+export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'DELETE' | 'PATCH';
+
+/**
+ * What a function may touch; the api stack links exactly these, and a test checks the links.
+ * table: the DynamoDB table; secrets: the secret backend; workflow: start the GCP setup state
+ * machine; sts: call STS AssumeRole/GetCallerIdentity; exec: run cloud CLIs (bigger timeout).
+ */
+export type Capability = 'table' | 'secrets' | 'workflow' | 'sts' | 'exec';
+
+export interface RouteDef {
+  /** stable id, also the Lambda's logical name: "connections.list" → ConnectionsList */
+  id: string;
+  method: HttpMethod;
+  /** first path is canonical, the rest are aliases served by the same function; `{name}` marks a parameter */
+  paths: string[];
+  /** handler module relative to the repository root, exporting `handler` */
+  handler: string;
+  /** "user": needs a principal; "open": callbacks, bound to a principal by their single-use state */
+  auth: 'user' | 'open';
+  summary: string;
+  request: {
+    body?: z.ZodType;
+    query?: z.ZodType;
+    params?: z.ZodType;
+  };
+  /** success responses by status; 302 redirects use `null` (no body) */
+  responses: Record<number, z.ZodType | null>;
+  /** documented error statuses (for the OpenAPI document) */
+  errors?: number[];
+  capabilities: Capability[];
+  /** feature flag that must be on, else the route answers 404 (OVH) */
+  featureFlag?: 'ovh';
+  /** Lambda timeout in seconds (default 10) */
+  timeoutSeconds?: number;
+  memoryMb?: number;
+}

@@ -1,0 +1,34 @@
+import { inspect } from 'node:util';
+
+const REDACTED = '[redacted]';
+
+/**
+ * A value that must never reach a response, a log line, a workflow payload or a table item.
+ * Serialising or printing it yields "[redacted]"; only `reveal()` hands out the real value,
+ * so every place that needs the plaintext is greppable.
+ */
+export class SecretValue<T = string> {
+  readonly #value: T;
+  constructor(value: T) {
+    this.#value = value;
+  }
+  reveal(): T {
+    return this.#value;
+  }
+  toJSON(): string {
+    return REDACTED;
+  }
+  toString(): string {
+    return REDACTED;
+  }
+  [inspect.custom](): string {
+    return REDACTED;
+  }
+  static isSecret(v: unknown): v is SecretValue<unknown> {
+    return v instanceof SecretValue;
+  }
+}
+
+export const secret = <T>(value: T): SecretValue<T> => new SecretValue(value);
+
+export { REDACTED };

@@ -1,0 +1,22 @@
+import { describe, expect, it } from 'vitest';
+import { load } from '../../lib/config.ts';
+
+describe('config', () => {
+  it('uses embedded defaults with an empty environment', () => {
+    const c = load({});
+    expect(c.core.authMode).toBe('trusted-header');
+    expect(c.core.tableName).toBe('aurora-connectors');
+    expect(c.secrets.backend).toBe('local');
+    expect(c.core.corsOrigin).toBe('http://localhost:3000');
+  });
+  it('defaults to jwt identity when deployed', () => {
+    expect(load({ AURORA_STAGE: 'prod' }).core.authMode).toBe('jwt');
+    expect(load({ AURORA_STAGE: 'prod', AUTH_MODE: 'trusted-header' }).core.authMode).toBe('trusted-header');
+  });
+  it('reads the table name from the linked SST resource', () => {
+    expect(load({ SST_RESOURCE_Table: JSON.stringify({ name: 'app-prod-Table' }) }).core.tableName).toBe('app-prod-Table');
+  });
+  it('names the setting that is invalid, never its value', () => {
+    expect(() => load({ SECRET_BACKEND: 'floppy', PORT: 'abc' })).toThrow(/SECRET_BACKEND.*PORT|PORT.*SECRET_BACKEND/);
+  });
+});
