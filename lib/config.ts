@@ -1,8 +1,9 @@
 import type { z } from 'zod';
 import { ConfigError } from './errors.ts';
-import type { Section, Setting } from './config/define.ts';
+import type { Setting } from './config/define.ts';
 import { coreSection } from './config/core.ts';
 import { secretsSection } from './config/secrets.ts';
+import { featuresSection } from './config/features.ts';
 
 /**
  * The only reader of process.env (and of SST's linked resources, which SST passes as
@@ -12,7 +13,8 @@ import { secretsSection } from './config/secrets.ts';
 const sections = {
   core: coreSection,
   secrets: secretsSection,
-} satisfies Record<string, Section<Record<string, Setting>, unknown>>;
+  features: featuresSection,
+};
 
 type Sections = typeof sections;
 export type Config = { [K in keyof Sections]: ReturnType<Sections[K]['build']> };
@@ -34,7 +36,7 @@ export function load(env: NodeJS.ProcessEnv): Config {
   const problems: string[] = [];
   for (const [name, sec] of Object.entries(sections)) {
     const values: Record<string, unknown> = {};
-    for (const [key, s] of Object.entries(sec.settings)) {
+    for (const [key, s] of Object.entries(sec.settings as Record<string, Setting>)) {
       const r = (s.schema as z.ZodType).safeParse(env[key]);
       if (r.success) values[key] = r.data;
       else problems.push(`${key}: ${r.error.issues.map((i) => i.message).join('; ')}`);
@@ -61,6 +63,6 @@ export function sstResource(env: NodeJS.ProcessEnv, name: string): Record<string
 /** Every setting of every section, for the README table test and the settings docs. */
 export function allSettings(): Array<{ name: string; section: string; description: string; secret: boolean }> {
   return Object.entries(sections).flatMap(([sectionName, sec]) =>
-    Object.entries(sec.settings).map(([name, s]) => ({ name, section: sectionName, description: s.description, secret: !!s.secret })),
+    Object.entries(sec.settings as Record<string, Setting>).map(([name, s]) => ({ name, section: sectionName, description: s.description, secret: !!s.secret })),
   );
 }

@@ -1,0 +1,32 @@
+import { z } from 'zod';
+import { accountId, isoTime, providerId } from '../http/schemas.ts';
+import { CONNECTION_STATUSES } from './types.ts';
+
+export const connectionView = z.object({
+  provider: providerId,
+  account_id: z.string(),
+  account_name: z.string(),
+  status: z.enum(CONNECTION_STATUSES),
+  status_reason: z.string().optional(),
+  created_at: isoTime,
+  updated_at: isoTime,
+});
+
+export const listConnectionsResponse = z.array(connectionView);
+
+export const markDisconnectedBody = z.strictObject({ provider: providerId, account_id: accountId });
+export const disconnectedResponse = z.object({ status: z.literal('disconnected') });
+
+export const connectedProvidersResponse = z.object({ providers: z.array(providerId), default_provider: providerId.nullable() });
+
+export const preferenceBody = z.strictObject({
+  provider_preference: z
+    .array(providerId)
+    .max(6)
+    .refine((a) => new Set(a).size === a.length, 'must not repeat a provider'),
+});
+export const preferenceResponse = z.object({ provider_preference: z.array(providerId) });
+
+export const providerParam = z.strictObject({ provider: providerId });
+export const providerDisconnectBody = z.strictObject({ account_id: accountId.optional() });
+export const providerDisconnectResponse = z.object({ status: z.literal('disconnected'), provider: providerId, accounts: z.number().int() });

@@ -1,0 +1,63 @@
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+
+export interface DbSettings {
+  tableName: string;
+  region: string;
+  endpoint?: string;
+}
+
+export interface Db {
+  doc: DynamoDBDocumentClient;
+  table: string;
+}
+
+export function createDb(s: DbSettings): Db {
+  const client = new DynamoDBClient({
+    region: s.region,
+    ...(s.endpoint
+      ? // the embedded emulator accepts any signature; static placeholder credentials avoid the default chain's lookups
+        { endpoint: s.endpoint, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } }
+      : {}),
+    maxAttempts: 4,
+  });
+  const doc = DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
+  return { doc, table: s.tableName };
+}
+
+/** The table definition; the local runtime creates it, stacks/storage.ts declares the same keys. */
+export const tableSchema = {
+  AttributeDefinitions: [
+    { AttributeName: 'pk', AttributeType: 'S' },
+    { AttributeName: 'sk', AttributeType: 'S' },
+    { AttributeName: 'gsi1pk', AttributeType: 'S' },
+    { AttributeName: 'gsi1sk', AttributeType: 'S' },
+  ],
+  KeySchema: [
+    { AttributeName: 'pk', KeyType: 'HASH' },
+    { AttributeName: 'sk', KeyType: 'RANGE' },
+  ],
+  GlobalSecondaryIndexes: [
+    {
+      IndexName: 'gsi1',
+      KeySchema: [
+        { AttributeName: 'gsi1pk', KeyType: 'HASH' },
+        { AttributeName: 'gsi1sk', KeyType: 'RANGE' },
+      ],
+      Projection: { ProjectionType: 'ALL' },
+    },
+  ],
+  BillingMode: 'PAY_PER_REQUEST',
+} as const;
+
+export const nowIso = (): string => new Date().toISOString();
+export const epochSeconds = (ms = Date.now()): number => Math.floor(ms / 1000);
+
+/** DynamoDB TTL deletion is lazy (and absent locally), so every read of an expiring item checks this. */
+export function isExpired(item: { expiresAt?: number } | undefined, nowMs = Date.now()): boolean {
+  return !!item?.expiresAt && item.expiresAt <= Math.floor(nowMs / 1000);
+}
+
+export function isConditionalCheckFailed(e: unknown): boolean {
+  return (e as { name?: string })?.name === 'ConditionalCheckFailedException';
+}

@@ -1,0 +1,48 @@
+import { mkdirSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import { createRequire } from 'node:module';
+import { CreateTableCommand, DescribeTableCommand, DynamoDBClient, ResourceNotFoundException } from '@aws-sdk/client-dynamodb';
+import { tableSchema } from '../db/client.ts';
+
+const require = createRequire(import.meta.url);
+
+export interface EmbeddedDynamo {
+  endpoint: string;
+  close(): Promise<void>;
+}
+
+/**
+ * DynamoDB emulated in-process (dynalite), listening on an ephemeral 127.0.0.1 port so several
+ * runtimes and test files never fight over one. Persisted under `path` when given, else in memory.
+ */
+export async function startEmbeddedDynamo(opts: { path?: string } = {}): Promise<EmbeddedDynamo> {
+  if (opts.path) mkdirSync(opts.path, { recursive: true });
+  const dynalite = require('dynalite') as (o: Record<string, unknown>) => import('node:http').Server;
+  const server = dynalite({ path: opts.path, createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => resolve());
+  });
+  const { port } = server.address() as AddressInfo;
+  return {
+    endpoint: `http://127.0.0.1:${port}`,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections?.();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+/** Create the table on first run; a table that already exists (persisted) is left as it is. */
+export async function ensureTable(endpoint: string, tableName: string, region = 'us-east-1'): Promise<void> {
+  const client = new DynamoDBClient({ endpoint, region, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+  try {
+    await client.send(new DescribeTableCommand({ TableName: tableName }));
+  } catch (e) {
+    if (!(e instanceof ResourceNotFoundException) && (e as { name?: string }).name !== 'ResourceNotFoundException') throw e;
+    await client.send(new CreateTableCommand({ TableName: tableName, ...structuredClone(tableSchema) } as never));
+  } finally {
+    client.destroy();
+  }
+}

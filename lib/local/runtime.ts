@@ -1,0 +1,56 @@
+import { join, resolve } from 'node:path';
+import { resetConfig, config } from '../config.ts';
+import { resetDeps } from '../deps.ts';
+import { routes } from '../http/routes.ts';
+import { startEmbeddedDynamo, ensureTable } from './dynamo.ts';
+import { startGateway, type Gateway } from './gateway.ts';
+import { startSimulators, type RunningSimulator } from './simulators.ts';
+
+export interface LocalRuntimeOptions {
+  port?: number;
+  dataDir: string;
+  /** keep DynamoDB in memory (tests); the secret store still uses dataDir */
+  inMemory?: boolean;
+  simulate?: boolean;
+  /** settings for this runtime (they become process env: config.ts stays the only reader) */
+  env?: Record<string, string>;
+}
+
+export interface LocalRuntime {
+  url: string;
+  gateway: Gateway;
+  simulators: RunningSimulator[];
+  close(): Promise<void>;
+}
+
+/**
+ * Everything `npm start` runs, in one process: embedded DynamoDB, the local secret store,
+ * simulated clouds when asked, and the gateway serving every route of the table.
+ */
+export async function startLocalRuntime(opts: LocalRuntimeOptions): Promise<LocalRuntime> {
+  const dataDir = resolve(opts.dataDir);
+  const dynamo = await startEmbeddedDynamo({ path: opts.inMemory ? undefined : join(dataDir, 'dynamodb') });
+  const simulators = opts.simulate ? await startSimulators() : [];
+  Object.assign(process.env, {
+    VALIDATE_RESPONSES: 'true',
+    ...Object.assign({}, ...simulators.map((s) => s.env)),
+    ...opts.env,
+    AURORA_DATA_DIR: dataDir,
+    DYNAMODB_ENDPOINT: dynamo.endpoint,
+  });
+  resetConfig();
+  resetDeps();
+  const cfg = config();
+  await ensureTable(dynamo.endpoint, cfg.core.tableName!, cfg.core.region);
+  const gateway = await startGateway({ routes, port: opts.port ?? cfg.core.port, corsOrigin: cfg.core.corsOrigin });
+  return {
+    url: gateway.url,
+    gateway,
+    simulators,
+    close: async () => {
+      await gateway.close();
+      for (const s of simulators) await s.close();
+      await dynamo.close();
+    },
+  };
+}

@@ -1,0 +1,20 @@
+/**
+ * Simulated clouds for `npm start -- --simulate` and the tests. Each provider area registers a
+ * starter here; a starter binds its servers to 127.0.0.1 on ephemeral ports and returns the
+ * settings (env) that point the service at them.
+ */
+export interface RunningSimulator {
+  name: string;
+  env: Record<string, string>;
+  close(): Promise<void>;
+}
+
+export type SimulatorStarter = (opts: { latencyMs?: number }) => Promise<RunningSimulator>;
+
+const starters: Array<() => Promise<SimulatorStarter>> = [];
+
+export async function startSimulators(opts: { latencyMs?: number } = {}): Promise<RunningSimulator[]> {
+  const running: RunningSimulator[] = [];
+  for (const load of starters) running.push(await (await load())(opts));
+  return running;
+}

@@ -1,0 +1,195 @@
+import type { Config } from '../config.ts';
+import { ConfigError } from '../errors.ts';
+import { SecretValue } from '../secret-value.ts';
+import { CachedSecretStore } from './cache.ts';
+import { SecretStoreError, type SecretDocument, type SecretStore } from './port.ts';
+import type { RetryPolicy } from './vault.ts';
+
+export type SecretBackendKind = SecretStore['kind'];
+
+/** Static AWS credentials; normally absent so the SDK uses the Lambda role. */
+export interface AwsStaticCredentials {
+  accessKeyId: string;
+  secretAccessKey: string;
+  sessionToken?: string;
+}
+
+/** Knobs that are not settings: tests and the local runtime use them, deployed code passes nothing. */
+export interface SecretStoreOverrides {
+  vault?: { timeoutMs?: number; retry?: Partial<RetryPolicy> };
+  awsCredentials?: AwsStaticCredentials;
+  cacheMaxEntries?: number;
+}
+
+/**
+ * The configured secret store, behind the TTL cache. Backends load on first use so a cold start
+ * only pays for the one it needs (the Secrets Manager SDK is large).
+ */
+export function createSecretStore(
+  cfg: Config['secrets'],
+  core: Pick<Config['core'], 'dataDir' | 'region'>,
+  overrides: SecretStoreOverrides = {},
+): SecretStore {
+  const backend = new LazySecretStore(cfg.backend, backendLoader(cfg, core, overrides));
+  if (cfg.cacheTtlMs <= 0) return backend;
+  return new CachedSecretStore(backend, { ttlMs: cfg.cacheTtlMs, maxEntries: overrides.cacheMaxEntries });
+}
+
+function backendLoader(
+  cfg: Config['secrets'],
+  core: Pick<Config['core'], 'dataDir' | 'region'>,
+  overrides: SecretStoreOverrides,
+): () => Promise<SecretStore> {
+  switch (cfg.backend) {
+    case 'local': {
+      const dir = cfg.localDir ?? `${core.dataDir}/secrets`;
+      return async () => new (await import('./local.ts')).LocalSecretStore({ dir });
+    }
+    case 'vault': {
+      // Checked now, not on first use, so a misconfigured deployment fails at start-up.
+      const addr = required(cfg.vault.addr, 'VAULT_ADDR', 'vault');
+      const token = required(cfg.vault.token, 'VAULT_TOKEN', 'vault');
+      const { mount, prefix, namespace } = cfg.vault;
+      return async () =>
+        new (await import('./vault.ts')).VaultSecretStore({ addr, token, mount, prefix, namespace, ...overrides.vault });
+    }
+    case 'aws-secrets-manager': {
+      const { endpoint, prefix, kmsKeyId } = cfg.secretsManager;
+      const credentials = overrides.awsCredentials;
+      return async () =>
+        new (await import('./secrets-manager.ts')).SecretsManagerSecretStore({ region: core.region, endpoint, prefix, kmsKeyId, credentials });
+    }
+  }
+}
+
+function required(value: string | undefined, setting: string, backend: SecretBackendKind): string {
+  if (!value) throw new ConfigError(`${setting} must be set when SECRET_BACKEND=${backend}`, { field: setting });
+  return value;
+}
+
+const REF_PREFIXES: ReadonlyArray<readonly [string, SecretBackendKind]> = [
+  ['local:', 'local'],
+  ['vault:', 'vault'],
+  ['awssm:', 'aws-secrets-manager'],
+];
+
+/**
+ * Which backend wrote a reference. The reference itself is never echoed: legacy records may hold
+ * a raw token where a reference belongs.
+ */
+export function resolveBackendForRef(ref: string): SecretBackendKind {
+  const hit = REF_PREFIXES.find(([prefix]) => typeof ref === 'string' && ref.startsWith(prefix));
+  if (!hit) throw new SecretStoreError('Unrecognised secret reference (expected local:, vault: or awssm:)');
+  return hit[1];
+}
+
+/** A record written under another SECRET_BACKEND must fail loudly, not read as "missing". */
+export function assertRefForBackend(kind: SecretBackendKind, ref: string): void {
+  const owner = resolveBackendForRef(ref);
+  if (owner !== kind) {
+    throw new SecretStoreError(`Secret reference belongs to the "${owner}" backend but SECRET_BACKEND is "${kind}"`);
+  }
+}
+
+// First character excludes "." so "." and ".." can never be a segment; same alphabet as secretPath().
+const SEGMENT = /^[A-Za-z0-9_@-][A-Za-z0-9._@-]{0,127}$/;
+const MAX_PATH = 400; // Secrets Manager names stop at 512, and the prefix needs room
+
+/**
+ * Every backend validates paths the same way, so a path accepted by one is accepted by all and no
+ * path can climb out of `users/`. The path is not echoed: callers might have put anything in it.
+ */
+export function assertSecretPath(path: string): string {
+  const segments = typeof path === 'string' ? path.split('/') : [];
+  const ok =
+    typeof path === 'string' &&
+    path.length <= MAX_PATH &&
+    segments[0] === 'users' &&
+    segments.length >= 3 &&
+    segments.length <= 8 &&
+    segments.slice(1).every((s) => SEGMENT.test(s));
+  if (!ok) throw new SecretStoreError('Invalid secret path: expected users/<uid>/<provider>/<account> built by secretPath()');
+  return path;
+}
+
+/**
+ * A nested SecretValue would serialise as "[redacted]" and silently replace the credential, so it
+ * is unwrapped here, the one place that turns a document into stored text.
+ */
+export function encodeDocument(value: SecretValue<SecretDocument>): string {
+  const doc: unknown = value instanceof SecretValue ? value.reveal() : undefined;
+  if (!isDocument(doc)) throw new SecretStoreError('A secret must be a SecretValue holding a JSON object');
+  return JSON.stringify(doc, function (this: Record<string, unknown>, key, v: unknown) {
+    const original = this[key];
+    return SecretValue.isSecret(original) ? original.reveal() : v;
+  });
+}
+
+/** JSON.parse errors quote the input, so they are replaced, never chained as a cause. */
+export function decodeDocument(text: string, where: string): SecretValue<SecretDocument> {
+  let doc: unknown;
+  try {
+    doc = JSON.parse(text);
+  } catch {
+    throw new SecretStoreError(`${where}: stored secret is not valid JSON`);
+  }
+  return toSecretDocument(doc, where);
+}
+
+export function toSecretDocument(doc: unknown, where: string): SecretValue<SecretDocument> {
+  if (!isDocument(doc)) throw new SecretStoreError(`${where}: stored secret is not a JSON object`);
+  return new SecretValue(doc);
+}
+
+function isDocument(v: unknown): v is SecretDocument {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+/** Defers loading the backend module and enforces that refs belong to the configured backend. */
+class LazySecretStore implements SecretStore {
+  readonly kind: SecretBackendKind;
+  readonly #load: () => Promise<SecretStore>;
+  #backend?: Promise<SecretStore>;
+
+  constructor(kind: SecretBackendKind, load: () => Promise<SecretStore>) {
+    this.kind = kind;
+    this.#load = load;
+  }
+
+  async put(path: string, value: SecretValue<SecretDocument>): Promise<string> {
+    return (await this.#store()).put(path, value);
+  }
+
+  async get(ref: string): Promise<SecretValue<SecretDocument> | null> {
+    assertRefForBackend(this.kind, ref);
+    return (await this.#store()).get(ref);
+  }
+
+  async delete(ref: string): Promise<void> {
+    assertRefForBackend(this.kind, ref);
+    return (await this.#store()).delete(ref);
+  }
+
+  async exists(ref: string): Promise<boolean> {
+    assertRefForBackend(this.kind, ref);
+    return (await this.#store()).exists(ref);
+  }
+
+  async list(): Promise<string[]> {
+    const store = await this.#store();
+    if (!store.list) throw new SecretStoreError(`The ${this.kind} secret store cannot list secrets`);
+    return store.list();
+  }
+
+  #store(): Promise<SecretStore> {
+    // A failed import must not be memoised, or one transient failure would poison the container.
+    this.#backend ??= this.#load().catch((e: unknown) => {
+      this.#backend = undefined;
+      throw e;
+    });
+    return this.#backend;
+  }
+}
+
+export { CachedSecretStore } from './cache.ts';
+export { SecretStoreError, secretPath, type SecretDocument, type SecretStore } from './port.ts';

@@ -1,0 +1,115 @@
+/**
+ * npm run bench [-- --json]
+ * Bundle size and cold import time per function (built exactly as deployed), and request latency
+ * through the local gateway. Numbers for issue notes, never pass/fail.
+ */
+import { build } from 'esbuild';
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { bundleOptions } from '../lib/build/bundle.ts';
+import { routes } from '../lib/http/routes.ts';
+import { setLogLevel } from '../lib/log.ts';
+
+const { values } = parseArgs({ options: { json: { type: 'boolean', default: false }, only: { type: 'string' } } });
+const outDir = resolve('.bench');
+rmSync(outDir, { recursive: true, force: true });
+mkdirSync(outDir, { recursive: true });
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const pct = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((xs.length * p) / 100))];
+const round = (n: number) => Math.round(n * 100) / 100;
+
+async function bundle(name: string, entry: string): Promise<string> {
+  const outfile = join(outDir, `${name}.mjs`);
+  await build({ ...bundleOptions, entryPoints: [entry], outfile, logLevel: 'silent' });
+  return outfile;
+}
+
+/** Median import time of the bundle over 5 fresh processes (a Lambda cold start pays this). */
+function importMs(file: string): number {
+  const times: number[] = [];
+  for (let i = 0; i < 5; i++) {
+    const out = execFileSync(process.execPath, ['--input-type=module', '-e', `const t=performance.now(); await import(${JSON.stringify('file://' + file)}); process.stdout.write(String(performance.now()-t));`], {
+      env: { PATH: process.env.PATH, AURORA_STAGE: 'bench' },
+    });
+    times.push(Number(out.toString()));
+  }
+  return round(median(times));
+}
+
+const functions: Array<{ name: string; bundle_bytes: number; import_ms: number }> = [];
+const seen = new Set<string>();
+const entries = [...routes.map((r) => ({ name: r.id, handler: r.handler }))];
+try {
+  const { workflowSteps } = (await import('../lib/gcp-setup/steps-index.ts').catch(() => ({ workflowSteps: [] }))) as { workflowSteps: Array<{ name: string; handler: string }> };
+  entries.push(...workflowSteps.map((s) => ({ name: `workflow.${s.name}`, handler: s.handler })));
+} catch {
+  /* no workflow yet */
+}
+for (const e of entries) {
+  if (seen.has(e.handler) || (values.only && !e.name.includes(values.only))) continue;
+  seen.add(e.handler);
+  const file = await bundle(e.name, e.handler);
+  functions.push({ name: e.name, bundle_bytes: statSync(file).size, import_ms: importMs(file) });
+}
+
+// The floor: what any function that talks to DynamoDB must load anyway.
+const floorEntry = join(outDir, 'floor-entry.ts');
+writeFileSync(floorEntry, "import { DynamoDBClient } from '@aws-sdk/client-dynamodb';\nimport { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';\nexport const c = DynamoDBDocumentClient.from(new DynamoDBClient({}));\n");
+const floorFile = await bundle('floor', floorEntry);
+const floor_import_ms = importMs(floorFile);
+
+// Request latency through the local gateway.
+setLogLevel('silent');
+const { startLocalRuntime } = await import('../lib/local/runtime.ts');
+const { deps } = await import('../lib/deps.ts');
+const { upsertConnection } = await import('../lib/connections/repo.ts');
+const dataDir = mkdtempSync(join(tmpdir(), 'aurora-bench-'));
+const rt = await startLocalRuntime({ port: 0, dataDir, inMemory: true, env: { LOG_LEVEL: 'silent', VALIDATE_RESPONSES: 'false' } });
+const list_latency: Array<{ connections: number; p50_ms: number; p99_ms: number }> = [];
+for (const n of [1, 100, 1000]) {
+  const user = `bench-${n}`;
+  for (let i = 0; i < n; i += 25) {
+    await Promise.all(
+      Array.from({ length: Math.min(25, n - i) }, (_, j) =>
+        upsertConnection(deps().db, { userId: user, provider: 'aws', accountId: String(100000000000 + i + j), accountName: `Account ${i + j}`, status: 'connected', metadata: { role_arn: `arn:aws:iam::${100000000000 + i + j}:role/AuroraRole` } }),
+      ),
+    );
+  }
+  const samples: number[] = [];
+  const iterations = n >= 1000 ? 30 : 100;
+  for (let i = 0; i < iterations + 5; i++) {
+    const t = performance.now();
+    const res = await fetch(`${rt.url}/api/user_connections`, { headers: { 'x-user-id': user } });
+    const body = (await res.json()) as unknown[];
+    if (body.length !== n) throw new Error(`expected ${n} connections, got ${body.length}`);
+    if (i >= 5) samples.push(performance.now() - t);
+  }
+  list_latency.push({ connections: n, p50_ms: round(median(samples)), p99_ms: round(pct(samples, 99)) });
+}
+await rt.close();
+rmSync(dataDir, { recursive: true, force: true });
+
+const extra: Record<string, unknown> = {};
+try {
+  const wf = (await import('./bench-workflow.ts').catch(() => null)) as { benchWorkflow?: () => Promise<unknown> } | null;
+  if (wf?.benchWorkflow) extra.workflow = await wf.benchWorkflow();
+} catch (e) {
+  extra.workflow_error = String(e);
+}
+
+const result = { functions, floor_import_ms, list_latency, ...extra };
+if (values.json) {
+  process.stdout.write(JSON.stringify(result) + '\n');
+} else {
+  const w = Math.max(...functions.map((f) => f.name.length));
+  console.log(`${'function'.padEnd(w)}  bundle KB  import ms  (floor ${floor_import_ms} ms)`);
+  for (const f of functions) console.log(`${f.name.padEnd(w)}  ${(f.bundle_bytes / 1024).toFixed(1).padStart(9)}  ${f.import_ms.toFixed(1).padStart(9)}`);
+  console.log('\nGET /api/user_connections latency');
+  for (const l of list_latency) console.log(`  ${String(l.connections).padStart(5)} connections: p50 ${l.p50_ms} ms, p99 ${l.p99_ms} ms`);
+  if (extra.workflow) console.log('\nGCP setup workflow', JSON.stringify(extra.workflow, null, 2));
+}
+process.exit(0);
