@@ -5,7 +5,8 @@
  */
 import { build } from 'esbuild';
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { pathToFileURL } from 'node:url';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -43,12 +44,10 @@ function importMs(file: string): number {
 const functions: Array<{ name: string; bundle_bytes: number; import_ms: number }> = [];
 const seen = new Set<string>();
 const entries = [...routes.map((r) => ({ name: r.id, handler: r.handler }))];
-try {
-  const { workflowSteps } = (await import('../lib/gcp-setup/steps-index.ts').catch(() => ({ workflowSteps: [] }))) as { workflowSteps: Array<{ name: string; handler: string }> };
-  entries.push(...workflowSteps.map((s) => ({ name: `workflow.${s.name}`, handler: s.handler })));
-} catch {
-  /* no workflow yet */
-}
+// Optional parts, present once their areas exist: the workflow step functions and the workflow bench.
+const optional = async <T>(path: string): Promise<T | null> => (existsSync(resolve(path)) ? ((await import(pathToFileURL(resolve(path)).href)) as T) : null);
+const steps = await optional<{ workflowSteps: Array<{ name: string; handler: string }> }>('lib/gcp-setup/steps-index.ts');
+entries.push(...(steps?.workflowSteps ?? []).map((s) => ({ name: `workflow.${s.name}`, handler: s.handler })));
 for (const e of entries) {
   if (seen.has(e.handler) || (values.only && !e.name.includes(values.only))) continue;
   seen.add(e.handler);
@@ -94,12 +93,8 @@ await rt.close();
 rmSync(dataDir, { recursive: true, force: true });
 
 const extra: Record<string, unknown> = {};
-try {
-  const wf = (await import('./bench-workflow.ts').catch(() => null)) as { benchWorkflow?: () => Promise<unknown> } | null;
-  if (wf?.benchWorkflow) extra.workflow = await wf.benchWorkflow();
-} catch (e) {
-  extra.workflow_error = String(e);
-}
+const wf = await optional<{ benchWorkflow: () => Promise<unknown> }>('scripts/bench-workflow.ts');
+if (wf) extra.workflow = await wf.benchWorkflow();
 
 const result = { functions, floor_import_ms, list_latency, ...extra };
 if (values.json) {

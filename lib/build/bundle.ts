@@ -13,7 +13,7 @@ export const bundleOptions = {
   treeShaking: true,
   // The AWS SDK v3 ships in the Node 24 runtime, but bundling pins the version we tested with.
   external: [] as string[],
-  mainFields: ['module', 'main'],
+  mainFields: ['module', 'main'] as string[],
   // ESM bundles of CommonJS dependencies still call require(); give them one.
   banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" },
   legalComments: 'none',
