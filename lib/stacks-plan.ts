@@ -82,6 +82,13 @@ export const TOKENS = {
 
 const TOKEN_RE = /\{\{([A-Za-z0-9_.-]+)\}\}/g;
 
+/** "{{table.arn}}" → "table.arn": the key a stack provides a value under. */
+export function tokenKey(token: string): string {
+  const m = /^\{\{([A-Za-z0-9_.-]+)\}\}$/.exec(token);
+  if (!m) throw new Error(`"${token}" is not a token`);
+  return m[1];
+}
+
 /** The token keys (without braces) a template uses: "{{table.arn}}/index/*" → ["table.arn"]. */
 export function tokensIn(template: string): string[] {
   return [...new Set([...template.matchAll(TOKEN_RE)].map((m) => m[1]))];
@@ -323,6 +330,12 @@ export function planCapabilities(
   return { links, permissions, environment };
 }
 
+/** HTTP functions build OAuth redirect URIs from BACKEND_URL: the API's own URL unless the deployer set one (custom domain). */
+function withBackendUrl<T extends { environment: Record<string, string> }>(p: T): T {
+  p.environment.BACKEND_URL ??= TOKENS.apiUrl;
+  return p;
+}
+
 /** One route → one Lambda. Throws on anything the stacks could not deploy. */
 export function planFunction(route: RouteDef, stage: string, settings: DeploySettings = DEFAULT_SETTINGS): FunctionPlan {
   const name = functionName(route.id);
@@ -347,7 +360,7 @@ export function planFunction(route: RouteDef, stage: string, settings: DeploySet
     routeKeys: route.paths.map((p) => `${route.method} ${p}`),
     auth: route.auth,
     capabilities: [...route.capabilities],
-    ...planCapabilities(route.capabilities, stage, settings),
+    ...withBackendUrl(planCapabilities(route.capabilities, stage, settings)),
     timeout,
     memory,
   };

@@ -36,7 +36,7 @@ export function createFunction(
     return l;
   });
   return new sst.aws.Function(plan.name, {
-    description: ctx.description ?? (plan.routeKeys.join(", ") || plan.handler),
+    description: (ctx.description ?? (plan.routeKeys.join(", ") || plan.handler)).slice(0, 256),
     handler: plan.handler,
     // "nodejs24.x" is in this SST's runtime union (and its default); stated for clarity
     runtime: "nodejs24.x",

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { section, setting, str, optStr, url, int, bool } from './define.ts';
 
 export const coreSection = section(

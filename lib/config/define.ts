@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** One environment variable the service reads: its schema (with default) and what it is for. */
 export interface Setting<T = unknown> {

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { section, setting, str, optStr, optUrl, int } from './define.ts';
 
 export const secretsSection = section(

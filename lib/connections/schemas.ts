@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { accountId, isoTime, providerId } from '../http/schemas.ts';
 import { CONNECTION_STATUSES } from './types.ts';
 

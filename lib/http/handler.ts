@@ -1,6 +1,6 @@
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import middy, { type MiddlewareObj } from '@middy/core';
-import { z } from 'zod';
+import * as z from 'zod';
 import { config } from '../config.ts';
 import { deps as getDeps, type Deps } from '../deps.ts';
 import { AppError, NotFoundError, PayloadTooLargeError, ValidationError, BadRequestError, isAppError, toErrorBody } from '../errors.ts';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { PROVIDER_IDS } from '../providers/registry.ts';
 
 /** Shapes shared by many routes. */

@@ -65,8 +65,9 @@ export class CachedSecretStore implements SecretStore {
     }
   }
 
-  async exists(ref: string): Promise<boolean> {
-    return this.#fresh(ref) !== undefined || this.#inner.exists(ref);
+  /** Always asks the backend: consistency checks rely on it, and a cached "yes" could hide a delete made elsewhere. */
+  exists(ref: string): Promise<boolean> {
+    return this.#inner.exists(ref);
   }
 
   /** Drops every entry (tests, and callers that learn a credential was rotated elsewhere). */
