@@ -490,7 +490,7 @@ export function stateMachineInvokePermission(functionArns: string[]): Permission
 
 export interface ApiPlan {
   authMode: AuthMode;
-  cors: { allowOrigins: string[]; allowHeaders: string[]; allowMethods: string[]; maxAgeSeconds: number };
+  cors: { allowOrigins: string[]; allowHeaders: string[]; allowMethods: Array<HttpMethod | 'OPTIONS'>; maxAgeSeconds: number };
   throttle: { burstLimit: number; rateLimit: number };
   /** a JWT authorizer for "user" routes, when JWT_ISSUER is set */
   jwt?: { issuer: string; audiences: string[] };

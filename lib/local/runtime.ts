@@ -5,6 +5,7 @@ import { routes } from '../http/routes.ts';
 import { startEmbeddedDynamo, ensureTable } from './dynamo.ts';
 import { startGateway, type Gateway } from './gateway.ts';
 import { startSimulators, type RunningSimulator } from './simulators.ts';
+import { buildOpenApi } from '../http/openapi.ts';
 
 export interface LocalRuntimeOptions {
   port?: number;
@@ -42,7 +43,13 @@ export async function startLocalRuntime(opts: LocalRuntimeOptions): Promise<Loca
   resetDeps();
   const cfg = config();
   await ensureTable(dynamo.endpoint, cfg.core.tableName!, cfg.core.region);
-  const gateway = await startGateway({ routes, port: opts.port ?? cfg.core.port, corsOrigin: cfg.core.corsOrigin });
+  const openapi = buildOpenApi(routes, { serverUrl: cfg.core.backendUrl });
+  const gateway = await startGateway({
+    routes,
+    port: opts.port ?? cfg.core.port,
+    corsOrigin: cfg.core.corsOrigin,
+    extra: { 'GET /openapi.json': async () => ({ status: 200, body: openapi }) },
+  });
   return {
     url: gateway.url,
     gateway,
