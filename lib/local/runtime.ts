@@ -1,3 +1,4 @@
+import { rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { resetConfig, config } from '../config.ts';
 import { resetDeps } from '../deps.ts';
@@ -43,18 +44,29 @@ export async function startLocalRuntime(opts: LocalRuntimeOptions): Promise<Loca
   resetDeps();
   const cfg = config();
   await ensureTable(dynamo.endpoint, cfg.core.tableName!, cfg.core.region);
-  const openapi = buildOpenApi(routes, { serverUrl: cfg.core.backendUrl });
+  let openapi: unknown;
   const gateway = await startGateway({
     routes,
     port: opts.port ?? cfg.core.port,
     corsOrigin: cfg.core.corsOrigin,
-    extra: { 'GET /openapi.json': async () => ({ status: 200, body: openapi }) },
+    extra: { 'GET /openapi.json': async () => ({ status: 200, body: (openapi ??= buildOpenApi(routes, { serverUrl: config().core.backendUrl })) }) },
   });
+  // OAuth redirect URIs are built from BACKEND_URL; on an ephemeral port only now do we know it.
+  if (!opts.env?.BACKEND_URL && (opts.port === 0 || !process.env.BACKEND_URL)) {
+    process.env.BACKEND_URL = `http://localhost:${gateway.port}`;
+    resetConfig();
+    resetDeps();
+  }
+  // Lets `npm run revalidate` (another process) reach this runtime's DynamoDB and simulators.
+  const runtimeFile = join(dataDir, 'runtime.json');
+  const sharedEnv = { ...Object.assign({}, ...simulators.map((s) => s.env)), ...opts.env, DYNAMODB_ENDPOINT: dynamo.endpoint, BACKEND_URL: process.env.BACKEND_URL };
+  if (!opts.inMemory) writeFileSync(runtimeFile, JSON.stringify({ pid: process.pid, url: gateway.url, env: sharedEnv }, null, 2), { mode: 0o600 });
   return {
     url: gateway.url,
     gateway,
     simulators,
     close: async () => {
+      if (!opts.inMemory) rmSync(runtimeFile, { force: true });
       await gateway.close();
       for (const s of simulators) await s.close();
       await dynamo.close();

@@ -1,5 +1,5 @@
 import type { Deps } from '../deps.ts';
-import type { Connection } from '../connections/types.ts';
+import type { Connection, ConnectionMetadata } from '../connections/types.ts';
 import type { ProviderId } from './registry.ts';
 
 /**
@@ -10,7 +10,17 @@ import type { ProviderId } from './registry.ts';
 export interface ProviderHooks {
   revoke?(d: Deps, conn: Connection): Promise<void>;
   cleanupUser?(d: Deps, userId: string): Promise<void>;
+  /**
+   * A live check of the stored credentials that changes nothing itself (scheduled re-validation
+   * decides what to record). OAuth providers refresh here, which also keeps refresh tokens alive.
+   */
+  check?(d: Deps, conn: Connection): Promise<CheckResult>;
 }
+
+/** `auth`: the provider refused the credentials (reconnect needed). `fault`: 5xx, timeout, 429. */
+export type CheckResult =
+  | { ok: true; accountName?: string; metadata?: ConnectionMetadata }
+  | { ok: false; kind: 'auth' | 'fault'; reason: string };
 
 const loaders: Partial<Record<ProviderId, () => Promise<ProviderHooks>>> = {};
 
