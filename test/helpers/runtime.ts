@@ -1,8 +1,11 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { expect } from 'vitest';
 import { setLogSink } from '../../lib/log.ts';
 import { startLocalRuntime, type LocalRuntime } from '../../lib/local/runtime.ts';
+import { deps } from '../../lib/deps.ts';
+import { secretStrings, writeCapture } from './capture.ts';
 
 export interface TestResponse<T = any> {
   status: number;
@@ -41,6 +44,14 @@ export async function startTestRuntime(opts: { simulate?: boolean; env?: Record<
   const responses: string[] = [];
   setLogSink((line) => logs.push(line));
   const runtime = await startLocalRuntime({ port: 0, dataDir, inMemory: true, simulate: opts.simulate, env: { LOG_LEVEL: 'debug', ...opts.env } });
+  // Record every secret value written during the run (disconnects delete them before close).
+  const seenSecrets: string[] = [];
+  const store = deps().secrets;
+  const put = store.put.bind(store);
+  store.put = async (path, value) => {
+    secretStrings(value.reveal(), seenSecrets);
+    return put(path, value);
+  };
   const request = async <T>(method: string, path: string, o: RequestOptions = {}): Promise<TestResponse<T>> => {
     const headers: Record<string, string> = { ...o.headers };
     const user = o.user === undefined ? 'user-a' : o.user;
@@ -69,6 +80,10 @@ export async function startTestRuntime(opts: { simulate?: boolean; env?: Record<
     responses,
     request,
     close: async () => {
+      // Hand everything this runtime saw to the hardening leak scan, with every secret it stored.
+      const secrets: string[] = [...seenSecrets];
+      for (const ref of (await deps().secrets.list?.()) ?? []) secretStrings((await deps().secrets.get(ref))?.reveal(), secrets);
+      writeCapture({ name: expect.getState().testPath?.split('/').pop() ?? 'runtime', responses, logs, secrets });
       await runtime.close();
       rmSync(dataDir, { recursive: true, force: true });
     },

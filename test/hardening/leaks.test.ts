@@ -1,0 +1,27 @@
+import { describe, expect, it } from 'vitest';
+import { readCaptures } from '../helpers/capture.ts';
+
+/**
+ * Runs after the main project (vitest groupOrder): every response body and log line that any test
+ * runtime of the suite produced, checked against every secret value those runtimes stored.
+ */
+describe('leak scan over the whole integration suite', () => {
+  it('finds no stored secret value in any response body or log line', () => {
+    const captures = readCaptures();
+    const secrets = [...new Set(captures.flatMap((c) => c.secrets))];
+    let responses = 0;
+    let logLines = 0;
+    const hits: string[] = [];
+    for (const c of captures) {
+      responses += c.responses.length;
+      logLines += c.logs.length;
+      for (const text of [...c.responses, ...c.logs]) {
+        for (const s of secrets) if (text.includes(s)) hits.push(`${c.file}: ${s.slice(0, 4)}… in ${text.slice(0, 160)}`);
+      }
+    }
+    console.log(`leak scan: ${captures.length} runtimes, ${secrets.length} secret values, ${responses} response bodies, ${logLines} log lines scanned`);
+    expect(hits).toEqual([]);
+    expect(captures.length).toBeGreaterThan(0);
+    expect(secrets.length).toBeGreaterThan(0);
+  });
+});

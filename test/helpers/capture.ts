@@ -1,0 +1,46 @@
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { randomUUID } from 'node:crypto';
+import { join, resolve } from 'node:path';
+
+/**
+ * Every test runtime writes what it saw here when it closes: response bodies, log lines, and
+ * every secret value that was in its secret store. The hardening project scans them all.
+ */
+export const CAPTURE_DIR = resolve('.data/test-capture');
+
+export interface Capture {
+  file: string;
+  responses: string[];
+  logs: string[];
+  secrets: string[];
+}
+
+export function writeCapture(c: Omit<Capture, 'file'> & { name: string }): void {
+  mkdirSync(CAPTURE_DIR, { recursive: true });
+  writeFileSync(join(CAPTURE_DIR, `${c.name.replace(/[^\w.-]/g, '_')}-${randomUUID()}.json`), JSON.stringify(c));
+}
+
+export function readCaptures(): Capture[] {
+  let files: string[] = [];
+  try {
+    files = readdirSync(CAPTURE_DIR).filter((f) => f.endsWith('.json'));
+  } catch {
+    return [];
+  }
+  return files.map((f) => ({ file: f, ...(JSON.parse(readFileSync(join(CAPTURE_DIR, f), 'utf8')) as Omit<Capture, 'file'>) }));
+}
+
+/** Fields of a stored credential document that identify rather than authenticate. */
+const NOT_SECRET = /(public|(^|_)id$|Id$|region|endpoint|type|scope|expir|tenant|access_?key$|account|email|project|tailnet|created|updated|name|url|uri)/i;
+
+/** Leaf strings of a secret document worth scanning for (short ones would match by chance). */
+export function secretStrings(doc: unknown, out: string[] = [], key = ''): string[] {
+  if (typeof doc === 'string') {
+    if (doc.length >= 8 && !NOT_SECRET.test(key)) out.push(doc);
+  } else if (Array.isArray(doc)) {
+    for (const v of doc) secretStrings(v, out, key);
+  } else if (doc && typeof doc === 'object') {
+    for (const [k, v] of Object.entries(doc)) secretStrings(v, out, k);
+  }
+  return out;
+}
