@@ -1,15 +1,50 @@
 /// <reference path="./.sst/platform/config.d.ts" />
+
+/**
+ * aurora-connectors on AWS (design §1-§2). The stacks live in stacks/ and are imported inside
+ * run() only; what each Lambda may touch is planned by lib/stacks-plan.ts from the route table.
+ *
+ * Typecheck without deploying: `bash scripts/sst-prepare.sh && npx tsc -p tsconfig.stacks.json`.
+ * Deploy: `npx sst deploy --stage <stage>` with the settings described in stacks/secrets.ts and
+ * stacks/api.ts in the environment.
+ */
 export default $config({
   app(input) {
+    const production = input?.stage === "production";
     return {
       name: "aurora-connectors",
       home: "aws",
-      removal: input?.stage === "production" ? "retain" : "remove",
+      removal: production ? "retain" : "remove",
+      protect: production,
+      // pinned so `sst install` (scripts/sst-prepare.sh) resolves the same provider types every time
       providers: { aws: { version: "7.20.0" } },
     };
   },
   async run() {
-    const t = new sst.aws.Dynamo("Table", { fields: { pk: "string", sk: "string" }, primaryIndex: { hashKey: "pk", rangeKey: "sk" } });
-    return { table: t.name };
+    const { createStorage } = await import("./stacks/storage.ts");
+    const { createSecrets } = await import("./stacks/secrets.ts");
+    const { createWorkflow } = await import("./stacks/workflow.ts");
+    const { createApi } = await import("./stacks/api.ts");
+    const { createJobs } = await import("./stacks/jobs.ts");
+
+    const { table } = createStorage();
+    const secrets = await createSecrets();
+    const values = {
+      "aws.region": aws.getRegionOutput().region,
+      "aws.account": aws.getCallerIdentityOutput().accountId,
+      "table.name": table.name,
+      "table.arn": table.arn,
+      ...secrets.values,
+    };
+    const workflow = await createWorkflow({ secrets, values });
+    const { api } = await createApi({ secrets, values: { ...values, "workflow.arn": workflow.stateMachine.arn } });
+    createJobs({ secrets, values });
+
+    return {
+      api: api.url,
+      table: table.name,
+      stateMachine: workflow.stateMachine.arn,
+      failedSetupQueue: workflow.dlq.url,
+    };
   },
 });

@@ -113,10 +113,11 @@ export const DEFAULT_MEMORY_MB = 512;
 /** exec (cloud CLIs): as long as the HTTP API allows, and one full vCPU (1769 MB). */
 export const EXEC_TIMEOUT_SECONDS = 29;
 export const EXEC_MEMORY_MB = 1769;
-export const STEP_TIMEOUT_SECONDS = 60;
+/** a step's Lambda times out with its Task's TimeoutSeconds in the ASL; this when the Task sets none */
+export const STEP_TIMEOUT_SECONDS = 120;
 export const STEP_MEMORY_MB = 512;
 
-/** Components the stacks create themselves; no route function may take these names. */
+/** Components the stacks create themselves; no route function may take these names (nor a job's). */
 export const RESERVED_NAMES = ['Table', 'Api', 'VaultAddr', 'VaultToken', 'GcpSetup'] as const;
 /** Workflow step functions are named STEP_NAME_PREFIX + step; route names may not start with it. */
 export const STEP_NAME_PREFIX = 'GcpSetupStep';
@@ -167,12 +168,18 @@ export function secretsManagerPrefix(stage: string): string {
   return `aurora/${assertStage(stage)}`;
 }
 
+/**
+ * What lib/secrets/secrets-manager.ts calls for put/get/delete/exists. RestoreSecret: a put that
+ * meets a name still scheduled for deletion reclaims it by restoring. ListSecrets (its list(), for
+ * consistency checks) is granted to no deployed function: it cannot be scoped to a prefix.
+ */
 export const SECRETS_MANAGER_ACTIONS = [
   'secretsmanager:CreateSecret',
   'secretsmanager:GetSecretValue',
   'secretsmanager:PutSecretValue',
   'secretsmanager:DeleteSecret',
   'secretsmanager:DescribeSecret',
+  'secretsmanager:RestoreSecret',
 ] as const;
 
 /** Item-level access only: no table management (SST's own Dynamo link would grant dynamodb:*). */
@@ -207,8 +214,11 @@ const OWNED_SETTINGS = new Set([
 ]);
 /** Settings that only mean something on a laptop (emulators, local files, the local port). */
 const LOCAL_ONLY_SETTINGS = new Set(['DYNAMODB_ENDPOINT', 'SECRETS_MANAGER_ENDPOINT', 'AURORA_DATA_DIR', 'LOCAL_SECRETS_DIR', 'PORT']);
-/** Lambda reserves these names (AWS_REGION, AWS_LAMBDA_*, LAMBDA_TASK_ROOT, _HANDLER, ...). */
-const RESERVED_ENV = /^(AWS_|LAMBDA_|_)/;
+/** A URL on the deploying machine: meaningless to a Lambda (simulators, emulators). The frontend may be local. */
+const LOOPBACK_URL = /^[a-z][a-z0-9+.-]*:\/\/(localhost|127\.\d+\.\d+\.\d+|\[::1\])(:\d+)?(\/|$)/i;
+const MAY_BE_LOCAL = new Set(['FRONTURL', 'FRONTEND_ORIGIN']);
+/** Lambda reserves these names (AWS_REGION, AWS_LAMBDA_*, LAMBDA_TASK_ROOT, _HANDLER, ...); SST_* belong to SST. */
+const RESERVED_ENV = /^(AWS_|LAMBDA_|SST_|_)/;
 
 /** "GOOGLE_CLIENT_SECRET" → "GoogleClientSecret" (the SST Secret holding it). */
 export function secretComponentName(envName: string): string {
@@ -241,8 +251,14 @@ export function deploySettings(
   const appSecrets: Record<string, string> = {};
   for (const s of declared) {
     if (OWNED_SETTINGS.has(s.name) || LOCAL_ONLY_SETTINGS.has(s.name) || RESERVED_ENV.test(s.name)) continue;
+    const value = env[s.name];
     if (s.secret) appSecrets[s.name] = secretComponentName(s.name);
-    else if (env[s.name] !== undefined && env[s.name] !== '') shared[s.name] = env[s.name] as string;
+    else if (value !== undefined && value !== '') {
+      if (LOOPBACK_URL.test(value) && !MAY_BE_LOCAL.has(s.name)) {
+        throw new Error(`${s.name}=${value} points at this machine (a simulator?): unset it before deploying`);
+      }
+      shared[s.name] = value;
+    }
   }
   return {
     secretBackend: backend,
@@ -339,7 +355,7 @@ function withBackendUrl<T extends { environment: Record<string, string> }>(p: T)
 /** One route → one Lambda. Throws on anything the stacks could not deploy. */
 export function planFunction(route: RouteDef, stage: string, settings: DeploySettings = DEFAULT_SETTINGS): FunctionPlan {
   const name = functionName(route.id);
-  if ((RESERVED_NAMES as readonly string[]).includes(name) || name.startsWith(STEP_NAME_PREFIX)) {
+  if ((RESERVED_NAMES as readonly string[]).includes(name) || SCHEDULED_JOBS.some((j) => j.name === name) || name.startsWith(STEP_NAME_PREFIX)) {
     throw new Error(`Route "${route.id}" would take the reserved function name "${name}"`);
   }
   if (route.paths.length === 0) throw new Error(`Route "${route.id}" has no path`);
@@ -384,6 +400,57 @@ export function planRoutes(routes: readonly RouteDef[], stage: string, settings:
     }
   }
   return plans;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Scheduled jobs (functions/scheduled/*): EventBridge Scheduler → one Lambda each
+
+export interface JobDef {
+  /** component name of the Lambda */
+  name: string;
+  handler: string;
+  capabilities: Capability[];
+  /** the deploy-time setting holding the minutes between runs, and its default (as in lib/config) */
+  everyMinutesSetting: string;
+  defaultEveryMinutes: number;
+  timeoutSeconds: number;
+  memoryMb: number;
+}
+
+export const SCHEDULED_JOBS: readonly JobDef[] = [
+  {
+    // lib/connections/revalidate.ts: reads connections (gsi1), the credentials, assumes AWS roles
+    name: 'ScheduledRevalidate',
+    handler: 'functions/scheduled/revalidate.ts',
+    capabilities: ['table', 'secrets', 'sts'],
+    everyMinutesSetting: 'REVALIDATE_SCHEDULE',
+    defaultEveryMinutes: 360,
+    timeoutSeconds: 900,
+    memoryMb: 512,
+  },
+];
+
+export function planJob(job: JobDef, stage: string, settings: DeploySettings = DEFAULT_SETTINGS): FunctionPlan {
+  if (!NAME_RE.test(job.name)) throw new Error(`Bad job name "${job.name}"`);
+  return {
+    name: job.name,
+    handler: sstHandler(job.handler),
+    handlerFile: job.handler,
+    paths: [],
+    routeKeys: [],
+    capabilities: [...job.capabilities],
+    ...planCapabilities(job.capabilities, stage, settings),
+    timeout: job.timeoutSeconds,
+    memory: job.memoryMb,
+  };
+}
+
+/** "rate(360 minutes)" from the job's setting in the deploy environment (5 minutes to 1 week). */
+export function jobSchedule(job: JobDef, env: Record<string, string | undefined>): `rate(${string})` {
+  const raw = env[job.everyMinutesSetting];
+  const n = raw === undefined || raw === '' ? job.defaultEveryMinutes : Number(raw);
+  if (!Number.isInteger(n) || n < 5 || n > 10080) throw new Error(`${job.everyMinutesSetting}="${raw}" must be whole minutes between 5 and 10080`);
+  return `rate(${n} minutes)`;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -446,6 +513,25 @@ export function aslPlaceholders(asl: unknown): string[] {
   return [...steps].sort();
 }
 
+/**
+ * Step → the Task TimeoutSeconds the ASL gives it (the largest, if several Tasks run the step), so
+ * the Lambda stops when Step Functions stops waiting for it.
+ */
+export function aslStepTimeouts(asl: unknown): Record<string, number> {
+  const out: Record<string, number> = {};
+  const visit = (v: unknown): void => {
+    if (Array.isArray(v)) return v.forEach(visit);
+    if (!v || typeof v !== 'object') return;
+    const o = v as Record<string, unknown>;
+    if (o.Type === 'Task' && typeof o.TimeoutSeconds === 'number') {
+      for (const m of JSON.stringify(o).matchAll(PLACEHOLDER_RE)) out[m[1]] = Math.max(out[m[1]] ?? 0, o.TimeoutSeconds);
+    }
+    Object.values(o).forEach(visit);
+  };
+  visit(parseAsl(asl));
+  return out;
+}
+
 /** The ASL with every ${Fn:Step} replaced by arns[Step], as the JSON string Step Functions takes. */
 export function substituteAsl(asl: unknown, arns: Record<string, string>): string {
   const doc = parseAsl(asl);
@@ -463,8 +549,9 @@ export function substituteAsl(asl: unknown, arns: Record<string, string>): strin
 }
 
 /** The Lambda behind one workflow step (invoked by Step Functions only, so no 30 s cap). */
-export function planStep(step: string, stage: string, settings: DeploySettings = DEFAULT_SETTINGS): FunctionPlan {
+export function planStep(step: string, stage: string, settings: DeploySettings = DEFAULT_SETTINGS, timeoutSeconds = STEP_TIMEOUT_SECONDS): FunctionPlan {
   if (!STEP_RE.test(step) || /[A-Z]{2}/.test(step)) throw new Error(`Bad step name "${step}"`);
+  if (!Number.isInteger(timeoutSeconds) || timeoutSeconds < 1 || timeoutSeconds > 900) throw new Error(`Step ${step}: timeout ${timeoutSeconds} s must be 1..900 (the Lambda maximum)`);
   const handlerFile = stepHandlerFile(step);
   return {
     name: `${STEP_NAME_PREFIX}${step}`,
@@ -474,7 +561,7 @@ export function planStep(step: string, stage: string, settings: DeploySettings =
     routeKeys: [],
     capabilities: [...GCP_SETUP_STEP_CAPABILITIES],
     ...planCapabilities(GCP_SETUP_STEP_CAPABILITIES, stage, settings),
-    timeout: STEP_TIMEOUT_SECONDS,
+    timeout: timeoutSeconds,
     memory: STEP_MEMORY_MB,
   };
 }

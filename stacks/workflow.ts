@@ -13,7 +13,7 @@
  */
 import { readFile } from "node:fs/promises";
 import path from "node:path";
-import { aslPlaceholders, planStep, stateMachineInvokePermission, substituteAsl } from "../lib/stacks-plan.ts";
+import { aslPlaceholders, aslStepTimeouts, planStep, stateMachineInvokePermission, substituteAsl } from "../lib/stacks-plan.ts";
 import { createFunction, logRetention, type TokenValues } from "./functions.ts";
 import type { SecretsStack } from "./secrets.ts";
 
@@ -42,12 +42,13 @@ export async function createWorkflow(ctx: { secrets: SecretsStack; values: Token
   const prefix = `${$app.name}-${$app.stage}`;
   const asl = await readAsl();
   const steps = aslPlaceholders(asl);
+  const timeouts = aslStepTimeouts(asl);
   if (steps.length === 0) throw new Error(`${ASL_PATH} has no \${Fn:<Step>} placeholder: no Task would run our code`);
 
   const functions = Object.fromEntries(
     steps.map((step) => [
       step,
-      createFunction(planStep(step, $app.stage, ctx.secrets.settings), {
+      createFunction(planStep(step, $app.stage, ctx.secrets.settings, timeouts[step]), {
         values: ctx.values,
         linkables: ctx.secrets.linkables,
         description: `GCP setup step ${step}`,
