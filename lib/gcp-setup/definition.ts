@@ -1,0 +1,58 @@
+import definitionJson from './state-machine.asl.json' with { type: 'json' };
+
+/**
+ * The setup state machine, one JSONPath ASL document deployed as-is. Task resources are
+ * placeholders `${Fn:<StepName>}`; stacks/workflow.ts puts each step function's ARN there, and the
+ * local runner maps each Task to the same step handler in-process.
+ */
+export type AslDefinition = { StartAt: string; States: Record<string, AslState>; [k: string]: unknown };
+export interface AslState {
+  Type: string;
+  Resource?: string;
+  Retry?: unknown[];
+  ItemProcessor?: { States: Record<string, AslState> };
+  Iterator?: { States: Record<string, AslState> };
+  [k: string]: unknown;
+}
+
+export function setupDefinition(): AslDefinition {
+  return structuredClone(definitionJson) as unknown as AslDefinition;
+}
+
+const PLACEHOLDER = /^\$\{Fn:([A-Za-z][A-Za-z0-9]*)\}$/;
+
+/** Every state, nested ones (Map item processors) included, with its name. */
+export function allStates(def: AslDefinition): Array<[string, AslState]> {
+  const out: Array<[string, AslState]> = [];
+  const walk = (states: Record<string, AslState>) => {
+    for (const [name, s] of Object.entries(states)) {
+      out.push([name, s]);
+      const inner = s.ItemProcessor ?? s.Iterator;
+      if (inner) walk(inner.States);
+    }
+  };
+  walk(def.States);
+  return out;
+}
+
+/** Task state name → step name of its `${Fn:<StepName>}` resource. */
+export function taskSteps(def: AslDefinition): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const [name, s] of allStates(def)) {
+    if (s.Type !== 'Task') continue;
+    const m = PLACEHOLDER.exec(s.Resource ?? '');
+    if (!m) throw new Error(`Task state ${name} must use a \${Fn:<StepName>} resource placeholder`);
+    out.set(name, m[1]);
+  }
+  return out;
+}
+
+/** The definition with every placeholder replaced (the deployed ARNs, or local stand-ins). */
+export function withResources(def: AslDefinition, arnOf: (step: string) => string): AslDefinition {
+  const text = JSON.stringify(def).replace(/\$\{Fn:([A-Za-z][A-Za-z0-9]*)\}/g, (_, step: string) => arnOf(step));
+  return JSON.parse(text) as AslDefinition;
+}
+
+/** "CreateServiceAccounts" → "create-service-accounts": the handler file of a step. */
+export const kebab = (step: string) => step.replace(/([a-z0-9])([A-Z])/g, '$1-$2').toLowerCase();
+export const stepHandlerFile = (step: string) => `functions/gcp-setup/${kebab(step)}.ts`;

@@ -1,0 +1,55 @@
+import type { Deps } from '../deps.ts';
+import { getUserSetting } from '../db/user-settings.ts';
+import { updateConnectionStatus } from '../connections/repo.ts';
+import { BadRequestError, NotFoundError } from '../errors.ts';
+import { log } from '../log.ts';
+import { findGcpConnection } from '../providers/gcp/connection.ts';
+import { ELIGIBLE_SETTING } from './steps/common.ts';
+import { workflowStarter } from './starter.ts';
+import { createTask, getTask, markFailed, markStarted, toTaskView, type EligibleProject, type TaskView } from './tasks.ts';
+
+export const START_FAILED = 'Could not start the GCP setup. Please try again.';
+
+/**
+ * A new setup task and its execution. If the execution cannot be started the task says so
+ * (FAILURE) and the error propagates, so nothing waits on a workflow that never ran.
+ */
+export async function startSetup(d: Deps, input: { userId: string; accountId: string; selected?: string[] }): Promise<string> {
+  const taskId = await createTask(d.db, { userId: input.userId, accountId: input.accountId, selected: input.selected }, d.now());
+  try {
+    await workflowStarter(d).start({ user_id: input.userId, task_id: taskId, account_id: input.accountId, selected_project_ids: input.selected ?? [] });
+  } catch (e) {
+    log.error('could not start the gcp setup workflow', { taskId, error: e });
+    await markFailed(d.db, input.userId, taskId, START_FAILED);
+    await updateConnectionStatus(d.db, { userId: input.userId, provider: 'gcp', accountId: input.accountId }, { status: 'error', reason: START_FAILED });
+    throw e;
+  }
+  await markStarted(d.db, input.userId, taskId);
+  return taskId;
+}
+
+/** GET /gcp/setup/status/{task_id}: the owner's task only; anyone else's, like an unknown id, is 404. */
+export async function setupStatus(d: Deps, userId: string, taskId: string): Promise<TaskView> {
+  const task = await getTask(d.db, userId, taskId, d.now());
+  if (!task) throw new NotFoundError('No such GCP setup task', { code: 'task_not_found' });
+  return toTaskView(task);
+}
+
+/**
+ * POST /gcp/post-auth-retry: configure 1–5 of the projects the last NEEDS_SELECTION offered.
+ * Ids outside that list are refused (400), so a caller cannot point the setup at projects the
+ * setup never found billed and reachable.
+ */
+export async function retryWithSelection(d: Deps, userId: string, selected: string[]): Promise<{ status: 'started'; task_id: string }> {
+  const offered = await getUserSetting<{ account_id: string; projects: EligibleProject[] }>(d.db, userId, ELIGIBLE_SETTING);
+  const conn = await findGcpConnection(d, userId, offered?.account_id);
+  if (!offered || !conn || conn.status === 'not_connected') {
+    throw new BadRequestError('No GCP project selection is pending; connect GCP first', { code: 'no_selection_pending', field: 'selected_project_ids' });
+  }
+  const eligible = new Set(offered.projects.map((p) => p.project_id));
+  const unknown = selected.filter((id) => !eligible.has(id));
+  if (unknown.length) throw new BadRequestError(`selected_project_ids: not among your eligible projects: ${unknown.slice(0, 5).join(', ')}`, { code: 'project_not_eligible', field: 'selected_project_ids' });
+  await updateConnectionStatus(d.db, conn, { status: 'pending', reason: 'GCP setup in progress' });
+  const taskId = await startSetup(d, { userId, accountId: conn.accountId, selected });
+  return { status: 'started', task_id: taskId };
+}

@@ -1,0 +1,56 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { Deps } from '../../deps.ts';
+import { batchEnable, batches, getOperation } from '../../providers/gcp/service-usage.ts';
+import type { GoogleCtx } from '../../providers/gcp/google.ts';
+import { SetupFailure } from '../errors.ts';
+import { markProjectDone, startStep, STEP } from '../tasks.ts';
+import type { ProjectStepInput } from './common.ts';
+import { stepContext } from './context.ts';
+
+export const ENABLE_FAILED = 'Error enabling required APIs';
+
+export interface EnableState {
+  done: boolean;
+  /** long-running operations still running */
+  operations: string[];
+  started_at: number;
+  /** how long the Wait state pauses before the next PollEnable */
+  wait_seconds: number;
+}
+
+/**
+ * Step 3, per project: the required services in batches of at most 20 (26 APIs → 2 calls), then
+ * their long-running operations polled with a growing interval. A step polls for a bounded time
+ * and hands the rest to the state machine's Wait/PollEnable loop rather than idling in a Lambda.
+ */
+export async function startEnableStep(input: ProjectStepInput, d: Deps): Promise<EnableState> {
+  await startStep(d.db, input.user_id, input.task_id, STEP.apis, input.project_count);
+  const { ctx } = await stepContext(d, input);
+  const started = await Promise.all(batches(d.config.gcp.requiredApis).map((ids) => batchEnable(ctx, input.project_id, ids)));
+  if (started.some((o) => o.error)) throw new SetupFailure(ENABLE_FAILED);
+  return poll(d, ctx, input, started.filter((o) => !o.done).map((o) => o.operation), d.now());
+}
+
+export async function pollEnableStep(input: ProjectStepInput & { operations: string[]; started_at: number }, d: Deps): Promise<EnableState> {
+  if (d.now() - input.started_at > d.config.gcp.enableMaxWaitMs) throw new SetupFailure(ENABLE_FAILED);
+  const { ctx } = await stepContext(d, input);
+  return poll(d, ctx, input, input.operations, input.started_at);
+}
+
+async function poll(d: Deps, ctx: GoogleCtx, input: ProjectStepInput, operations: string[], startedAt: number): Promise<EnableState> {
+  const cfg = d.config.gcp;
+  const deadline = d.now() + cfg.enablePollBudgetMs;
+  let pending = operations;
+  let interval = cfg.enablePollIntervalMs;
+  while (pending.length > 0) {
+    const left = deadline - d.now();
+    if (left <= 0) return { done: false, operations: pending, started_at: startedAt, wait_seconds: 10 };
+    await sleep(Math.min(interval, left));
+    interval = Math.min(interval * 1.5, 5000);
+    const states = await Promise.all(pending.map((name) => getOperation(ctx, name)));
+    if (states.some((s) => s.error)) throw new SetupFailure(ENABLE_FAILED);
+    pending = pending.filter((_, i) => !states[i].done);
+  }
+  await markProjectDone(d.db, input.user_id, input.task_id, STEP.apis, input.project_id);
+  return { done: true, operations: [], started_at: startedAt, wait_seconds: 0 };
+}

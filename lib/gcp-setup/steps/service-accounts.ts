@@ -1,0 +1,34 @@
+import type { Deps } from '../../deps.ts';
+import { ensureServiceAccount, getServiceAccountPolicy, setServiceAccountPolicy } from '../../providers/gcp/iam.ts';
+import { grantWithEtag } from '../policy.ts';
+import { serviceAccountIds } from '../ids.ts';
+import type { StepIds } from '../step.ts';
+import { startStep, STEP } from '../tasks.ts';
+import { stepContext } from './context.ts';
+
+export const TOKEN_CREATOR = 'roles/iam.serviceAccountTokenCreator';
+
+/**
+ * Step 4: the full-access and read-only service accounts in the root project (an account that
+ * exists already is reused), and token-creator on both for the user, so commands run on
+ * short-lived impersonated tokens rather than the user's own.
+ */
+export async function createServiceAccountsStep(input: StepIds & { root_project_id: string; project_count: number }, d: Deps): Promise<{ full_sa_email: string; readonly_sa_email: string }> {
+  await startStep(d.db, input.user_id, input.task_id, STEP.accounts);
+  const { ctx } = await stepContext(d, input);
+  const ids = serviceAccountIds(input.user_id);
+  const root = input.root_project_id;
+  const [full, readOnly] = await Promise.all([
+    ensureServiceAccount(ctx, root, ids.full, 'Aurora full access', 'Used by Aurora in Agent mode; created by the Aurora GCP connector.'),
+    ensureServiceAccount(ctx, root, ids.readOnly, 'Aurora read-only', 'Used by Aurora in Ask mode; created by the Aurora GCP connector.'),
+  ]);
+  for (const sa of [full, readOnly]) {
+    await grantWithEtag(
+      () => getServiceAccountPolicy(ctx, root, sa.email),
+      (p) => setServiceAccountPolicy(ctx, root, sa.email, p),
+      [{ role: TOKEN_CREATOR, member: `user:${input.account_id}` }],
+      { what: `service account ${sa.email}` },
+    );
+  }
+  return { full_sa_email: full.email, readonly_sa_email: readOnly.email };
+}

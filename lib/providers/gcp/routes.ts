@@ -1,0 +1,204 @@
+import * as z from 'zod';
+import { defineRoute } from '../../http/define-route.ts';
+import { empty, providerId } from '../../http/schemas.ts';
+import { TASK_STATES } from '../../gcp-setup/tasks.ts';
+
+/** Google adds parameters of its own to the redirect (scope, authuser, prompt, hd...): accepted and ignored. */
+const callbackQuery = z.object({
+  code: z.string().max(4096).optional(),
+  state: z.string().max(512).optional(),
+  error: z.string().max(256).optional(),
+});
+
+const projectId = z.string().regex(/^[a-z][a-z0-9-]{4,28}[a-z0-9]$/, 'must be a GCP project id (6–30 lowercase letters, digits, hyphens)');
+
+const setupResult = z.object({ propagation_status: z.enum(['FULL', 'PARTIAL']), verified_projects: z.number().int(), total_projects: z.number().int() });
+
+export const setupStatusResponse = z.object({
+  state: z.enum(TASK_STATES),
+  status: z.string(),
+  complete: z.boolean(),
+  progress: z.number().int().min(0).max(100),
+  step: z.number().int(),
+  total_steps: z.number().int(),
+  propagation: z.object({ status: z.enum(['VERIFYING', 'FULL', 'PARTIAL']), verified_projects: z.number().int(), total_projects: z.number().int() }).optional(),
+  result: setupResult.optional(),
+  error: z.literal(true).optional(),
+  eligible_projects: z.array(z.object({ project_id: z.string(), name: z.string() })).optional(),
+});
+
+export const gcpLoginRoute = defineRoute({
+  id: 'gcp.login',
+  method: 'POST',
+  paths: ['/gcp/login', '/login'],
+  handler: 'functions/gcp/login.ts',
+  auth: 'user',
+  summary: 'Google consent URL: cloud-platform, userinfo.email and openid scopes, offline access, single-use state bound to the caller, PKCE S256',
+  request: { body: empty },
+  responses: { 200: z.object({ login_url: z.url() }) },
+  errors: [400, 401, 403, 500],
+  capabilities: ['table'],
+});
+
+export const oauthStartRoute = defineRoute({
+  id: 'oauth.start',
+  method: 'GET',
+  paths: ['/api/auth/{provider}'],
+  handler: 'functions/gcp/oauth-start.ts',
+  auth: 'user',
+  summary: "302 to an OAuth provider's consent page (gcp; ovh when enabled and its connector offers it); other providers 400",
+  request: { params: z.strictObject({ provider: providerId }), query: z.object({ endpoint: z.string().max(64).optional() }) },
+  responses: { 302: null },
+  errors: [400, 401, 404, 500],
+  capabilities: ['table'],
+});
+
+export const gcpCallbackRoute = defineRoute({
+  id: 'gcp.callback',
+  method: 'GET',
+  paths: ['/callback', '/gcp/callback', '/api/auth/gcp/callback'],
+  handler: 'functions/gcp/callback.ts',
+  auth: 'open',
+  summary: 'Google OAuth callback: consume the state once, exchange the code (PKCE), store the tokens, mark the connection pending, start the setup, 302 to the frontend',
+  request: { query: callbackQuery },
+  responses: { 302: null },
+  errors: [400],
+  capabilities: ['table', 'secrets', 'workflow'],
+  timeoutSeconds: 29,
+});
+
+export const oauthCallbackRoute = defineRoute({
+  id: 'oauth.callback',
+  method: 'GET',
+  paths: ['/api/auth/{provider}/callback'],
+  handler: 'functions/gcp/oauth-callback.ts',
+  auth: 'open',
+  summary: 'Generic OAuth callback: the same handling as the provider-specific callbacks; non-OAuth providers 400',
+  request: { params: z.strictObject({ provider: providerId }), query: callbackQuery },
+  responses: { 302: null },
+  errors: [400, 404],
+  capabilities: ['table', 'secrets', 'workflow'],
+  timeoutSeconds: 29,
+});
+
+export const gcpSetupStatusRoute = defineRoute({
+  id: 'gcp.setupStatus',
+  method: 'GET',
+  paths: ['/gcp/setup/status/{task_id}'],
+  handler: 'functions/gcp/setup-status.ts',
+  auth: 'user',
+  summary: "Progress of the caller's GCP setup task (another user's or an unknown task: 404)",
+  request: { params: z.strictObject({ task_id: z.string().min(1).max(128) }) },
+  responses: { 200: setupStatusResponse },
+  errors: [401, 404],
+  capabilities: ['table'],
+});
+
+export const gcpPostAuthRetryRoute = defineRoute({
+  id: 'gcp.postAuthRetry',
+  method: 'POST',
+  paths: ['/gcp/post-auth-retry'],
+  handler: 'functions/gcp/post-auth-retry.ts',
+  auth: 'user',
+  summary: 'Configure 1–5 of the eligible projects offered by NEEDS_SELECTION: starts a new setup execution',
+  request: {
+    body: z.strictObject({
+      selected_project_ids: z
+        .array(z.string().trim().min(1, 'must not contain empty ids').max(64))
+        .min(1, 'select at least 1 project')
+        .max(5, 'select at most 5 projects')
+        .refine((ids) => new Set(ids).size === ids.length, 'must not repeat a project'),
+    }),
+  },
+  responses: { 200: z.object({ status: z.literal('started'), task_id: z.string() }) },
+  errors: [400, 401],
+  capabilities: ['table', 'workflow'],
+});
+
+export const gcpStatusRoute = defineRoute({
+  id: 'gcp.status',
+  method: 'GET',
+  paths: ['/gcp/status'],
+  handler: 'functions/gcp/status.ts',
+  auth: 'user',
+  summary: "Live check: refreshes the token and reads the root project's billing",
+  request: {},
+  responses: {
+    200: z.union([
+      z.object({ connected: z.literal(true), provider: z.literal('gcp'), project_id: z.string().nullable(), has_billing: z.boolean() }),
+      z.object({ connected: z.literal(false), provider: z.literal('gcp') }),
+    ]),
+  },
+  errors: [401, 503],
+  capabilities: ['table', 'secrets'],
+  timeoutSeconds: 29,
+});
+
+export const gcpProjectsRoute = defineRoute({
+  id: 'gcp.projects',
+  method: 'GET',
+  paths: ['/api/gcp/projects'],
+  handler: 'functions/gcp/projects.ts',
+  auth: 'user',
+  summary: 'Projects of the connected Google account with billing state and the root project',
+  request: {},
+  responses: { 200: z.object({ projects: z.array(z.object({ project_id: z.string(), name: z.string(), billing_enabled: z.boolean(), is_root: z.boolean() })), root_project: z.string().nullable() }) },
+  errors: [401, 502, 503],
+  capabilities: ['table', 'secrets'],
+  timeoutSeconds: 29,
+});
+
+export const gcpGetRootProjectRoute = defineRoute({
+  id: 'gcp.getRootProject',
+  method: 'GET',
+  paths: ['/api/gcp/root-project'],
+  handler: 'functions/gcp/get-root-project.ts',
+  auth: 'user',
+  summary: 'The root project (saved choice, else the one the setup chose)',
+  request: {},
+  responses: { 200: z.object({ root_project: z.string().nullable() }) },
+  errors: [401],
+  capabilities: ['table'],
+});
+
+export const gcpSetRootProjectRoute = defineRoute({
+  id: 'gcp.setRootProject',
+  method: 'POST',
+  paths: ['/api/gcp/root-project'],
+  handler: 'functions/gcp/set-root-project.ts',
+  auth: 'user',
+  summary: "Choose the root project: one of the account's projects with billing enabled",
+  request: { body: z.strictObject({ project_id: projectId }) },
+  responses: { 200: z.object({ root_project: z.string() }) },
+  errors: [400, 401, 503],
+  capabilities: ['table', 'secrets'],
+  timeoutSeconds: 29,
+});
+
+export const gcpForceDisconnectRoute = defineRoute({
+  id: 'gcp.forceDisconnect',
+  method: 'POST',
+  paths: ['/api/gcp/force-disconnect'],
+  handler: 'functions/gcp/force-disconnect.ts',
+  auth: 'user',
+  summary: 'Revoke the Google token (best effort) and remove it from the secret store, the records and every cache',
+  request: { body: empty },
+  responses: { 200: z.object({ success: z.literal(true), message: z.string() }) },
+  errors: [401],
+  capabilities: ['table', 'secrets'],
+  timeoutSeconds: 29,
+});
+
+export const gcpRoutes = [
+  gcpLoginRoute,
+  oauthStartRoute,
+  gcpCallbackRoute,
+  oauthCallbackRoute,
+  gcpSetupStatusRoute,
+  gcpPostAuthRetryRoute,
+  gcpStatusRoute,
+  gcpProjectsRoute,
+  gcpGetRootProjectRoute,
+  gcpSetRootProjectRoute,
+  gcpForceDisconnectRoute,
+];

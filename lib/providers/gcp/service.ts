@@ -1,0 +1,129 @@
+import type { Deps } from '../../deps.ts';
+import { disconnectProvider } from '../../connections/service.ts';
+import { getUserSetting, putUserSetting } from '../../db/user-settings.ts';
+import { BadRequestError, ConflictError, ProviderUnavailableError } from '../../errors.ts';
+import { log } from '../../log.ts';
+import type { SecretValue } from '../../secret-value.ts';
+import { ROOT_SETTING } from '../../gcp-setup/steps/common.ts';
+import { projectBillingEnabled } from './billing.ts';
+import { findGcpConnection, requireGcpConnection } from './connection.ts';
+import { listProjects } from './crm.ts';
+import { GcpReauthRequiredError } from './errors.ts';
+import { isGoogleApiError, mapLimit } from './google.ts';
+import { generateAccessToken } from './iam-credentials.ts';
+import { userGoogleCtx } from './tokens.ts';
+import { userinfo } from './userinfo.ts';
+
+/** The root project: the user's explicit choice, else the one the last setup chose. */
+async function rootProjectOf(d: Deps, userId: string, metadataRoot: unknown): Promise<string | null> {
+  const saved = await getUserSetting<string>(d.db, userId, ROOT_SETTING);
+  return saved ?? (typeof metadataRoot === 'string' ? metadataRoot : null);
+}
+
+async function billingOrFalse(d: Deps, ctx: ReturnType<typeof userGoogleCtx>, projectId: string): Promise<boolean> {
+  try {
+    return await projectBillingEnabled(ctx, projectId);
+  } catch (e) {
+    if (isGoogleApiError(e, 403) || isGoogleApiError(e, 404)) return false;
+    throw e;
+  }
+}
+
+export type GcpStatus = { connected: true; provider: 'gcp'; project_id: string | null; has_billing: boolean } | { connected: false; provider: 'gcp' };
+
+/**
+ * GET /gcp/status, live: the stored credentials must still refresh (refresh token valid) and the
+ * root project's billing is read from Google. A refused refresh marks the connection `error`
+ * (never deletes anything); Google being down answers 503 rather than "not connected".
+ */
+export async function gcpStatus(d: Deps, userId: string): Promise<GcpStatus> {
+  const conn = await findGcpConnection(d, userId);
+  if (!conn || !conn.secretRef || conn.status !== 'connected') return { connected: false, provider: 'gcp' };
+  const ctx = userGoogleCtx(d, conn);
+  try {
+    const root = await rootProjectOf(d, userId, conn.metadata.root_project);
+    // Either call proves the token works now; a 401 renews it once through the refresh engine.
+    if (!root) await userinfo(ctx);
+    const hasBilling = root ? await billingOrFalse(d, ctx, root) : false;
+    return { connected: true, provider: 'gcp', project_id: root, has_billing: hasBilling };
+  } catch (e) {
+    if (e instanceof GcpReauthRequiredError) return { connected: false, provider: 'gcp' };
+    if (isGoogleApiError(e, 401)) return { connected: false, provider: 'gcp' };
+    if (isGoogleApiError(e)) throw new ProviderUnavailableError('Google Cloud did not answer the status check; try again shortly');
+    throw e;
+  }
+}
+
+export interface ProjectView {
+  project_id: string;
+  name: string;
+  billing_enabled: boolean;
+  is_root: boolean;
+}
+
+/** GET /api/gcp/projects: every project of the account with its billing, live. */
+export async function gcpProjects(d: Deps, userId: string): Promise<{ projects: ProjectView[]; root_project: string | null }> {
+  const conn = await requireGcpConnection(d, userId);
+  const ctx = userGoogleCtx(d, conn);
+  const root = await rootProjectOf(d, userId, conn.metadata.root_project);
+  try {
+    const projects = await listProjects(ctx);
+    const billing = await mapLimit(projects, 10, (p) => billingOrFalse(d, ctx, p.project_id));
+    return { projects: projects.map((p, i) => ({ project_id: p.project_id, name: p.name, billing_enabled: billing[i], is_root: p.project_id === root })), root_project: root };
+  } catch (e) {
+    if (isGoogleApiError(e)) throw new ProviderUnavailableError('Google Cloud did not answer; try again shortly', { status: e.retryable ? 503 : 502 });
+    throw e;
+  }
+}
+
+export async function getRootProject(d: Deps, userId: string): Promise<{ root_project: string | null }> {
+  const conn = await findGcpConnection(d, userId);
+  return { root_project: await rootProjectOf(d, userId, conn?.metadata.root_project) };
+}
+
+/** POST /api/gcp/root-project: only a project of the user's account with billing enabled. */
+export async function setRootProject(d: Deps, userId: string, projectId: string): Promise<{ root_project: string }> {
+  const conn = await requireGcpConnection(d, userId);
+  const ctx = userGoogleCtx(d, conn);
+  let projects;
+  try {
+    projects = await listProjects(ctx);
+  } catch (e) {
+    if (isGoogleApiError(e)) throw new ProviderUnavailableError('Google Cloud did not answer; try again shortly');
+    throw e;
+  }
+  if (!projects.some((p) => p.project_id === projectId)) throw new BadRequestError(`project_id: ${projectId} is not one of your GCP projects`, { code: 'project_not_found', field: 'project_id' });
+  if (!(await billingOrFalse(d, ctx, projectId))) throw new BadRequestError(`project_id: ${projectId} has no active billing`, { code: 'project_without_billing', field: 'project_id' });
+  await putUserSetting(d.db, userId, ROOT_SETTING, projectId);
+  return { root_project: projectId };
+}
+
+/**
+ * POST /api/gcp/force-disconnect: the token is revoked at Google (best effort), then the secret,
+ * the record, the refresh leases and the selection state go (the same path as
+ * DELETE /api/auth/gcp/disconnect, through the provider hooks).
+ */
+export async function forceDisconnect(d: Deps, userId: string): Promise<{ success: true; message: string }> {
+  await disconnectProvider(d, userId, 'gcp');
+  return { success: true, message: 'GCP disconnected successfully' };
+}
+
+/**
+ * A short-lived token for running commands: minted by impersonating the read-only account (Ask
+ * mode) or the full-access one, never the user's own refresh token.
+ */
+export async function gcpTokenForUser(d: Deps, userId: string, opts: { readOnly: boolean; lifetimeSeconds?: number }): Promise<{ accessToken: SecretValue<string>; expiresAt: string; serviceAccount: string; projectId: string | null; accountId: string }> {
+  const conn = await requireGcpConnection(d, userId);
+  const sa = opts.readOnly ? conn.metadata.readonly_sa_email : conn.metadata.full_sa_email;
+  if (conn.status !== 'connected' || typeof sa !== 'string') throw new ConflictError('The GCP setup has not completed yet; wait for it or reconnect GCP', { code: 'gcp_setup_incomplete' });
+  try {
+    const minted = await generateAccessToken(userGoogleCtx(d, conn), sa, opts.lifetimeSeconds ?? 3600);
+    return { accessToken: minted.token, expiresAt: minted.expiresAt, serviceAccount: sa, projectId: await rootProjectOf(d, userId, conn.metadata.root_project), accountId: conn.accountId };
+  } catch (e) {
+    if (isGoogleApiError(e)) {
+      log.warn('could not mint a gcp service account token', { status: e.status, reason: e.reason });
+      throw new ProviderUnavailableError(e.status === 403 ? 'Google refused to mint a token for the Aurora service account; its permissions may still be propagating' : 'Google Cloud did not answer; try again shortly', { status: e.retryable ? 503 : 502 });
+    }
+    throw e;
+  }
+}
