@@ -138,6 +138,16 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
     send(res, result.statusCode ?? 200, headers, body);
   }
 
+  // Requests Node refuses before routing (oversized URL or headers → 431, garbage → 400) still get
+  // the JSON error envelope, as API Gateway answers them with a JSON body too.
+  server.on('clientError', (err: NodeJS.ErrnoException, socket) => {
+    if (!socket.writable) return socket.destroy();
+    const status = err.code === 'HPE_HEADER_OVERFLOW' ? 431 : 400;
+    const message = status === 431 ? 'Request URL or headers too large' : 'Malformed HTTP request';
+    const body = JSON.stringify({ error: { code: status === 431 ? 'request_header_too_large' : 'bad_request', message }, message });
+    socket.end(`HTTP/1.1 ${status} ${status === 431 ? 'Request Header Fields Too Large' : 'Bad Request'}\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`);
+  });
+
   await new Promise<void>((ok, fail) => {
     server.once('error', fail);
     server.listen(opts.port ?? 0, opts.host ?? '127.0.0.1', () => ok());

@@ -1,0 +1,28 @@
+import { PROVIDERS } from '../registry.ts';
+
+/** Azure as data: id formats, the Entra error codes we explain, and the messages users see. */
+export const azure = {
+  ...PROVIDERS.azure,
+  guidPattern: /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i,
+  /** a tenant is a GUID or one of its verified domains (contoso.onmicrosoft.com) */
+  tenantPattern: /^(?:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|(?=.{4,253}$)(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63})$/i,
+  /** ARM subscription states; only Enabled ones are usable (Warned and PastDue are on their way out) */
+  enabledState: 'Enabled',
+  maxSubscriptionPages: 50,
+  /** Entra ID (AADSTS) codes worth a plain-language reason */
+  aadsts: {
+    7000215: 'the client secret is invalid',
+    7000222: 'the client secret has expired',
+    90002: 'the tenant was not found',
+    900023: 'the tenant id is not valid',
+    700016: 'the application (client id) was not found in the tenant',
+    700024: 'the client assertion is not valid',
+    50034: 'the account does not exist in the tenant',
+  } as Record<number, string>,
+  messages: {
+    loggedIn: 'Successfully logged in to Azure',
+    invalidCredentials: 'Invalid Azure credentials',
+    noEnabledSubscription: 'No enabled subscription found',
+    notConnected: 'Azure is not connected. Log in with a service principal first.',
+  },
+} as const;

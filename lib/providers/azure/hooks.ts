@@ -1,0 +1,11 @@
+import type { ProviderHooks } from '../hooks.ts';
+import { checkAzureConnection } from './adapter.ts';
+
+/**
+ * Nothing to revoke at Azure: the service principal and its secret are the customer's, and ARM
+ * tokens expire on their own; disconnect removes our copy of the secret. Scheduled re-validation
+ * uses the live check.
+ */
+export const azureHooks: ProviderHooks = {
+  check: (d, conn) => checkAzureConnection(d, conn),
+};
