@@ -339,7 +339,7 @@ export function planCapabilities(
     // account; the customer's trust policy (our account + the External ID we issued) is what admits
     // us. Roles in our own account are denied so a crafted role ARN cannot escalate inside it.
     // sts:GetCallerIdentity needs no permission (AWS allows it even under an explicit deny).
-    permissions.push({ actions: ['sts:AssumeRole'], resources: ['arn:aws:iam::*:role/*'] });
+    permissions.push({ actions: ['sts:AssumeRole', 'sts:SetSourceIdentity'], resources: ['arn:aws:iam::*:role/*'] });
     permissions.push({ effect: 'deny', actions: ['sts:AssumeRole'], resources: [`arn:aws:iam::${TOKENS.account}:role/*`] });
   }
 

@@ -104,7 +104,7 @@ function expectJustified(p: FunctionPlan, caps: readonly Capability[]) {
     if (service === 'dynamodb') expect(s.resources).toEqual(['{{table.arn}}', '{{table.arn}}/index/*']);
     if (service === 'secretsmanager') expect(s.resources).toEqual([`arn:aws:secretsmanager:{{aws.region}}:{{aws.account}}:secret:aurora/prod/*`]);
     if (service === 'states') expect(s).toEqual({ actions: ['states:StartExecution'], resources: ['{{workflow.arn}}'] });
-    if (service === 'sts') expect(s.actions).toEqual(['sts:AssumeRole']);
+    if (service === 'sts') expect(s.actions).toEqual(s.effect === 'deny' ? ['sts:AssumeRole'] : ['sts:AssumeRole', 'sts:SetSourceIdentity']);
   }
   if (!has('secrets')) {
     expect(p.links, `${p.name}: links without secrets`).toEqual([]);
@@ -267,7 +267,8 @@ describe('capabilities → permissions, links, environment', () => {
   it("sts: AssumeRole into other accounts' roles, never into our own", () => {
     const p = planFunction(route({ id: 'x.sts', capabilities: ['sts'] }), 'prod', sm);
     expect(p.permissions).toEqual([
-      { actions: ['sts:AssumeRole'], resources: ['arn:aws:iam::*:role/*'] },
+      // SourceIdentity on every AssumeRole needs sts:SetSourceIdentity on the caller's side too
+      { actions: ['sts:AssumeRole', 'sts:SetSourceIdentity'], resources: ['arn:aws:iam::*:role/*'] },
       { effect: 'deny', actions: ['sts:AssumeRole'], resources: ['arn:aws:iam::{{aws.account}}:role/*'] },
     ]);
   });
