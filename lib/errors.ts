@@ -10,6 +10,8 @@ export interface AppErrorOptions {
   /** extra JSON properties merged into the error body (e.g. `action: "CONNECT_REQUIRED"`) */
   extra?: Record<string, unknown>;
   headers?: Record<string, string>;
+  /** what the caller is told when `expose` is false (the message itself then goes to the log only) */
+  publicMessage?: string;
 }
 
 export class AppError extends Error {
@@ -19,6 +21,7 @@ export class AppError extends Error {
   readonly expose: boolean;
   readonly extra?: Record<string, unknown>;
   readonly headers?: Record<string, string>;
+  readonly publicMessage?: string;
 
   constructor(status: number, code: string, message: string, opts: AppErrorOptions = {}) {
     super(message, opts.cause === undefined ? undefined : { cause: opts.cause });
@@ -29,6 +32,7 @@ export class AppError extends Error {
     this.expose = opts.expose ?? status < 500;
     this.extra = opts.extra;
     this.headers = opts.headers;
+    this.publicMessage = opts.publicMessage;
   }
 }
 
@@ -102,10 +106,11 @@ export interface ErrorBody {
 }
 
 export function toErrorBody(err: AppError): ErrorBody {
-  const message = err.expose ? err.message : 'Internal server error';
+  const message = err.expose ? err.message : (err.publicMessage ?? 'Internal server error');
+  const code = err.expose || err.publicMessage ? err.code : 'internal_error';
   const body: ErrorBody = {
     ...(err.expose ? err.extra : undefined),
-    error: { code: err.expose ? err.code : 'internal_error', message, ...(err.field ? { field: err.field } : {}) },
+    error: { code, message, ...(err.field && err.expose ? { field: err.field } : {}) },
     message,
   };
   return body;

@@ -214,6 +214,15 @@ function toApiResult(route: RouteDef, result: HttpResult): APIGatewayProxyStruct
   return { statusCode: result.status, headers, body: result.body === undefined ? '' : JSON.stringify(result.body) };
 }
 
+/**
+ * An AWS SDK call (DynamoDB, Secrets Manager...) that failed on the service side or was throttled
+ * after the SDK's own retries: a 503 the caller may retry, not a 500 that says we are broken.
+ */
+function isDependencyOutage(err: unknown): boolean {
+  const e = err as { $fault?: string; name?: string; $retryable?: unknown };
+  return e?.$fault === 'server' || /Throttl|ProvisionedThroughputExceeded|RequestLimitExceeded|ServiceUnavailable|InternalServerError/.test(e?.name ?? '');
+}
+
 /** CORS headers for the configured frontend origin only (API Gateway answers preflights when deployed). */
 function corsHeaders(event: APIGatewayProxyEventV2): Record<string, string> {
   const origin = event.headers?.origin;
@@ -244,7 +253,7 @@ function errorMapper(route: RouteDef): MiddlewareObj<APIGatewayProxyEventV2, API
       } else if (appErr.status >= 500) {
         log.error('request failed', { route: route.id, code: appErr.code, error: appErr });
       }
-      const mapped = appErr ?? new AppError(500, 'internal_error', 'Internal server error', { expose: false });
+      const mapped = appErr ?? (isDependencyOutage(err) ? new AppError(503, 'service_unavailable', 'A storage dependency failed', { expose: false, publicMessage: 'The service is temporarily unavailable. Please try again.', headers: { 'retry-after': '2' } }) : new AppError(500, 'internal_error', 'Internal server error', { expose: false }));
       request.response = {
         statusCode: mapped.status,
         headers: { 'content-type': 'application/json', ...corsHeaders(request.event), ...mapped.headers },

@@ -1,4 +1,5 @@
 import type { SecretValue } from '../secret-value.ts';
+import { AppError } from '../errors.ts';
 
 /** A credential document: what a provider needs to act (tokens, keys, client secrets). */
 export type SecretDocument = Record<string, unknown>;
@@ -22,10 +23,13 @@ export interface SecretStore {
   list?(): Promise<string[]>;
 }
 
-/** Thrown by backends when the store itself fails (network, 5xx, permission). Never carries secret values. */
-export class SecretStoreError extends Error {
+/**
+ * Thrown by backends when the store itself fails (network, 5xx, permission). Never carries secret
+ * values; its message names paths and references, so callers only see a generic 503.
+ */
+export class SecretStoreError extends AppError {
   constructor(message: string, opts?: { cause?: unknown }) {
-    super(message, opts);
+    super(503, 'secret_store_unavailable', message, { cause: opts?.cause, expose: false, publicMessage: 'The credential store is unavailable. Please try again.' });
     this.name = 'SecretStoreError';
   }
 }

@@ -1,0 +1,149 @@
+import { QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { deps } from '../../lib/deps.ts';
+import { routes } from '../../lib/http/routes.ts';
+import type { RouteDef } from '../../lib/http/route-types.ts';
+import { connectGcp } from '../../lib/local/google/flow.ts';
+import { SCALEWAY_FIXTURES } from '../../lib/local/sim-scaleway.ts';
+import { TAILSCALE_FIXTURES } from '../../lib/local/sim-tailscale.ts';
+import { AZURE_SIM } from '../../lib/local/sim-azure.ts';
+import { startTestRuntime, type TestRuntime } from '../helpers/runtime.ts';
+
+/**
+ * The isolation matrix: user A connects every provider and leaves a setup task, an SSH key and a
+ * pending confirmation behind; then user B calls every user route of the table, aimed at A's
+ * objects wherever a route takes an id. Each pair must answer 404 where it names A's object, show
+ * B none of A's identifiers, and leave every item of A's partition and every secret of A as it was.
+ */
+const A = 'iso-alice';
+const B = 'iso-bob';
+let rt: TestRuntime;
+const ids: { scalewayOrg?: string; tailnet?: string; azureSub?: string; awsAccount?: string; gcpEmail?: string; taskId?: string; confirmationId?: string; rootProject?: string } = {};
+
+async function partition(userId: string) {
+  const items: Array<Record<string, unknown>> = [];
+  let start: Record<string, unknown> | undefined;
+  do {
+    const r = await deps().db.doc.send(new QueryCommand({ TableName: deps().db.table, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': `USER#${userId}` }, ExclusiveStartKey: start, ConsistentRead: true }));
+    items.push(...(r.Items ?? []));
+    start = r.LastEvaluatedKey;
+  } while (start);
+  // audit events are append-only records of what happened; B's actions must not add to A's
+  return items.sort((x, y) => String(x.sk).localeCompare(String(y.sk)));
+}
+
+async function secretsOf(userId: string) {
+  const refs = ((await deps().secrets.list?.()) ?? []).filter((r) => r.includes(`users/${userId}/`)).sort();
+  const values: Record<string, unknown> = {};
+  for (const ref of refs) values[ref] = (await deps().secrets.get(ref))?.reveal();
+  return values;
+}
+
+async function snapshot() {
+  return { items: await partition(A), secrets: await secretsOf(A) };
+}
+
+beforeAll(async () => {
+  rt = await startTestRuntime({
+    simulate: true,
+    env: { FEATURE_FLAG_OVH_ENABLED: 'true', GCP_LOCAL_WAIT_MS: '5', GCP_LOCAL_RETRY_MS: '5', GCP_ENABLE_POLL_INTERVAL_MS: '10' },
+  });
+  const post = (path: string, body: unknown) => rt.request('POST', path, { user: A, body });
+
+  const scw = await post('/scaleway_api/scaleway/connect', { access_key: SCALEWAY_FIXTURES.validKey.accessKey, secret_key: SCALEWAY_FIXTURES.validKey.secretKey });
+  expect(scw.status).toBe(200);
+  ids.scalewayOrg = scw.body.organization_id;
+
+  const ts = await post('/tailscale_api/tailscale/connect', { client_id: TAILSCALE_FIXTURES.client.clientId, client_secret: TAILSCALE_FIXTURES.client.clientSecret });
+  expect(ts.status).toBe(200);
+  ids.tailnet = ts.body.tailnet;
+  expect((await rt.request('GET', '/tailscale_api/tailscale/ssh-setup', { user: A })).status).toBe(200);
+
+  const az = await post('/azure/login', { tenant_id: AZURE_SIM.tenantId, client_id: AZURE_SIM.clientId, client_secret: AZURE_SIM.clientSecret });
+  expect(az.status).toBe(200);
+  ids.azureSub = az.body.subscription_id;
+
+  const onb = await rt.request('GET', '/aws/onboarding', { user: A });
+  const aws = await post('/aws/auth', { role_arn: 'arn:aws:iam::123456789012:role/AuroraRole', external_id: onb.body.external_id });
+  expect(aws.status).toBe(200);
+  ids.awsAccount = aws.body.account_id;
+
+  const init = await post('/ovh_api/ovh/oauth2/initiate', { endpoint: 'ovh-eu' });
+  expect(init.status).toBe(200);
+  const consent = await fetch(init.body.authorizationUrl, { redirect: 'manual' });
+  const cb = new URL(consent.headers.get('location')!);
+  expect((await fetch(`${rt.url}${cb.pathname}${cb.search}`, { redirect: 'manual' })).status).toBe(302);
+
+  const gcp = await connectGcp(rt.url, A, { timeoutMs: 60000, intervalMs: 20 });
+  ids.taskId = gcp.taskId;
+  ids.gcpEmail = (await rt.request('GET', '/api/user_connections', { user: A })).body.find((c: { provider: string }) => c.provider === 'gcp')?.account_id;
+  ids.rootProject = (await rt.request('GET', '/api/gcp/root-project', { user: A })).body.root_project;
+
+  const conf = await post('/api/cloud_tool', { provider: 'scaleway', command: `scw instance server terminate ${SCALEWAY_FIXTURES.projects[0].id}`, mode: 'agent' });
+  expect(conf.body.requires_confirmation, conf.text).toBe(true);
+  ids.confirmationId = conf.body.confirmation_id;
+}, 120000);
+
+afterAll(async () => rt.close());
+
+/** B's request for a route: aimed at A's objects wherever the route takes an id. */
+function requestsFor(r: RouteDef): Array<{ path: string; body?: unknown; expect404?: boolean }> {
+  const path = r.paths[0];
+  const body = (b: unknown) => (r.request.body ? b : undefined);
+  switch (r.id) {
+    case 'gcp.setupStatus':
+      return [{ path: path.replace('{task_id}', ids.taskId!), expect404: true }];
+    case 'cloudTool.cancelConfirmation':
+      return [{ path: path.replace('{id}', ids.confirmationId!), expect404: true }];
+    case 'connections.providerDisconnect':
+      return [
+        ...([['scaleway', ids.scalewayOrg], ['tailscale', ids.tailnet], ['azure', ids.azureSub], ['aws', ids.awsAccount], ['gcp', ids.gcpEmail]] as const).map(([p, acct]) => ({ path: path.replace('{provider}', p), body: { account_id: acct }, expect404: true })),
+        ...['scaleway', 'tailscale', 'azure', 'aws', 'gcp', 'ovh'].map((p) => ({ path: path.replace('{provider}', p), body: {} })),
+      ];
+    case 'connections.markDisconnected':
+      return [{ path, body: { provider: 'scaleway', account_id: ids.scalewayOrg }, expect404: true }, { path, body: { provider: 'azure', account_id: ids.azureSub }, expect404: true }];
+    case 'oauth.start':
+      return ['gcp', 'ovh'].map((p) => ({ path: path.replace('{provider}', p) }));
+    case 'gcp.postAuthRetry':
+      return [{ path, body: { selected_project_ids: [ids.rootProject] } }];
+    case 'gcp.setRootProject':
+      return [{ path, body: { project_id: ids.rootProject } }];
+    case 'cloudTool.run':
+      return [{ path, body: { provider: 'scaleway', command: `scw instance server terminate ${SCALEWAY_FIXTURES.projects[0].id}`, confirmation_id: ids.confirmationId, mode: 'agent' } }];
+    case 'connections.putPreference':
+      return [{ path, body: { provider_preference: ['aws'] } }];
+    case 'ovh.initiate':
+      return [{ path, body: { endpoint: 'ovh-eu' } }];
+    default:
+      return [{ path, body: body({}) }];
+  }
+}
+
+describe('isolation matrix: user B against user A', () => {
+  it('every user route: 404 for A’s ids, none of A’s identifiers shown, A’s data unchanged', async () => {
+    const before = await snapshot();
+    expect(before.items.length).toBeGreaterThan(8);
+    expect(Object.keys(before.secrets).length).toBeGreaterThanOrEqual(6);
+    const aIdentifiers = [ids.taskId, ids.confirmationId, ids.gcpEmail, ids.azureSub].filter((v): v is string => !!v && v.length > 6);
+    const userRoutes = routes.filter((r) => r.auth === 'user');
+    // Reads first (nothing of B's exists yet, so nothing of A's may appear), then everything else.
+    const ordered = [...userRoutes.filter((r) => r.method === 'GET'), ...userRoutes.filter((r) => r.method !== 'GET')];
+    let pairs = 0;
+    const failures: string[] = [];
+    for (const r of ordered) {
+      for (const req of requestsFor(r)) {
+        pairs++;
+        const res = await rt.request(r.method, req.path, { user: B, body: req.body });
+        const label = `${r.id} ${r.method} ${req.path}`;
+        if (res.status >= 500) failures.push(`${label}: ${res.status}`);
+        if (req.expect404 && res.status !== 404) failures.push(`${label}: expected 404, got ${res.status}`);
+        if (r.method === 'GET') for (const id of aIdentifiers) if (res.text.includes(id)) failures.push(`${label}: shows A's ${id}`);
+        const after = await snapshot();
+        if (JSON.stringify(after) !== JSON.stringify(before)) failures.push(`${label}: changed A's data`);
+      }
+    }
+    console.log(`isolation: ${pairs} user-B requests over ${userRoutes.length} user routes against user A's objects`);
+    expect(failures).toEqual([]);
+    expect(pairs).toBeGreaterThan(userRoutes.length);
+  });
+});
