@@ -4,6 +4,14 @@ import type { Setting } from './config/define.ts';
 import { coreSection } from './config/core.ts';
 import { secretsSection } from './config/secrets.ts';
 import { featuresSection } from './config/features.ts';
+import { awsSection } from './config/aws.ts';
+import { azureSection } from './config/azure.ts';
+import { gcpSection } from './config/gcp.ts';
+import { revalidateSection } from './config/revalidate.ts';
+import { scalewaySection } from './config/scaleway.ts';
+import { tailscaleSection } from './config/tailscale.ts';
+import { ovhSection } from './config/ovh.ts';
+import { commandsSection } from './config/commands.ts';
 
 /**
  * The only reader of process.env (and of SST's linked resources, which SST passes as
@@ -14,6 +22,14 @@ const sections = {
   core: coreSection,
   secrets: secretsSection,
   features: featuresSection,
+  aws: awsSection,
+  azure: azureSection,
+  gcp: gcpSection,
+  revalidate: revalidateSection,
+  scaleway: scalewaySection,
+  tailscale: tailscaleSection,
+  ovh: ovhSection,
+  commands: commandsSection,
 };
 
 type Sections = typeof sections;

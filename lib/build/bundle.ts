@@ -11,8 +11,10 @@ export const bundleOptions = {
   target: LAMBDA_NODE_TARGET,
   minify: true,
   treeShaking: true,
-  // The AWS SDK v3 ships in the Node 24 runtime, but bundling pins the version we tested with.
-  external: [] as string[],
+  // The nodejs24.x runtime ships AWS SDK v3 (the CDK's NodejsFunction leaves it out of bundles by
+  // default for the same reason). Bundling it would cost ~350 KB per function and the parse time
+  // of a second copy; package-lock pins the version tests run against.
+  external: ['@aws-sdk/*'] as string[],
   mainFields: ['module', 'main'] as string[],
   // ESM bundles of CommonJS dependencies still call require(); give them one.
   banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" },

@@ -11,7 +11,14 @@ export interface RunningSimulator {
 
 export type SimulatorStarter = (opts: { latencyMs?: number }) => Promise<RunningSimulator>;
 
-const starters: Array<() => Promise<SimulatorStarter>> = [];
+const starters: Array<() => Promise<SimulatorStarter>> = [
+  async () => (await import('./sim-aws.ts')).startAwsSimulator,
+  async () => (await import('./sim-azure.ts')).startAzureSimulator,
+  async () => (await import('./sim-google.ts')).startGoogleSimulator,
+  async () => (await import('./sim-scaleway.ts')).startScalewaySimulator,
+  async () => (await import('./sim-tailscale.ts')).startTailscaleSimulator,
+  async () => (await import('./sim-ovh.ts')).startOvhSimulator,
+];
 
 export async function startSimulators(opts: { latencyMs?: number } = {}): Promise<RunningSimulator[]> {
   const running: RunningSimulator[] = [];

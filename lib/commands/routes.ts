@@ -1,0 +1,31 @@
+import { defineRoute } from '../http/define-route.ts';
+import * as s from './schemas.ts';
+
+export const cloudToolRoute = defineRoute({
+  id: 'cloudTool.run',
+  method: 'POST',
+  paths: ['/api/cloud_tool'],
+  handler: 'functions/cloud-tool/run.ts',
+  auth: 'user',
+  summary:
+    "Run one cloud CLI command for the caller: no shell, the caller's short-lived credentials only, read-only in Ask mode; destructive, sensitive and unknown commands first answer with a confirmation to send back",
+  request: { body: s.cloudToolBody },
+  responses: { 200: s.cloudToolResponse },
+  errors: [400, 403, 404, 409, 410, 501, 503],
+  capabilities: ['table', 'secrets', 'sts', 'exec'],
+});
+
+export const cancelConfirmationRoute = defineRoute({
+  id: 'cloudTool.cancelConfirmation',
+  method: 'POST',
+  paths: ['/api/cloud_tool/confirmations/{id}/cancel'],
+  handler: 'functions/cloud-tool/cancel-confirmation.ts',
+  auth: 'user',
+  summary: 'Cancel a pending cloud_tool confirmation of the caller',
+  request: { params: s.confirmationParams },
+  responses: { 200: s.cancelResponse },
+  errors: [400, 404, 409],
+  capabilities: ['table'],
+});
+
+export const cloudToolRoutes = [cloudToolRoute, cancelConfirmationRoute];

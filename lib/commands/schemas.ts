@@ -1,0 +1,55 @@
+import * as z from 'zod';
+import { accountId, isoTime, providerId } from '../http/schemas.ts';
+import { MAX_COMMAND_LENGTH } from './parse.ts';
+import { CONFIRMATION_ID } from './confirmations.ts';
+
+export const COMMAND_CLASSES = ['read', 'write', 'destructive', 'sensitive', 'unknown'] as const;
+const classification = z.enum(COMMAND_CLASSES);
+
+/** Project, account and subscription ids of every provider fit this; no value can pose as a flag. */
+const scopeId = z
+  .string()
+  .min(1)
+  .max(200)
+  .regex(/^[A-Za-z0-9][A-Za-z0-9._:@-]*$/, 'must be a project, account or subscription id (letters, digits, . _ : @ -)');
+
+export const cloudToolBody = z.strictObject({
+  // Checked by the service, so an unknown id answers "Unsupported provider: …" as the seed does.
+  provider: z.string().min(1).max(40).optional(),
+  command: z.string().min(1, 'command must not be empty').max(MAX_COMMAND_LENGTH),
+  selected_project_id: scopeId.optional(),
+  confirmation_id: z.string().regex(CONFIRMATION_ID, 'is not a confirmation id').optional(),
+  // Ask (read only) unless the caller says otherwise: the safe default.
+  mode: z.enum(['ask', 'agent']).default('ask'),
+});
+
+export const runResponse = z.object({
+  success: z.boolean(),
+  provider: providerId,
+  account_id: z.string(),
+  command: z.string(),
+  return_code: z.number().int(),
+  /** parsed JSON when the CLI printed JSON, else text (stdout, or stderr when stdout is empty) */
+  output: z.unknown(),
+  stderr: z.string(),
+  classification,
+  truncated: z.boolean(),
+  timed_out: z.boolean(),
+  duration_ms: z.number().int().nonnegative(),
+});
+
+export const confirmationResponse = z.object({
+  requires_confirmation: z.literal(true),
+  confirmation_id: z.string().regex(CONFIRMATION_ID),
+  provider: providerId,
+  account_id: accountId,
+  command: z.string(),
+  classification,
+  reason: z.string(),
+  expires_at: isoTime,
+});
+
+export const cloudToolResponse = z.union([runResponse, confirmationResponse]);
+
+export const confirmationParams = z.strictObject({ id: z.string().regex(CONFIRMATION_ID, 'is not a confirmation id') });
+export const cancelResponse = z.object({ status: z.literal('cancelled') });

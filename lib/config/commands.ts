@@ -1,0 +1,32 @@
+import { section, setting, str, optStr, int } from './define.ts';
+
+/**
+ * cloud_tool: where the cloud CLIs live, how long they may run and how much they may print.
+ * The time budgets must fit inside the function's own limit (29 s for exec routes, because API
+ * Gateway gives up at 30 s), with room for the kill grace period and clean-up.
+ */
+export const commandsSection = section(
+  {
+    CLOUD_TOOL_PATH: setting(
+      str('/opt/bin:/usr/local/bin:/usr/bin:/bin'),
+      'cloud_tool: colon-separated directories holding the cloud CLIs (gcloud, gsutil, bq, kubectl, aws, az, scw, tailscale, ovhcloud) and what they need (python, node). It is the only place binaries are looked up and the PATH the CLIs get; the service\'s own PATH is never used.',
+    ),
+    CLOUD_TOOL_WORK_DIR: setting(optStr(), 'cloud_tool: directory under which each run gets its fresh temporary HOME (mode 0700, removed after the run). Default: the system temp dir.'),
+    CLOUD_TOOL_TIMEOUT_READ_MS: setting(int(15000, 100, 28000), 'cloud_tool: time budget of a read command (milliseconds): credential minting, preparation and the run itself; then its whole process group is stopped.'),
+    CLOUD_TOOL_TIMEOUT_WRITE_MS: setting(
+      int(24000, 100, 28000),
+      'cloud_tool: time budget of a write, destructive, sensitive or unknown command (milliseconds): credential minting, preparation such as `az login` and the run itself.',
+    ),
+    CLOUD_TOOL_KILL_GRACE_MS: setting(int(1500, 0, 10000), 'cloud_tool: after a timeout, how long the process group gets between SIGTERM and SIGKILL (milliseconds).'),
+    CLOUD_TOOL_MAX_OUTPUT_CHARS: setting(int(50000, 1000, 1000000), 'cloud_tool: characters of output returned per stream; longer output is cut and ends with a truncation note.'),
+    CLOUD_TOOL_CONFIRMATION_TTL_SECONDS: setting(int(300, 5, 3600), 'cloud_tool: how long a confirmation for a destructive, sensitive or unknown command stays valid (seconds).'),
+  },
+  (v) => ({
+    path: v.CLOUD_TOOL_PATH.split(':').filter((p) => p.startsWith('/')),
+    workDir: v.CLOUD_TOOL_WORK_DIR,
+    timeoutMs: { read: v.CLOUD_TOOL_TIMEOUT_READ_MS, write: v.CLOUD_TOOL_TIMEOUT_WRITE_MS },
+    killGraceMs: v.CLOUD_TOOL_KILL_GRACE_MS,
+    maxOutputChars: v.CLOUD_TOOL_MAX_OUTPUT_CHARS,
+    confirmationTtlSeconds: v.CLOUD_TOOL_CONFIRMATION_TTL_SECONDS,
+  }),
+);
