@@ -1,3 +1,4 @@
+import { resolve } from 'node:path';
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { deps } from '../../lib/deps.ts';
@@ -46,7 +47,7 @@ async function snapshot() {
 beforeAll(async () => {
   rt = await startTestRuntime({
     simulate: true,
-    env: { FEATURE_FLAG_OVH_ENABLED: 'true', GCP_LOCAL_WAIT_MS: '5', GCP_LOCAL_RETRY_MS: '5', GCP_ENABLE_POLL_INTERVAL_MS: '10' },
+    env: { CLOUD_TOOL_PATH: resolve('test/fixtures/fake-cli'), FEATURE_FLAG_OVH_ENABLED: 'true', GCP_LOCAL_WAIT_MS: '5', GCP_LOCAL_RETRY_MS: '5', GCP_ENABLE_POLL_INTERVAL_MS: '10' },
   });
   const post = (path: string, body: unknown) => rt.request('POST', path, { user: A, body });
 
