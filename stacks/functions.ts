@@ -3,6 +3,7 @@
  * handlers, permissions, links and environment; this file only resolves the plan's {{tokens}}
  * to Pulumi outputs and fixes the settings every function shares.
  */
+import { bundleOptions } from "../lib/build/bundle.ts";
 import { tokensIn, resolveTokens, type FunctionPlan } from "../lib/stacks-plan.ts";
 
 /** Values for the plans' {{tokens}}: "table.arn" → table.arn, "secret.VaultToken" → secret.value, ... */
@@ -45,7 +46,10 @@ export function createFunction(
     memory: `${plan.memory} MB`,
     // sourcemaps stay out of the bundle (size and cold start, see `npm run bench`); SST still
     // uploads them to its bootstrap bucket for the Console
-    nodejs: { format: "esm", minify: true, sourcemap: false },
+    // esbuild.external: the packages bundleOptions leaves out (the AWS SDK the runtime ships, code
+    // Node 24 never runs), so a deployed bundle holds the same modules `npm run bench` measures;
+    // lib/build/bundle.ts says what else SST's build shares with those options and what it adds.
+    nodejs: { format: "esm", minify: true, sourcemap: false, esbuild: { external: [...bundleOptions.external] } },
     environment: Object.fromEntries(Object.entries(plan.environment).map(([k, v]) => [k, resolve(v)])),
     permissions: plan.permissions.map((p) => ({
       effect: p.effect,

@@ -2,7 +2,8 @@ import type { Deps } from '../deps.ts';
 import { nowIso } from '../db/client.ts';
 import { log } from '../log.ts';
 import { enabledProviders, type ProviderId } from '../providers/registry.ts';
-import { providerHooks, type CheckResult } from '../providers/hooks.ts';
+import type { CheckResult } from '../providers/hooks.ts';
+import { providerCheck } from '../providers/checks.ts';
 import { scanProviderConnections, updateConnectionStatus, writeAudit } from './repo.ts';
 import type { Connection } from './types.ts';
 
@@ -32,7 +33,7 @@ export async function revalidateAll(d: Deps, opts: { providers?: ProviderId[]; c
   const { concurrency, failureThreshold } = d.config.revalidate;
   const summary: RevalidateSummary = { checked: 0, recovered: 0, markedError: 0, faultsCounted: 0, skipped: 0, byProvider: {} };
   for (const provider of opts.providers ?? enabledProviders(d.config.features)) {
-    const check = opts.checkers?.[provider] ?? (await providerHooks(provider))?.check;
+    const check = opts.checkers?.[provider] ?? (await providerCheck(provider));
     if (!check) continue;
     for await (const page of scanProviderConnections(d.db, provider)) {
       const due = page.filter((c) => c.status === 'connected' || c.status === 'error');

@@ -7,7 +7,7 @@ import { secretPath, type SecretDocument } from '../secrets/port.ts';
 import type { SecretValue } from '../secret-value.ts';
 import { deleteConnection, getConnection, listConnections, updateConnectionStatus, upsertConnection, writeAudit } from './repo.ts';
 import type { Connection, ConnectionMetadata, ConnectionStatus } from './types.ts';
-import { providerHooks } from '../providers/hooks.ts';
+import { providerHooks, type ProviderHooks } from '../providers/hooks.ts';
 
 export interface ConnectionView {
   provider: ProviderId;
@@ -101,11 +101,21 @@ export async function markNotConnected(d: Deps, userId: string, provider: Provid
  * Remove a provider's connections (all, or one account): provider-side revocation where the
  * provider has any, then the secret, then the record. The secret goes first so that a failure
  * half-way leaves a record that a retry can finish, never an unreferenced secret.
+ * Any provider id (DELETE /api/auth/{provider}/disconnect): the hooks come from the registry.
  */
 export async function disconnectProvider(d: Deps, userId: string, provider: ProviderId, accountId?: string): Promise<number> {
+  return disconnectWithHooks(d, userId, provider, await providerHooks(provider), accountId);
+}
+
+/**
+ * disconnectProvider for a caller that knows the provider (its own disconnect route): it passes
+ * that provider's hooks, so its bundle does not carry the registry and with it every provider's
+ * hook module. (Not an optional argument of disconnectProvider: a fallback to the registry there
+ * would keep the registry in every bundle that calls it.)
+ */
+export async function disconnectWithHooks(d: Deps, userId: string, provider: ProviderId, hooks: ProviderHooks | undefined, accountId?: string): Promise<number> {
   const targets = accountId ? [await getConnection(d.db, { userId, provider, accountId })].filter((c): c is Connection => !!c) : await listConnections(d.db, userId, provider);
   if (accountId && targets.length === 0) throw new NotFoundError(`No ${provider} connection with account_id ${accountId}`, { code: 'connection_not_found' });
-  const hooks = await providerHooks(provider);
   for (const conn of targets) {
     if (hooks?.revoke) {
       await hooks.revoke(d, conn).catch((e) => log.warn('provider-side revocation failed; removing our copy anyway', { provider, accountId: conn.accountId, error: e }));

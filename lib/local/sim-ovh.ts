@@ -1,8 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { setTimeout as sleep } from 'node:timers/promises';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { RunningSimulator, SimulatorStarter } from './simulators.ts';
+import { FaultSwitch, listenLoopback } from './sim-kit.ts';
 
 /**
  * Simulated OVHcloud, one server for the three regions (`/<eu|ca|us>/...` stand for the regional
@@ -43,12 +42,6 @@ interface Grant {
   revoked: boolean;
 }
 
-interface Fault {
-  status?: number;
-  delayMs?: number;
-  remaining: number;
-  path?: RegExp;
-}
 
 export interface OvhSimulator extends RunningSimulator {
   url: string;
@@ -73,8 +66,7 @@ export const startOvhSimulator: SimulatorStarter = async (opts) => {
   const access = new Map<string, Grant>();
   const refresh = new Map<string, Grant>();
   const issued: string[] = [];
-  let faults: Fault[] = [];
-  let latency = opts.latencyMs ?? 0;
+  const faults = new FaultSwitch(opts.latencyMs ?? 0);
   let lifetime = 3600;
   let deny = 0;
   let refreshes = 0;
@@ -107,12 +99,9 @@ export const startOvhSimulator: SimulatorStarter = async (opts) => {
   async function handle(req: IncomingMessage, res: ServerResponse) {
     const url = new URL(req.url ?? '/', 'http://localhost');
     requests.push(`${req.method} ${url.pathname}`);
-    const fault = faults.find((f) => f.remaining > 0 && (!f.path || f.path.test(url.pathname)));
-    if (fault) fault.remaining--;
-    const delay = latency + (fault?.delayMs ?? 0);
-    if (delay) await sleep(delay);
+    const faultStatus = await faults.apply(url.pathname, res);
     if (res.destroyed) return;
-    if (fault?.status) return send(res, fault.status, { class: 'Server::InternalServerError', message: 'Internal server error' });
+    if (faultStatus) return send(res, faultStatus, { class: 'Server::InternalServerError', message: 'Internal server error' });
 
     const m = /^\/(eu|ca|us)(\/.*)$/.exec(url.pathname);
     if (!m) return apiError(res, 404, 'Not found');
@@ -191,13 +180,7 @@ export const startOvhSimulator: SimulatorStarter = async (opts) => {
     return apiError(res, 404, 'Not found');
   }
 
-  const server = createServer((req, res) => {
-    handle(req, res).catch(() => {
-      if (!res.headersSent) send(res, 500, { class: 'Server::InternalServerError', message: 'Internal server error' });
-    });
-  });
-  await new Promise<void>((ok) => server.listen(0, '127.0.0.1', ok));
-  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const { url, close } = await listenLoopback(async (req, res) => void (await handle(req, res)), { class: 'Server::InternalServerError', message: 'Internal server error' });
   const env: Record<string, string> = { OVH_ALLOW_HTTP_REDIRECT: 'true' };
   for (const r of REGIONS) {
     const p = `OVH_${r.toUpperCase()}`;
@@ -214,16 +197,13 @@ export const startOvhSimulator: SimulatorStarter = async (opts) => {
     url,
     env,
     requests,
-    fail: (o) => faults.push({ status: o.status, delayMs: o.delayMs, remaining: o.times ?? Infinity, path: o.path }),
+    fail: (o) => faults.fail(o),
     reset: () => {
-      faults = [];
-      latency = 0;
+      faults.reset();
       lifetime = 3600;
       deny = 0;
     },
-    setLatency: (ms) => {
-      latency = ms;
-    },
+    setLatency: (ms) => faults.setLatency(ms),
     setTokenLifetime: (s) => {
       lifetime = s;
     },
@@ -233,11 +213,7 @@ export const startOvhSimulator: SimulatorStarter = async (opts) => {
     },
     refreshCount: () => refreshes,
     issued: () => [...issued],
-    close: () =>
-      new Promise<void>((ok) => {
-        server.closeAllConnections();
-        server.close(() => ok());
-      }),
+    close,
   };
   return sim;
 };

@@ -1,7 +1,6 @@
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { setTimeout as sleep } from 'node:timers/promises';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { RunningSimulator, SimulatorStarter } from './simulators.ts';
+import { FaultSwitch, listenLoopback } from './sim-kit.ts';
 
 /**
  * Simulated Scaleway: IAM v1alpha1 (api-keys, users, applications) and Account v3 (projects),
@@ -39,12 +38,6 @@ interface Key {
   revoked?: boolean;
 }
 
-interface Fault {
-  status?: number;
-  delayMs?: number;
-  remaining: number;
-  path?: RegExp;
-}
 
 export interface ScalewaySimulator extends RunningSimulator {
   url: string;
@@ -73,8 +66,7 @@ export const startScalewaySimulator: SimulatorStarter = async (opts) => {
     { ...F.appKey, organizationId: ORG, applicationId: [...applications.keys()][0], defaultProjectId: F.projects[1].id },
     { ...F.forbiddenKey, organizationId: ORG, userId: [...users.keys()][0], defaultProjectId: F.projects[0].id, forbidden: true },
   ];
-  let faults: Fault[] = [];
-  let latency = opts.latencyMs ?? 0;
+  const faults = new FaultSwitch(opts.latencyMs ?? 0);
   const requests: string[] = [];
 
   const send = (res: ServerResponse, status: number, body: unknown) => {
@@ -86,12 +78,9 @@ export const startScalewaySimulator: SimulatorStarter = async (opts) => {
   async function handle(req: IncomingMessage, res: ServerResponse) {
     const url = new URL(req.url ?? '/', 'http://localhost');
     requests.push(`${req.method} ${url.pathname}`);
-    const fault = faults.find((f) => f.remaining > 0 && (!f.path || f.path.test(url.pathname)));
-    if (fault) fault.remaining--;
-    const delay = latency + (fault?.delayMs ?? 0);
-    if (delay) await sleep(delay);
+    const faultStatus = await faults.apply(url.pathname, res);
     if (res.destroyed) return;
-    if (fault?.status) return send(res, fault.status, { message: 'internal error', type: 'internal_error' });
+    if (faultStatus) return send(res, faultStatus, { message: 'internal error', type: 'internal_error' });
 
     const token = req.headers['x-auth-token'];
     const caller = keys.find((k) => k.secretKey === token && !k.revoked);
@@ -138,26 +127,15 @@ export const startScalewaySimulator: SimulatorStarter = async (opts) => {
     return send(res, 404, { message: 'resource is not found', type: 'not_found' });
   }
 
-  const server = createServer((req, res) => {
-    handle(req, res).catch(() => {
-      if (!res.headersSent) send(res, 500, { message: 'internal error', type: 'internal_error' });
-    });
-  });
-  await new Promise<void>((ok) => server.listen(0, '127.0.0.1', ok));
-  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const { url, close } = await listenLoopback(handle, { message: 'internal error', type: 'internal_error' });
   const sim: ScalewaySimulator = {
     name: 'scaleway',
     url,
     env: { SCALEWAY_API_URL: url },
     requests,
-    fail: (o) => faults.push({ status: o.status, delayMs: o.delayMs, remaining: o.times ?? Infinity, path: o.path }),
-    reset: () => {
-      faults = [];
-      latency = 0;
-    },
-    setLatency: (ms) => {
-      latency = ms;
-    },
+    fail: (o) => faults.fail(o),
+    reset: () => faults.reset(),
+    setLatency: (ms) => faults.setLatency(ms),
     revokeKey: (ak) => keys.filter((k) => k.accessKey === ak).forEach((k) => (k.revoked = true)),
     restoreKey: (ak) => keys.filter((k) => k.accessKey === ak).forEach((k) => (k.revoked = false)),
     addProjects: (count) => {
@@ -166,11 +144,7 @@ export const startScalewaySimulator: SimulatorStarter = async (opts) => {
         projects.push({ id: `00000000-0000-4000-8000-${String(n).padStart(12, '0')}`, name: `project-${n}`, organization_id: ORG, created_at: '2024-02-01T00:00:00Z', updated_at: '2024-02-01T00:00:00Z', description: '' });
       }
     },
-    close: () =>
-      new Promise<void>((ok) => {
-        server.closeAllConnections();
-        server.close(() => ok());
-      }),
+    close,
   };
   return sim;
 };

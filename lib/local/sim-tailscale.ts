@@ -1,8 +1,7 @@
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { randomBytes } from 'node:crypto';
-import { setTimeout as sleep } from 'node:timers/promises';
 import type { RunningSimulator, SimulatorStarter } from './simulators.ts';
+import { FaultSwitch, listenLoopback } from './sim-kit.ts';
 
 /**
  * Simulated Tailscale API v2: the OAuth client-credentials token endpoint, the tailnet device list,
@@ -41,12 +40,6 @@ interface Token {
   revoked: boolean;
 }
 
-interface Fault {
-  status?: number;
-  delayMs?: number;
-  remaining: number;
-  path?: RegExp;
-}
 
 export interface TailscaleSimulator extends RunningSimulator {
   url: string;
@@ -93,8 +86,7 @@ export const startTailscaleSimulator: SimulatorStarter = async (opts) => {
     tags: [] as string[],
   }));
   const tokens = new Map<string, Token>();
-  let faults: Fault[] = [];
-  let latency = opts.latencyMs ?? 0;
+  const faults = new FaultSwitch(opts.latencyMs ?? 0);
   const requests: string[] = [];
 
   const send = (res: ServerResponse, status: number, body?: unknown) => {
@@ -119,12 +111,9 @@ export const startTailscaleSimulator: SimulatorStarter = async (opts) => {
   async function handle(req: IncomingMessage, res: ServerResponse) {
     const url = new URL(req.url ?? '/', 'http://localhost');
     requests.push(`${req.method} ${url.pathname}`);
-    const fault = faults.find((f) => f.remaining > 0 && (!f.path || f.path.test(url.pathname)));
-    if (fault) fault.remaining--;
-    const delay = latency + (fault?.delayMs ?? 0);
-    if (delay) await sleep(delay);
+    const faultStatus = await faults.apply(url.pathname, res);
     if (res.destroyed) return;
-    if (fault?.status) return send(res, fault.status, { message: 'internal server error' });
+    if (faultStatus) return send(res, faultStatus, { message: 'internal server error' });
 
     if (url.pathname === '/api/v2/oauth/token' && req.method === 'POST') {
       const form = new URLSearchParams(await readBody(req));
@@ -162,35 +151,20 @@ export const startTailscaleSimulator: SimulatorStarter = async (opts) => {
     return send(res, 404, { message: 'not found' });
   }
 
-  const server = createServer((req, res) => {
-    handle(req, res).catch(() => {
-      if (!res.headersSent) send(res, 500, { message: 'internal server error' });
-    });
-  });
-  await new Promise<void>((ok) => server.listen(0, '127.0.0.1', ok));
-  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const { url, close } = await listenLoopback(handle, { message: 'internal server error' });
   const sim: TailscaleSimulator = {
     name: 'tailscale',
     url,
     env: { TAILSCALE_API_URL: url },
     requests,
-    fail: (o) => faults.push({ status: o.status, delayMs: o.delayMs, remaining: o.times ?? Infinity, path: o.path }),
-    reset: () => {
-      faults = [];
-      latency = 0;
-    },
-    setLatency: (ms) => {
-      latency = ms;
-    },
+    fail: (o) => faults.fail(o),
+    reset: () => faults.reset(),
+    setLatency: (ms) => faults.setLatency(ms),
     disableClient: (id) => clients.filter((c) => c.clientId === id).forEach((c) => (c.disabled = true)),
     enableClient: (id) => clients.filter((c) => c.clientId === id).forEach((c) => (c.disabled = false)),
     issuedTokens: () => [...tokens.keys()],
     liveTokens: (id) => [...tokens.values()].filter((t) => t.clientId === id && !t.revoked && t.expiresAt > Date.now()).length,
-    close: () =>
-      new Promise<void>((ok) => {
-        server.closeAllConnections();
-        server.close(() => ok());
-      }),
+    close,
   };
   return sim;
 };

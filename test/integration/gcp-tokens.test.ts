@@ -11,7 +11,7 @@ import { abortLocalExecutions } from '../../lib/gcp-setup/local-runner.ts';
 import { serviceAccountIds } from '../../lib/gcp-setup/ids.ts';
 import { gcpTokenForUser } from '../../lib/providers/gcp/service.ts';
 import { userAccessToken } from '../../lib/providers/gcp/tokens.ts';
-import { providerHooks } from '../../lib/providers/hooks.ts';
+import { providerCheck } from '../../lib/providers/checks.ts';
 import { findLeaks, startTestRuntime, type TestRuntime } from '../helpers/runtime.ts';
 
 let rt: TestRuntime;
@@ -141,10 +141,10 @@ describe('token refresh engine', () => {
 
   it('scheduled re-validation refreshes through the provider hook without recording anything itself', async () => {
     await connected('reval-user');
-    const hooks = await providerHooks('gcp');
-    expect(await hooks!.check!(deps(), (await conn('reval-user'))!)).toEqual({ ok: true });
+    const check = await providerCheck('gcp');
+    expect(await check!(deps(), (await conn('reval-user'))!)).toEqual({ ok: true });
     sim.revokeAll();
-    expect(await hooks!.check!(deps(), (await conn('reval-user'))!)).toMatchObject({ ok: false, kind: 'auth' });
+    expect(await check!(deps(), (await conn('reval-user'))!)).toMatchObject({ ok: false, kind: 'auth' });
     expect((await conn('reval-user'))!.status).toBe('connected');
   });
 });

@@ -3,14 +3,15 @@ import { DeleteCommand } from '@aws-sdk/lib-dynamodb';
 import { userPk } from '../../connections/repo.ts';
 import { ELIGIBLE_SETTING } from '../../gcp-setup/steps/common.ts';
 import { log } from '../../log.ts';
-import { gcpLoginUrl } from './login.ts';
-import { handleGcpCallback } from './oauth.ts';
-import { deleteLeases, probeRefresh, readTokenDoc, revokeToken } from './tokens.ts';
+import { deleteLeases, readTokenDoc, revokeToken } from './tokens.ts';
 
 /**
  * GCP for generic connection code: disconnect revokes the refresh token at Google (which also
  * invalidates its access tokens) before our copy is deleted; per-user leftovers (refresh leases,
- * a pending project selection) go with the last account. Re-validation refreshes the token.
+ * a pending project selection) go with the last account. Revocation is one form POST
+ * (tokens.ts, providerFetch), so no Google client library comes with a disconnect. The OAuth
+ * routes' hooks (login.ts, oauth.ts) and the re-validation check are registered separately
+ * (lib/providers/hooks.ts, lib/providers/checks.ts).
  */
 export const gcpHooks: ProviderHooks = {
   async revoke(d, conn) {
@@ -23,11 +24,4 @@ export const gcpHooks: ProviderHooks = {
     await deleteLeases(d, userId);
     await d.db.doc.send(new DeleteCommand({ TableName: d.db.table, Key: { pk: userPk(userId), sk: `SETTING#${ELIGIBLE_SETTING}` } })).catch((e) => log.warn('could not drop the pending gcp selection', { error: e }));
   },
-  async check(d, conn) {
-    const r = await probeRefresh(d, conn);
-    if (r === 'ok') return { ok: true };
-    return { ok: false, kind: r, reason: r === 'auth' ? 'No refresh token available. Please re-authenticate.' : 'Google OAuth is unavailable' };
-  },
-  oauthStart: (d, userId) => gcpLoginUrl(d, userId),
-  oauthCallback: (d, query, principal) => handleGcpCallback(d, query, principal),
 };

@@ -1,5 +1,4 @@
 import type { Deps } from '../../deps.ts';
-import { disconnectProvider } from '../../connections/service.ts';
 import { getUserSetting, putUserSetting } from '../../db/user-settings.ts';
 import { BadRequestError, ConflictError, ProviderUnavailableError } from '../../errors.ts';
 import { log } from '../../log.ts';
@@ -96,16 +95,6 @@ export async function setRootProject(d: Deps, userId: string, projectId: string)
   if (!(await billingOrFalse(d, ctx, projectId))) throw new BadRequestError(`project_id: ${projectId} has no active billing`, { code: 'project_without_billing', field: 'project_id' });
   await putUserSetting(d.db, userId, ROOT_SETTING, projectId);
   return { root_project: projectId };
-}
-
-/**
- * POST /api/gcp/force-disconnect: the token is revoked at Google (best effort), then the secret,
- * the record, the refresh leases and the selection state go (the same path as
- * DELETE /api/auth/gcp/disconnect, through the provider hooks).
- */
-export async function forceDisconnect(d: Deps, userId: string): Promise<{ success: true; message: string }> {
-  await disconnectProvider(d, userId, 'gcp');
-  return { success: true, message: 'GCP disconnected successfully' };
 }
 
 /**

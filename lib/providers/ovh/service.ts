@@ -1,6 +1,6 @@
 import type { Deps } from '../../deps.ts';
 import { AppError, ProviderAuthError, UnauthorizedError } from '../../errors.ts';
-import { disconnectProvider, saveConnection } from '../../connections/service.ts';
+import { disconnectWithHooks, saveConnection } from '../../connections/service.ts';
 import { listConnections, updateConnectionStatus } from '../../connections/repo.ts';
 import type { Connection } from '../../connections/types.ts';
 import type { Principal } from '../../http/auth.ts';
@@ -12,6 +12,7 @@ import { secret, SecretValue } from '../../secret-value.ts';
 import type { CheckResult } from '../hooks.ts';
 import { authorizationUrl, exchangeCode, getMe, listCloudProjects, oauthRegion, refreshTokens, type OvhTokens } from './adapter.ts';
 import { ovh } from './definition.ts';
+import { ovhHooks } from './hooks.ts';
 
 /** POST initiate: a single-use state bound to the user and the region, with a PKCE S256 challenge. */
 export async function initiateOvh(d: Deps, userId: string, endpoint: OvhEndpoint) {
@@ -175,6 +176,6 @@ export async function ovhTokenForUser(d: Deps, userId: string): Promise<SecretVa
 }
 
 export async function disconnectOvh(d: Deps, userId: string) {
-  await disconnectProvider(d, userId, 'ovh');
+  await disconnectWithHooks(d, userId, 'ovh', ovhHooks);
   return { status: 'disconnected' as const };
 }

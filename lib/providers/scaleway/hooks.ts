@@ -1,10 +1,8 @@
 import type { ProviderHooks } from '../hooks.ts';
-import { checkScaleway } from './service.ts';
 
 /**
  * Scaleway API keys are the user's own (we create nothing at Scaleway), so there is nothing to
- * revoke there; disconnect only removes our copy. Scheduled re-validation uses the live check.
+ * revoke there; disconnect only removes our copy. Scheduled re-validation uses the live check
+ * (lib/providers/checks.ts).
  */
-export const scalewayHooks: ProviderHooks = {
-  check: (d, conn) => checkScaleway(d, conn),
-};
+export const scalewayHooks: ProviderHooks = {};

@@ -1,6 +1,6 @@
 import type { Deps } from '../../deps.ts';
 import { AppError, BadRequestError, ProviderAuthError, UnauthorizedError } from '../../errors.ts';
-import { disconnectProvider, saveConnection } from '../../connections/service.ts';
+import { disconnectWithHooks, saveConnection } from '../../connections/service.ts';
 import { listConnections, updateConnectionStatus } from '../../connections/repo.ts';
 import type { Connection } from '../../connections/types.ts';
 import { secret, SecretValue } from '../../secret-value.ts';
@@ -8,6 +8,7 @@ import { log } from '../../log.ts';
 import type { CheckResult } from '../hooks.ts';
 import { scalewayApi, type ScalewayProject } from './adapter.ts';
 import { scaleway } from './definition.ts';
+import { scalewayHooks } from './hooks.ts';
 
 export interface ScalewayConnectInput {
   access_key: string;
@@ -136,6 +137,6 @@ export async function scalewayProjects(d: Deps, userId: string) {
 }
 
 export async function disconnectScaleway(d: Deps, userId: string) {
-  await disconnectProvider(d, userId, 'scaleway');
+  await disconnectWithHooks(d, userId, 'scaleway', scalewayHooks);
   return { success: true as const, message: scaleway.messages.disconnected };
 }

@@ -1,15 +1,17 @@
 import type { Deps } from '../../deps.ts';
 import { AppError, ProviderAuthError, UnauthorizedError } from '../../errors.ts';
-import { disconnectProvider, saveConnection } from '../../connections/service.ts';
+import { disconnectWithHooks, saveConnection } from '../../connections/service.ts';
 import { listConnections, updateConnectionStatus } from '../../connections/repo.ts';
 import type { Connection } from '../../connections/types.ts';
 import { log } from '../../log.ts';
 import { secret, type SecretValue } from '../../secret-value.ts';
 import type { CheckResult } from '../hooks.ts';
-import { checkScopes, listDevices, mintToken, revokeKey, tailnetDnsName, type MintedToken } from './adapter.ts';
+import { checkScopes, listDevices, mintToken, tailnetDnsName, type MintedToken } from './adapter.ts';
 import { tailscale } from './definition.ts';
+import { apiTailnetOf, clientSecretOf } from './credentials.ts';
+import { tailscaleHooks } from './hooks.ts';
 import { ensureSshKey } from './ssh-key.ts';
-import { forgetTokens, liveTokenIds, recordToken } from './token-ledger.ts';
+import { recordToken } from './token-ledger.ts';
 
 export interface TailscaleConnectInput {
   client_id: string;
@@ -48,14 +50,6 @@ export async function connectTailscale(d: Deps, userId: string, input: Tailscale
 async function remember(d: Deps, userId: string, accountId: string, t: MintedToken): Promise<void> {
   if (t.keyId) await recordToken(d.db, userId, accountId, t.keyId, t.expiresAt);
 }
-
-async function clientSecretOf(d: Deps, conn: Connection): Promise<SecretValue<string> | null> {
-  const doc = conn.secretRef ? await d.secrets.get(conn.secretRef) : null;
-  const value = doc?.reveal().client_secret;
-  return typeof value === 'string' ? secret(value) : null;
-}
-
-const apiTailnetOf = (conn: Connection) => String(conn.metadata.api_tailnet ?? conn.metadata.tailnet ?? conn.accountId);
 
 /** A fresh token for one connection, proven by reading the tailnet's devices. */
 async function liveToken(d: Deps, conn: Connection): Promise<MintedToken> {
@@ -156,32 +150,7 @@ export async function tailscaleSshSetup(d: Deps, userId: string) {
   };
 }
 
-/**
- * Disconnect hook: revoke at Tailscale every access token we minted for this tailnet that may still
- * be live (their ids are in the token ledger), then the token minted to do it. Needs a client with
- * the auth_keys scope; without it the revocation is refused, logged by the caller, and the tokens
- * simply expire within the hour. The ledger is cleared either way.
- */
-export async function revokeIssuedTokens(d: Deps, conn: Connection): Promise<void> {
-  try {
-    const ids = await liveTokenIds(d.db, conn.userId, conn.accountId, d.now());
-    if (ids.length === 0) return;
-    const clientSecret = await clientSecretOf(d, conn);
-    if (!clientSecret) return;
-    const own = await mintToken(d.config.tailscale, String(conn.metadata.client_id), clientSecret, d.now());
-    const tailnet = apiTailnetOf(conn);
-    let failure: unknown;
-    for (const id of ids.filter((i) => i !== own.keyId)) {
-      await revokeKey(d.config.tailscale, own.token, tailnet, id).catch((e: unknown) => (failure ??= e));
-    }
-    if (own.keyId) await revokeKey(d.config.tailscale, own.token, tailnet, own.keyId).catch((e: unknown) => (failure ??= e));
-    if (failure) throw failure;
-  } finally {
-    await forgetTokens(d.db, conn.userId, conn.accountId);
-  }
-}
-
 export async function disconnectTailscale(d: Deps, userId: string) {
-  await disconnectProvider(d, userId, 'tailscale');
+  await disconnectWithHooks(d, userId, 'tailscale', tailscaleHooks);
   return { success: true as const, message: tailscale.messages.disconnected };
 }

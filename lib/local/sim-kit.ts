@@ -1,0 +1,76 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { setTimeout as sleep } from 'node:timers/promises';
+
+/**
+ * What the simulated clouds share: a loopback HTTP server on an ephemeral port, and a switchboard
+ * of injected faults (status codes, stalls that look like timeouts) and latency that tests flip.
+ */
+export interface FaultSpec {
+  status?: number;
+  /** stall this long before answering (a client with a shorter timeout sees a timeout) */
+  delayMs?: number;
+  /** how many matching requests fail (default: until reset) */
+  times?: number;
+  /** only requests whose path matches */
+  path?: RegExp;
+}
+
+export class FaultSwitch {
+  #faults: Array<Omit<FaultSpec, 'times'> & { remaining: number }> = [];
+  #latency: number;
+  constructor(latencyMs = 0) {
+    this.#latency = latencyMs;
+  }
+  fail(o: FaultSpec): void {
+    this.#faults.push({ status: o.status, delayMs: o.delayMs, path: o.path, remaining: o.times ?? Infinity });
+  }
+  reset(): void {
+    this.#faults = [];
+    this.#latency = 0;
+  }
+  setLatency(ms: number): void {
+    this.#latency = ms;
+  }
+  /**
+   * Apply latency and the first matching fault to a request. Returns the status to answer with
+   * when the fault is an error status, null when the request should be served normally (or the
+   * client already gave up).
+   */
+  async apply(path: string, res: ServerResponse): Promise<number | null> {
+    const fault = this.#faults.find((f) => f.remaining > 0 && (!f.path || f.path.test(path)));
+    if (fault) fault.remaining--;
+    const delay = this.#latency + (fault?.delayMs ?? 0);
+    if (delay) await sleep(delay);
+    if (res.destroyed) return null;
+    return fault?.status ?? null;
+  }
+}
+
+export interface LoopbackServer {
+  server: Server;
+  url: string;
+  close(): Promise<void>;
+}
+
+/** Serve `handle` on 127.0.0.1; an exception in it answers 500 with `errorBody`. */
+export async function listenLoopback(handle: (req: IncomingMessage, res: ServerResponse) => Promise<void>, errorBody: unknown): Promise<LoopbackServer> {
+  const server = createServer((req, res) => {
+    handle(req, res).catch(() => {
+      if (!res.headersSent) {
+        res.writeHead(500, { 'content-type': 'application/json' });
+        res.end(JSON.stringify(errorBody));
+      }
+    });
+  });
+  await new Promise<void>((ok) => server.listen(0, '127.0.0.1', ok));
+  return {
+    server,
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    close: () =>
+      new Promise<void>((ok) => {
+        server.closeAllConnections();
+        server.close(() => ok());
+      }),
+  };
+}
