@@ -99,7 +99,7 @@ const gcp: ExecProfile = {
   }),
   // Impersonates the user's read-only service account in Ask mode, the full one otherwise.
   source: async ({ d, userId, readOnly }) => {
-    const { gcpTokenForUser } = await import('../providers/gcp/service.ts');
+    const { gcpTokenForUser } = await import('../providers/gcp/command-token.ts');
     const t = await gcpTokenForUser(d, userId, { readOnly });
     return new SecretValue({ token: t.accessToken.reveal(), expiresAt: t.expiresAt, projectId: t.projectId ?? undefined });
   },
@@ -173,7 +173,7 @@ const azure: ExecProfile = {
   }),
   // The connection's service principal, as the Azure adapter stores it (secret read per use).
   source: async ({ d, connection }) => {
-    const { servicePrincipalOf } = await import('../providers/azure/adapter.ts');
+    const { servicePrincipalOf } = await import('../providers/azure/principal.ts');
     const sp = await servicePrincipalOf(d, connection);
     if (!sp) throw new ProviderAuthError('The stored Azure credentials are missing; log in to Azure again', { code: 'credentials_missing', status: 409 });
     return new SecretValue({ clientSecret: sp.clientSecret.reveal(), clientId: sp.clientId, tenantId: sp.tenantId });

@@ -6,20 +6,15 @@ import { secret, type SecretValue } from '../../secret-value.ts';
 import type { CheckResult } from '../hooks.ts';
 import { getSubscription } from './arm.ts';
 import { azure } from './definition.ts';
-import { armToken, type ArmToken, type ServicePrincipal } from './entra.ts';
+import { armToken, type ArmToken } from './entra.ts';
+import { servicePrincipalOf } from './principal.ts';
+
+export { servicePrincipalOf };
 
 /**
  * The Azure adapter: the stored service principal of a connection, live checks, and ARM tokens for
  * commands. The client secret is read from the secret store per use and never cached here.
  */
-export async function servicePrincipalOf(d: Deps, conn: Connection): Promise<ServicePrincipal | null> {
-  const doc = conn.secretRef ? await d.secrets.get(conn.secretRef) : null;
-  const clientSecret = doc?.reveal().client_secret;
-  const { tenant_id: tenantId, client_id: clientId } = conn.metadata;
-  if (typeof clientSecret !== 'string' || typeof tenantId !== 'string' || typeof clientId !== 'string') return null;
-  return { tenantId, clientId, clientSecret: secret(clientSecret) };
-}
-
 const reasonOf = (e: ProviderAuthError) => (typeof e.extra?.reason === 'string' ? e.extra.reason : e.message);
 
 /**

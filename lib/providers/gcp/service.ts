@@ -14,7 +14,7 @@ import { userGoogleCtx } from './tokens.ts';
 import { userinfo } from './userinfo.ts';
 
 /** The root project: the user's explicit choice, else the one the last setup chose. */
-async function rootProjectOf(d: Deps, userId: string, metadataRoot: unknown): Promise<string | null> {
+export async function rootProjectOf(d: Deps, userId: string, metadataRoot: unknown): Promise<string | null> {
   const saved = await getUserSetting<string>(d.db, userId, ROOT_SETTING);
   return saved ?? (typeof metadataRoot === 'string' ? metadataRoot : null);
 }
@@ -97,22 +97,4 @@ export async function setRootProject(d: Deps, userId: string, projectId: string)
   return { root_project: projectId };
 }
 
-/**
- * A short-lived token for running commands: minted by impersonating the read-only account (Ask
- * mode) or the full-access one, never the user's own refresh token.
- */
-export async function gcpTokenForUser(d: Deps, userId: string, opts: { readOnly: boolean; lifetimeSeconds?: number }): Promise<{ accessToken: SecretValue<string>; expiresAt: string; serviceAccount: string; projectId: string | null; accountId: string }> {
-  const conn = await requireGcpConnection(d, userId);
-  const sa = opts.readOnly ? conn.metadata.readonly_sa_email : conn.metadata.full_sa_email;
-  if (conn.status !== 'connected' || typeof sa !== 'string') throw new ConflictError('The GCP setup has not completed yet; wait for it or reconnect GCP', { code: 'gcp_setup_incomplete' });
-  try {
-    const minted = await generateAccessToken(userGoogleCtx(d, conn), sa, opts.lifetimeSeconds ?? 3600);
-    return { accessToken: minted.token, expiresAt: minted.expiresAt, serviceAccount: sa, projectId: await rootProjectOf(d, userId, conn.metadata.root_project), accountId: conn.accountId };
-  } catch (e) {
-    if (isGoogleApiError(e)) {
-      log.warn('could not mint a gcp service account token', { status: e.status, reason: e.reason });
-      throw new ProviderUnavailableError(e.status === 403 ? 'Google refused to mint a token for the Aurora service account; its permissions may still be propagating' : 'Google Cloud did not answer; try again shortly', { status: e.retryable ? 503 : 502 });
-    }
-    throw e;
-  }
-}
+export { gcpTokenForUser } from './command-token.ts';
