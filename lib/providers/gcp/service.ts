@@ -1,20 +1,17 @@
 import type { Deps } from '../../deps.ts';
 import { getUserSetting, putUserSetting } from '../../db/user-settings.ts';
-import { BadRequestError, ConflictError, ProviderUnavailableError } from '../../errors.ts';
-import { log } from '../../log.ts';
-import type { SecretValue } from '../../secret-value.ts';
+import { BadRequestError, ProviderUnavailableError } from '../../errors.ts';
 import { ROOT_SETTING } from '../../gcp-setup/steps/common.ts';
 import { projectBillingEnabled } from './billing.ts';
 import { findGcpConnection, requireGcpConnection } from './connection.ts';
 import { listProjects } from './crm.ts';
 import { GcpReauthRequiredError } from './errors.ts';
 import { isGoogleApiError, mapLimit } from './google.ts';
-import { generateAccessToken } from './iam-credentials.ts';
 import { userGoogleCtx } from './tokens.ts';
 import { userinfo } from './userinfo.ts';
 
 /** The root project: the user's explicit choice, else the one the last setup chose. */
-export async function rootProjectOf(d: Deps, userId: string, metadataRoot: unknown): Promise<string | null> {
+async function rootProjectOf(d: Deps, userId: string, metadataRoot: unknown): Promise<string | null> {
   const saved = await getUserSetting<string>(d.db, userId, ROOT_SETTING);
   return saved ?? (typeof metadataRoot === 'string' ? metadataRoot : null);
 }

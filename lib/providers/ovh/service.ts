@@ -1,7 +1,8 @@
 import type { Deps } from '../../deps.ts';
+import { recordLiveCheck } from '../live-check.ts';
 import { AppError, ProviderAuthError, UnauthorizedError } from '../../errors.ts';
 import { disconnectWithHooks, saveConnection } from '../../connections/service.ts';
-import { listConnections, updateConnectionStatus } from '../../connections/repo.ts';
+import { listConnections } from '../../connections/repo.ts';
 import type { Connection } from '../../connections/types.ts';
 import type { Principal } from '../../http/auth.ts';
 import { consumeOAuthState, createOAuthState } from '../../oauth/state.ts';
@@ -131,17 +132,10 @@ export async function checkOvh(d: Deps, conn: Connection): Promise<CheckResult> 
   }
 }
 
+/** A user asking for status sees the truth at once (see recordLiveCheck); nothing to write when all is well. */
 async function recordCheck(d: Deps, conn: Connection, result: CheckResult): Promise<void> {
   if (result.ok && conn.status === 'connected') return;
-  if (!result.ok) log.warn('ovh check failed', { accountId: conn.accountId, kind: result.kind, reason: result.reason });
-  const checkedAt = new Date(d.now()).toISOString();
-  await updateConnectionStatus(
-    d.db,
-    conn,
-    result.ok
-      ? { status: 'connected', checkedAt, failureCount: 0, expectedVersion: conn.version }
-      : { status: 'error', reason: result.reason, checkedAt, failureCount: (conn.failureCount ?? 0) + 1, expectedVersion: conn.version },
-  );
+  await recordLiveCheck(d, conn, result);
 }
 
 const inUse = (c: Connection) => c.status === 'connected' || c.status === 'error';

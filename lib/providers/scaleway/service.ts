@@ -1,10 +1,10 @@
 import type { Deps } from '../../deps.ts';
+import { recordLiveCheck } from '../live-check.ts';
 import { AppError, BadRequestError, ProviderAuthError, UnauthorizedError } from '../../errors.ts';
 import { disconnectWithHooks, saveConnection } from '../../connections/service.ts';
-import { listConnections, updateConnectionStatus } from '../../connections/repo.ts';
+import { listConnections } from '../../connections/repo.ts';
 import type { Connection } from '../../connections/types.ts';
 import { secret, SecretValue } from '../../secret-value.ts';
-import { log } from '../../log.ts';
 import type { CheckResult } from '../hooks.ts';
 import { scalewayApi, type ScalewayProject } from './adapter.ts';
 import { scaleway } from './definition.ts';
@@ -97,17 +97,10 @@ export async function scalewayStatus(d: Deps, userId: string) {
   return { connected: false, provider: 'scaleway' as const, status: 'error' as const, reason: lastReason };
 }
 
+/** A user asking for status sees the truth at once (see recordLiveCheck); nothing to write when all is well. */
 async function recordCheck(d: Deps, conn: Connection, result: CheckResult): Promise<void> {
   if (result.ok && conn.status === 'connected') return;
-  const checkedAt = new Date(d.now()).toISOString();
-  if (!result.ok) log.warn('scaleway check failed', { accountId: conn.accountId, kind: result.kind, reason: result.reason });
-  await updateConnectionStatus(
-    d.db,
-    conn,
-    result.ok
-      ? { status: 'connected', checkedAt, failureCount: 0, expectedVersion: conn.version }
-      : { status: 'error', reason: result.reason, checkedAt, failureCount: (conn.failureCount ?? 0) + 1, expectedVersion: conn.version },
-  );
+  await recordLiveCheck(d, conn, result);
 }
 
 /** The projects of every connected organisation, listed live with the stored key. */

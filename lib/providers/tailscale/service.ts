@@ -1,9 +1,9 @@
 import type { Deps } from '../../deps.ts';
+import { recordLiveCheck } from '../live-check.ts';
 import { AppError, ProviderAuthError, UnauthorizedError } from '../../errors.ts';
 import { disconnectWithHooks, saveConnection } from '../../connections/service.ts';
-import { listConnections, updateConnectionStatus } from '../../connections/repo.ts';
+import { listConnections } from '../../connections/repo.ts';
 import type { Connection } from '../../connections/types.ts';
-import { log } from '../../log.ts';
 import { secret, type SecretValue } from '../../secret-value.ts';
 import type { CheckResult } from '../hooks.ts';
 import { checkScopes, listDevices, mintToken, tailnetDnsName, type MintedToken } from './adapter.ts';
@@ -83,18 +83,10 @@ export async function checkTailscale(d: Deps, conn: Connection): Promise<CheckRe
   }
 }
 
-/** GET status records the outcome at once; errors keep the credentials; a good check reconnects. Version-guarded. */
+/** A user asking for status sees the truth at once (see recordLiveCheck); nothing to write when all is well. */
 async function recordCheck(d: Deps, conn: Connection, result: CheckResult): Promise<void> {
   if (result.ok && conn.status === 'connected') return;
-  if (!result.ok) log.warn('tailscale check failed', { accountId: conn.accountId, kind: result.kind, reason: result.reason });
-  const checkedAt = new Date(d.now()).toISOString();
-  await updateConnectionStatus(
-    d.db,
-    conn,
-    result.ok
-      ? { status: 'connected', checkedAt, failureCount: 0, expectedVersion: conn.version }
-      : { status: 'error', reason: result.reason, checkedAt, failureCount: (conn.failureCount ?? 0) + 1, expectedVersion: conn.version },
-  );
+  await recordLiveCheck(d, conn, result);
 }
 
 /** Live token check of every Tailscale connection in use; reports the newest one that works. */
