@@ -44,6 +44,7 @@ const disconnectHooks: Partial<Record<ProviderId, () => Promise<ProviderHooks>>>
 
 const oauthStartHooks: Partial<Record<ProviderId, () => Promise<OAuthStartHook>>> = {
   gcp: async () => (await import('./gcp/login.ts')).gcpLoginUrl,
+  ovh: async () => (await import('./ovh/oauth-start.ts')).ovhOAuthStart,
 };
 
 const oauthCallbackHooks: Partial<Record<ProviderId, () => Promise<OAuthCallbackHook>>> = {

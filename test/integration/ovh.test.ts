@@ -139,6 +139,25 @@ describe('OVH initiate → consent → callback → list → status → disconne
     await expect(ovhTokenForUser(deps(), 'ovh-nobody')).rejects.toMatchObject({ status: 401, extra: { action: 'CONNECT_REQUIRED' } });
   });
 
+  it('GET /api/auth/ovh starts the same flow (302 to the region\'s consent page, EU unless asked); an unknown region → 400', async () => {
+    const eu = await rt.request('GET', '/api/auth/ovh', { user: 'ovh-generic' });
+    expect(eu.status).toBe(302);
+    const url = new URL(eu.headers.get('location')!);
+    expect(url.pathname).toMatch(/^\/eu\//);
+    expect(url.searchParams.get('code_challenge_method')).toBe('S256');
+    expect(url.searchParams.get('state')).toMatch(/^[\w-]{40,}$/);
+    const ca = await rt.request('GET', '/api/auth/ovh?endpoint=ovh-ca', { user: 'ovh-generic' });
+    expect(new URL(ca.headers.get('location')!).pathname).toMatch(/^\/ca\//);
+    const bad = await rt.request('GET', '/api/auth/ovh?endpoint=ovh-au', { user: 'ovh-generic' });
+    expect(bad.status).toBe(400);
+    expect(bad.body.error.field).toBe('endpoint');
+    // the consent page sends the browser back to our callback, which connects the account
+    const consent = await fetch(url, { redirect: 'manual' });
+    const cb = new URL(consent.headers.get('location')!);
+    const done = await rt.request('GET', `${cb.pathname}${cb.search}`, { user: null });
+    expect(loginOf(done).get('login')).toBe('ovh_success');
+  });
+
   it('the generic callback alias /api/auth/ovh/callback works the same way', async () => {
     const a = await authorize('ovh-alias');
     const r = await rt.request('GET', `/api/auth/ovh/callback?${new URLSearchParams({ code: a.code, state: a.state })}`, { user: null });

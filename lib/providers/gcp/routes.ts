@@ -50,7 +50,8 @@ export const oauthStartRoute = defineRoute({
   request: { params: z.strictObject({ provider: providerId }), query: z.object({ endpoint: z.string().max(64).optional() }) },
   responses: { 302: null },
   errors: [400, 401, 404, 500],
-  capabilities: ['table'],
+  // secrets: deployed, OVH's per-region OAuth client settings arrive as linked secrets
+  capabilities: ['table', 'secrets'],
 });
 
 export const gcpCallbackRoute = defineRoute({
