@@ -6,20 +6,22 @@ import { readCaptures } from '../helpers/capture.ts';
  * runtime of the suite produced, checked against every secret value those runtimes stored.
  */
 describe('leak scan over the whole integration suite', () => {
-  it('finds no stored secret value in any response body or log line', () => {
+  it('finds no stored secret value in any response body, log line or table item', () => {
     const captures = readCaptures();
     const secrets = [...new Set(captures.flatMap((c) => c.secrets))];
     let responses = 0;
     let logLines = 0;
+    let items = 0;
     const hits: string[] = [];
     for (const c of captures) {
       responses += c.responses.length;
       logLines += c.logs.length;
-      for (const text of [...c.responses, ...c.logs]) {
+      items += c.items?.length ?? 0;
+      for (const text of [...c.responses, ...c.logs, ...(c.items ?? [])]) {
         for (const s of secrets) if (text.includes(s)) hits.push(`${c.file}: ${s.slice(0, 4)}… in ${text.slice(0, 160)}`);
       }
     }
-    console.log(`leak scan: ${captures.length} runtimes, ${secrets.length} secret values, ${responses} response bodies, ${logLines} log lines scanned`);
+    console.log(`leak scan: ${captures.length} runtimes, ${secrets.length} secret values, ${responses} response bodies, ${logLines} log lines, ${items} table items scanned`);
     expect(hits).toEqual([]);
     expect(captures.length).toBeGreaterThan(0);
     expect(secrets.length).toBeGreaterThan(0);

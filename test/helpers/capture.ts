@@ -13,6 +13,8 @@ export interface Capture {
   responses: string[];
   logs: string[];
   secrets: string[];
+  /** every table item at the end of the run, as JSON */
+  items?: string[];
 }
 
 export function writeCapture(c: Omit<Capture, 'file'> & { name: string }): void {

@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect } from 'vitest';
+import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { setLogSink } from '../../lib/log.ts';
 import { startLocalRuntime, type LocalRuntime } from '../../lib/local/runtime.ts';
 import { deps } from '../../lib/deps.ts';
@@ -82,8 +83,20 @@ export async function startTestRuntime(opts: { simulate?: boolean; env?: Record<
     close: async () => {
       // Hand everything this runtime saw to the hardening leak scan, with every secret it stored.
       const secrets: string[] = [...seenSecrets];
+      // Tokens and session keys the simulated clouds issued (never stored, but never to be shown either).
+      for (const sim of runtime.simulators as Array<Record<string, any>>) {
+        const issued = sim.issuedSecrets?.() ?? sim.issuedTokens?.() ?? sim.issued?.() ?? sim.control?.issuedSecrets?.() ?? sim.control?.issuedTokens?.() ?? [];
+        for (const v of issued as string[]) if (typeof v === 'string' && v.length >= 8) secrets.push(v);
+      }
       for (const ref of (await deps().secrets.list?.()) ?? []) secretStrings((await deps().secrets.get(ref))?.reveal(), secrets);
-      writeCapture({ name: expect.getState().testPath?.split('/').pop() ?? 'runtime', responses, logs, secrets });
+      const items: string[] = [];
+      let start: Record<string, unknown> | undefined;
+      do {
+        const page = await deps().db.doc.send(new ScanCommand({ TableName: deps().db.table, ExclusiveStartKey: start }));
+        for (const item of page.Items ?? []) items.push(JSON.stringify(item));
+        start = page.LastEvaluatedKey;
+      } while (start);
+      writeCapture({ name: expect.getState().testPath?.split('/').pop() ?? 'runtime', responses, logs, secrets, items });
       await runtime.close();
       rmSync(dataDir, { recursive: true, force: true });
     },
