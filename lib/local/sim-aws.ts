@@ -3,6 +3,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { RunningSimulator, SimulatorStarter } from './simulators.ts';
+import { hold as holdRequest } from './sim-kit.ts';
 
 /**
  * Simulated AWS STS: the Query API (POST form-encoded, Action=AssumeRole|GetCallerIdentity,
@@ -190,19 +191,7 @@ export const startAwsSimulator: SimulatorStarter = async (opts) => {
     },
   };
   const closing = new AbortController();
-  /** A request that never gets an answer: dropped when the client gives up, after hangMs, or on close. */
-  const hold = (res: ServerResponse) =>
-    new Promise<void>((done) => {
-      const timer = setTimeout(finish, control.hangMs);
-      function finish() {
-        clearTimeout(timer);
-        closing.signal.removeEventListener('abort', finish);
-        res.destroy();
-        done();
-      }
-      res.once('close', finish);
-      closing.signal.addEventListener('abort', finish);
-    });
+  const hold = (res: ServerResponse) => holdRequest(res, control.hangMs, closing.signal);
 
   function callerOf(req: IncomingMessage, body: Buffer): Caller {
     const akid = verifySigV4(req, body, (id) => {

@@ -5,6 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { makeSelfSignedCert } from './self-signed.ts';
 import type { RunningSimulator, SimulatorStarter } from './simulators.ts';
+import { hold as holdRequest } from './sim-kit.ts';
 
 /**
  * Simulated Azure: Entra ID (v2 OpenID metadata and token endpoint, client-credentials grant,
@@ -140,18 +141,7 @@ export const startAzureSimulator: SimulatorStarter = async (opts) => {
   fixtures(control);
 
   const closing = new AbortController();
-  const hold = (res: ServerResponse) =>
-    new Promise<void>((done) => {
-      const timer = setTimeout(finish, control.hangMs);
-      function finish() {
-        clearTimeout(timer);
-        closing.signal.removeEventListener('abort', finish);
-        res.destroy();
-        done();
-      }
-      res.once('close', finish);
-      closing.signal.addEventListener('abort', finish);
-    });
+  const hold = (res: ServerResponse) => holdRequest(res, control.hangMs, closing.signal);
 
   function faultFor(target: 'metadata' | 'token' | 'arm'): AzureFault | null {
     const f = control.fault;

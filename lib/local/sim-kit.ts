@@ -74,3 +74,21 @@ export async function listenLoopback(handle: (req: IncomingMessage, res: ServerR
       }),
   };
 }
+
+/**
+ * A request that never gets an answer (a provider that hangs): released when the client gives up,
+ * after `hangMs`, or when the simulator closes (`closing` aborts), so no test leaks a socket.
+ */
+export function hold(res: ServerResponse, hangMs: number, closing: AbortSignal): Promise<void> {
+  return new Promise<void>((done) => {
+    const timer = setTimeout(finish, hangMs);
+    function finish() {
+      clearTimeout(timer);
+      closing.removeEventListener('abort', finish);
+      res.destroy();
+      done();
+    }
+    res.once('close', finish);
+    closing.addEventListener('abort', finish);
+  });
+}
