@@ -112,23 +112,9 @@ export async function upsertConnection(db: Db, input: UpsertInput, opts: { expec
     condition = opts.expectedVersion === 0 ? 'attribute_not_exists(pk)' : '#version = :expected';
     if (opts.expectedVersion !== 0) values[':expected'] = opts.expectedVersion;
   }
-  try {
-    const r = await db.doc.send(
-      new UpdateCommand({
-        TableName: db.table,
-        Key: connKey(input),
-        UpdateExpression: `SET ${sets.join(', ')}${removes.length ? ` REMOVE ${removes.join(', ')}` : ''}`,
-        ConditionExpression: condition,
-        ExpressionAttributeNames: names,
-        ExpressionAttributeValues: values,
-        ReturnValues: 'ALL_NEW',
-      }),
-    );
-    return fromItem(r.Attributes!);
-  } catch (e) {
-    if (isConditionalCheckFailed(e)) throw new ConflictError('The connection was changed concurrently; retry', { code: 'concurrent_update' });
-    throw e;
-  }
+  const updated = await conditionalUpdate(db, connKey(input), { sets, removes, names, values, condition });
+  if (!updated) throw new ConflictError('The connection was changed concurrently; retry', { code: 'concurrent_update' });
+  return updated;
 }
 
 export interface StatusChange {
@@ -173,15 +159,24 @@ export async function updateConnectionStatus(db: Db, k: ConnectionKey, change: S
     condition += ' AND #version = :expected';
     values[':expected'] = change.expectedVersion;
   }
+  return conditionalUpdate(db, connKey(k), { sets, removes, names, values, condition });
+}
+
+/** One UpdateItem returning the new connection, or null when its condition did not hold. */
+async function conditionalUpdate(
+  db: Db,
+  key: Record<string, string>,
+  u: { sets: string[]; removes: string[]; names: Record<string, string>; values: Record<string, unknown>; condition?: string },
+): Promise<Connection | null> {
   try {
     const r = await db.doc.send(
       new UpdateCommand({
         TableName: db.table,
-        Key: connKey(k),
-        UpdateExpression: `SET ${sets.join(', ')}${removes.length ? ` REMOVE ${removes.join(', ')}` : ''}`,
-        ConditionExpression: condition,
-        ExpressionAttributeNames: names,
-        ExpressionAttributeValues: values,
+        Key: key,
+        UpdateExpression: `SET ${u.sets.join(', ')}${u.removes.length ? ` REMOVE ${u.removes.join(', ')}` : ''}`,
+        ConditionExpression: u.condition,
+        ExpressionAttributeNames: u.names,
+        ExpressionAttributeValues: u.values,
         ReturnValues: 'ALL_NEW',
       }),
     );
