@@ -1,6 +1,6 @@
 import { sstResource } from '../config.ts';
 import * as z from 'zod';
-import { section, setting, str, optStr, url, int } from './define.ts';
+import { section, setting, str, optStr, url, int, bool } from './define.ts';
 
 /** The APIs every configured project needs (api.md); GCP_REQUIRED_APIS replaces the list. */
 export const DEFAULT_REQUIRED_APIS = [
@@ -81,9 +81,14 @@ export const gcpSection = section(
     GCP_SERVICEUSAGE_ROOT_URL: setting(url('https://serviceusage.googleapis.com'), 'Service Usage API root URL.'),
     GCP_IAM_ROOT_URL: setting(url('https://iam.googleapis.com'), 'IAM API root URL.'),
     GCP_IAMCREDENTIALS_ROOT_URL: setting(url('https://iamcredentials.googleapis.com'), 'IAM Service Account Credentials API root URL.'),
+    GCP_ORGPOLICY_ROOT_URL: setting(url('https://orgpolicy.googleapis.com'), 'Organization Policy API (v2) root URL; called only when GCP_ORG_POLICY_ALLOW_PUBLIC_CLOUD_RUN is on.'),
     GCP_REQUIRED_APIS: setting(list(DEFAULT_REQUIRED_APIS), 'Comma-separated services enabled in every configured project (default: the 26 APIs of api.md).'),
     GCP_FULL_ACCESS_ROLES: setting(roles(['roles/editor']), 'Roles of the full-access service account in each project. roles/owner only if you list it here.'),
     GCP_READONLY_ROLES: setting(roles(DEFAULT_READONLY_ROLES), 'Roles of the read-only service account in each project.'),
+    GCP_ORG_POLICY_ALLOW_PUBLIC_CLOUD_RUN: setting(
+      bool(false),
+      'Off by default. When on, the setup sets a project-level override of the org constraint iam.allowedPolicyMemberDomains to "allow all" on each configured project (never on the organisation), so Cloud Run services there can be made public (allUsers). This weakens domain-restricted sharing in those projects: IAM grants to any domain become possible. Each change is listed in the task result and the audit log; a project where it fails is reported, not fatal.',
+    ),
     GCP_MAX_AUTO_PROJECTS: setting(int(5, 1, 20), 'Most billed projects configured without asking; above it the setup stops in NEEDS_SELECTION.'),
     GCP_SETUP_STATE_MACHINE_ARN: setting(optStr(), 'ARN of the GCP setup state machine. Deployed it comes from the linked SST resource GcpSetup; unset locally (in-process runner).'),
     SST_RESOURCE_GcpSetup: setting(optStr(), 'Linked SST resource of the GCP setup state machine (JSON with "arn"); set by SST.'),
@@ -114,11 +119,13 @@ export const gcpSection = section(
         serviceUsage: v.GCP_SERVICEUSAGE_ROOT_URL + '/',
         iam: v.GCP_IAM_ROOT_URL + '/',
         iamCredentials: v.GCP_IAMCREDENTIALS_ROOT_URL + '/',
+        orgPolicy: v.GCP_ORGPOLICY_ROOT_URL + '/',
       },
       requiredApis: v.GCP_REQUIRED_APIS,
       fullAccessRoles: v.GCP_FULL_ACCESS_ROLES,
       readOnlyRoles: v.GCP_READONLY_ROLES,
       maxAutoProjects: v.GCP_MAX_AUTO_PROJECTS,
+      orgPolicyAllowPublicCloudRun: v.GCP_ORG_POLICY_ALLOW_PUBLIC_CLOUD_RUN,
       stateMachineArn: v.GCP_SETUP_STATE_MACHINE_ARN ?? sstResource({ SST_RESOURCE_GcpSetup: v.SST_RESOURCE_GcpSetup }, 'GcpSetup')?.arn,
       refreshSkewMs: v.GCP_TOKEN_REFRESH_SKEW_SECONDS * 1000,
       leaseMs: v.GCP_TOKEN_LEASE_MS,

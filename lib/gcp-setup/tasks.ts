@@ -19,6 +19,8 @@ export interface StepDef {
   from: number;
   to: number;
   perProject?: boolean;
+  /** only part of a setup whose task record says so (`orgPolicy`); otherwise hidden from the numbering */
+  optIn?: 'orgPolicy';
 }
 
 export const STEPS: StepDef[] = [
@@ -27,11 +29,18 @@ export const STEPS: StepDef[] = [
   { label: 'Enabling required APIs', from: 15, to: 45, perProject: true },
   { label: 'Creating service accounts', from: 45, to: 55 },
   { label: 'Granting IAM roles', from: 55, to: 70, perProject: true },
-  { label: 'Verifying permission propagation', from: 70, to: 95, perProject: true },
+  { label: 'Updating the domain-restricted sharing policy', from: 70, to: 72, perProject: true, optIn: 'orgPolicy' },
+  { label: 'Verifying permission propagation', from: 72, to: 95, perProject: true },
   { label: 'Finalizing', from: 95, to: 100 },
 ];
-export const TOTAL_STEPS = STEPS.length;
-export const STEP = { projects: 1, root: 2, apis: 3, accounts: 4, roles: 5, verify: 6, finalize: 7 } as const;
+/** Internal step numbers (the order the record moves through); the payload numbers only the steps the task runs. */
+export const STEP = { projects: 1, root: 2, apis: 3, accounts: 4, roles: 5, orgPolicy: 6, verify: 7, finalize: 8 } as const;
+const LAST_STEP = STEPS.length;
+
+/** Steps a task shows: an opt-in step counts only when the setup that created the record runs it. */
+function visibleSteps(t: Pick<TaskItem, 'orgPolicy'>): number[] {
+  return STEPS.map((s, i) => (s.optIn === 'orgPolicy' && !t.orgPolicy ? 0 : i + 1)).filter((n) => n > 0);
+}
 
 const TASK_TTL_DAYS = 30;
 const key = (userId: string, taskId: string) => ({ pk: userPk(userId), sk: `GCPTASK#${taskId}` });
@@ -40,6 +49,17 @@ export interface SetupResult {
   propagation_status: 'FULL' | 'PARTIAL';
   verified_projects: number;
   total_projects: number;
+  /** present only when the org-policy opt-in ran: what was changed where (for the user's audit) */
+  org_policy?: OrgPolicyOutcome;
+}
+
+export interface OrgPolicyOutcome {
+  constraint: string;
+  /** the project-level override set: `allowAll` on the constraint */
+  change: string;
+  updated: number;
+  updated_projects: string[];
+  failed: Array<{ project_id: string; reason: string }>;
 }
 
 export interface EligibleProject {
@@ -143,7 +163,17 @@ export function markNeedsSelection(db: Db, userId: string, taskId: string, eligi
 }
 
 export function markSucceeded(db: Db, userId: string, taskId: string, result: SetupResult, message: string): Promise<boolean> {
-  return updateTask(db, userId, taskId, { set: ['#state = :s', 'message = :msg', 'setupResult = :r', '#step = :last'], condition: notTerminal, values: { ':s': 'SUCCESS', ':msg': message, ':r': result, ':last': TOTAL_STEPS, ...terminalValues } });
+  return updateTask(db, userId, taskId, { set: ['#state = :s', 'message = :msg', 'setupResult = :r', '#step = :last'], condition: notTerminal, values: { ':s': 'SUCCESS', ':msg': message, ':r': result, ':last': LAST_STEP, ...terminalValues } });
+}
+
+/** The first step found the org-policy opt-in on: the task shows that step from now on. */
+export function markOrgPolicyPlanned(db: Db, userId: string, taskId: string): Promise<boolean> {
+  return updateTask(db, userId, taskId, { set: ['orgPolicy = :on'], condition: notTerminal, values: { ':on': true, ...terminalValues } });
+}
+
+/** What the org-policy step changed, kept on the record until Finalize puts it into the result. */
+export function recordOrgPolicyOutcome(db: Db, userId: string, taskId: string, outcome: OrgPolicyOutcome): Promise<boolean> {
+  return updateTask(db, userId, taskId, { set: ['orgPolicyOutcome = :o'], condition: notTerminal, values: { ':o': outcome, ...terminalValues } });
 }
 
 export function markFailed(db: Db, userId: string, taskId: string, message: string): Promise<boolean> {
@@ -161,6 +191,9 @@ export interface TaskItem {
   message?: string;
   setupResult?: SetupResult;
   eligible?: EligibleProject[];
+  /** the setup runs the org-policy opt-in step */
+  orgPolicy?: boolean;
+  orgPolicyOutcome?: OrgPolicyOutcome;
 }
 
 export async function getTask(db: Db, userId: string, taskId: string, nowMs = Date.now()): Promise<TaskItem | null> {
@@ -171,7 +204,11 @@ export async function getTask(db: Db, userId: string, taskId: string, nowMs = Da
 
 /** The status payload of api.md, computed from the record. */
 export function toTaskView(t: TaskItem): TaskView {
-  const base = { total_steps: TOTAL_STEPS, step: t.step };
+  const shown = visibleSteps(t);
+  const total = shown.length;
+  // a hidden step's number maps to the last shown step before it
+  const shownStep = t.step <= 0 ? t.step : shown.filter((n) => n <= t.step).length;
+  const base = { total_steps: total, step: shownStep };
   const done = t.done?.size ?? 0;
   const units = t.units ?? 0;
   switch (t.state) {
@@ -193,7 +230,7 @@ export function toTaskView(t: TaskItem): TaskView {
     }
     case 'SUCCESS': {
       const r = t.setupResult!;
-      return { ...base, step: TOTAL_STEPS, state: 'SUCCESS', status: t.message ?? 'GCP setup complete', complete: true, progress: 100, result: r, propagation: { status: r.propagation_status, verified_projects: r.verified_projects, total_projects: r.total_projects } };
+      return { ...base, step: total, state: 'SUCCESS', status: t.message ?? 'GCP setup complete', complete: true, progress: 100, result: r, propagation: { status: r.propagation_status, verified_projects: r.verified_projects, total_projects: r.total_projects } };
     }
     case 'FAILURE':
       return { ...base, state: 'FAILURE', status: t.message ?? 'GCP setup failed', complete: true, error: true, progress: STEPS[t.step - 1]?.from ?? 0 };

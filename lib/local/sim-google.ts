@@ -12,7 +12,8 @@ export { defaultGoogleFixture, simProjects, SIM_CLIENT, type GoogleFixture, type
  * refresh_token, revocation), OpenID userinfo, Cloud Resource Manager v1/v3 (projects list/search
  * paginated, IAM policy get/set with etags, testIamPermissions), Cloud Billing billingInfo, Service
  * Usage batchEnable with long-running operations, IAM service accounts and their policies, and IAM
- * Credentials generateAccessToken, which fails until the token-creator grant has "propagated".
+ * Credentials generateAccessToken, which fails until the token-creator grant has "propagated", and
+ * Org Policy v2 policies on projects (get/patch/create, with the spec etag).
  * Every API has its own 127.0.0.1 origin, as each has its own host at Google, and speaks Google's wire format.
  */
 
@@ -46,6 +47,10 @@ interface TokenInfo {
   revoked: boolean;
   refreshToken?: string;
 }
+interface OrgPolicy {
+  name: string;
+  spec: { etag: string; updateTime: string; rules?: unknown[]; inheritFromParent?: boolean; reset?: boolean };
+}
 interface Fault {
   path?: RegExp;
   method?: string;
@@ -77,6 +82,12 @@ export interface GoogleSimulator extends RunningSimulator {
   projectPolicy(projectId: string): Policy | undefined;
   serviceAccount(email: string): ServiceAccount | undefined;
   enabledServices(projectId: string): string[];
+  /** every org policy set through the Org Policy API (projects and anything else), by name */
+  orgPolicies(): OrgPolicy[];
+  /** a policy the project already has (set by the organisation's admins before we came) */
+  presetOrgPolicy(projectId: string, constraint: string, spec: Omit<OrgPolicy['spec'], 'etag' | 'updateTime'>): void;
+  /** every API call (OAuth included) in order, as host + method + path; cleared with the counts */
+  calls(): Array<{ host: string; method: string; path: string }>;
   /** bindings someone else added during conflictNext */
   readonly foreignMember: string;
 }
@@ -101,6 +112,8 @@ export const startGoogleSimulator: SimulatorStarter = async (opts) => {
   let faults: Fault[] = [];
   let conflicts = 0;
   let counts: Record<string, number> = {};
+  let callLog: Array<{ host: string; method: string; path: string }> = [];
+  let orgPolicies = new Map<string, OrgPolicy>();
   let issued: string[] = [];
   let etagSeq = 1;
   let opSeq = 1;
@@ -126,6 +139,8 @@ export const startGoogleSimulator: SimulatorStarter = async (opts) => {
     faults = [];
     conflicts = 0;
     counts = {};
+    callLog = [];
+    orgPolicies = new Map();
     // `issued` survives resets: leak scans need every token ever handed out
     syncProjects();
   };
@@ -191,6 +206,9 @@ export const startGoogleSimulator: SimulatorStarter = async (opts) => {
     if (fixture.latencyMs) await sleep(fixture.latencyMs);
     if (res.destroyed) return;
     counts.total = (counts.total ?? 0) + 1;
+    callLog.push({ host, method, path: url.pathname });
+    // a long `npm start -- --simulate` session must not grow without bound
+    if (callLog.length > 20000) callLog.splice(0, callLog.length - 20000);
     if (!path.startsWith('/oauth/') && !path.startsWith('/openidconnect/')) counts.api = (counts.api ?? 0) + 1;
 
     const fault = faults.find((f) => f.remaining > 0 && (!f.path || f.path.test(path)) && (!f.method || f.method === method));
@@ -436,6 +454,32 @@ export const startGoogleSimulator: SimulatorStarter = async (opts) => {
       return send(res, 200, { accessToken: access, expireTime: new Date(expiresAt).toISOString() });
     }
 
+    // Org Policy v2, on projects only (what the service may touch); organisation and folder
+    // policies are not served, and any call to them shows in the call log.
+    if ((m = /^\/orgpolicy\/v2\/projects\/([^/]+)\/policies(?:\/([^/:]+))?$/.exec(path))) {
+      const [, id, constraint] = m;
+      const verb = constraint ? (method === 'GET' ? 'get' : method === 'PATCH' ? 'patch' : '') : method === 'POST' ? 'create' : '';
+      if (!verb) return gError(res, 404, `The requested URL ${path} was not found on this server.`);
+      count(`orgpolicy.policies.${verb}`);
+      const p = project(id);
+      const perm = verb === 'get' ? 'orgpolicy.policy.get' : 'orgpolicy.policy.set';
+      if (!p || !isUser || fixture.orgPolicyDenied.includes(p.fixture.projectId)) return denied(perm, `projects/${id}`);
+      const b = json(body);
+      // the policy's name must be on the project of the URL (by id or number); kept by project id
+      const given = /^projects\/([^/]+)\/policies\/([a-z]+\.[A-Za-z]+)$/.exec(constraint ? `projects/${id}/policies/${constraint}` : String(b.name ?? ''));
+      if (!given || (given[1] !== p.fixture.projectId && given[1] !== p.number) || (constraint && b.name !== undefined && String(b.name).split('/').pop() !== constraint)) return gError(res, 400, 'Request contains an invalid argument: policy name.');
+      const name = `projects/${p.fixture.projectId}/policies/${given[2]}`;
+      const current = orgPolicies.get(name);
+      if (verb === 'get') return current ? send(res, 200, current) : gError(res, 404, 'Requested entity was not found.');
+      if (verb === 'patch' && !current) return gError(res, 404, 'Requested entity was not found.');
+      if (verb === 'create' && current) return gError(res, 409, 'Requested entity already exists', 'ALREADY_EXISTS');
+      if (verb === 'patch' && b.spec?.etag && b.spec.etag !== current!.spec.etag) return gError(res, 409, 'The etag does not match the current policy.', 'ABORTED');
+      const spec = (b.spec ?? {}) as Record<string, unknown>;
+      const next: OrgPolicy = { name, spec: { ...spec, etag: newEtag(), updateTime: new Date().toISOString() } };
+      orgPolicies.set(name, next);
+      return send(res, 200, next);
+    }
+
     return gError(res, 404, `The requested URL ${path} was not found on this server.`);
   }
 
@@ -451,7 +495,7 @@ export const startGoogleSimulator: SimulatorStarter = async (opts) => {
 
   // One server per Google host: the API clients resolve paths against the root URL's origin, so
   // each API needs an origin of its own, as it has at Google.
-  const HOSTS = ['oauth', 'openidconnect', 'crm', 'billing', 'serviceusage', 'iam', 'iamcredentials'] as const;
+  const HOSTS = ['oauth', 'openidconnect', 'crm', 'billing', 'serviceusage', 'iam', 'iamcredentials', 'orgpolicy'] as const;
   const servers = await Promise.all(
     HOSTS.map(async (host) => {
       const server = createServer((req, res) => {
@@ -484,6 +528,7 @@ export const startGoogleSimulator: SimulatorStarter = async (opts) => {
       GCP_SERVICEUSAGE_ROOT_URL: at('serviceusage'),
       GCP_IAM_ROOT_URL: at('iam'),
       GCP_IAMCREDENTIALS_ROOT_URL: at('iamcredentials'),
+      GCP_ORGPOLICY_ROOT_URL: at('orgpolicy'),
     },
     reset: (patch) => resetAll(patch),
     configure: (patch) => {
@@ -504,11 +549,18 @@ export const startGoogleSimulator: SimulatorStarter = async (opts) => {
     counts: () => ({ total: 0, api: 0, ...counts }) as Record<string, number> & { total: number; api: number },
     resetCounts: () => {
       counts = {};
+      callLog = [];
     },
     issuedSecrets: () => [...issued, SIM_CLIENT.secret],
     projectPolicy: (id) => projects.get(id)?.policy,
     serviceAccount: (email) => serviceAccounts.get(email),
     enabledServices: (id) => [...(projects.get(id)?.services ?? [])].sort(),
+    orgPolicies: () => [...orgPolicies.values()].map((x) => structuredClone(x)),
+    calls: () => callLog.map((c) => ({ ...c })),
+    presetOrgPolicy: (projectId, constraint, spec) => {
+      const name = `projects/${projectId}/policies/${constraint}`;
+      orgPolicies.set(name, { name, spec: { ...structuredClone(spec), etag: newEtag(), updateTime: new Date().toISOString() } });
+    },
     foreignMember: FOREIGN_MEMBER,
     close: async () => {
       await Promise.all(

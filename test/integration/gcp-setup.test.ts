@@ -100,6 +100,24 @@ describe('the whole GCP flow over HTTP against the simulated Google', () => {
     expect(Object.keys(firstInput).sort()).toEqual(['account_id', 'selected_project_ids', 'task_id', 'user_id']);
   });
 
+  it('by default changes no org policy: no Org Policy API call at all, the opt-in step skipped, 7 steps', async () => {
+    const r = await connectGcp(rt.url, 'no-orgpolicy-user', { intervalMs: 2 });
+    expect(r.final).toMatchObject({ state: 'SUCCESS', status: 'GCP setup complete', total_steps: 7, step: 7, result: { propagation_status: 'FULL' } });
+    expect((r.final!.result as Record<string, unknown>).org_policy).toBeUndefined();
+    expect(r.statuses.every((s) => s.total_steps === 7)).toBe(true);
+    const calls = sim.calls();
+    expect(calls.length).toBeGreaterThan(0);
+    expect(calls.filter((c) => c.host === 'orgpolicy')).toEqual([]);
+    expect(Object.keys(sim.counts()).filter((k) => k.startsWith('orgpolicy'))).toEqual([]);
+    expect(calls.filter((c) => /organizations|folders/.test(c.path))).toEqual([]);
+    expect(sim.orgPolicies()).toEqual([]);
+    const exec = localExecution(r.taskId!)!;
+    await exec.done;
+    const entered = exec.events.flatMap((e) => ((e as { type: string }).type === 'StateEntered' ? [(e as { state: { name: string } }).state.name] : []));
+    expect(entered).toContain('OrgPolicyOptIn');
+    expect(entered).not.toContain('ConfigureOrgPolicy');
+  });
+
   it('a second setup for the same user reuses the service accounts (409 exists is fine)', async () => {
     await connectGcp(rt.url, 'twice-user');
     const again = await connectGcp(rt.url, 'twice-user');

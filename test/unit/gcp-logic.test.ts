@@ -3,7 +3,7 @@ import fc from 'fast-check';
 import { serviceAccountIds, SA_ID } from '../../lib/gcp-setup/ids.ts';
 import { withGrants } from '../../lib/gcp-setup/policy.ts';
 import { failureMessage, toStepError } from '../../lib/gcp-setup/errors.ts';
-import { toTaskView, type TaskItem } from '../../lib/gcp-setup/tasks.ts';
+import { STEP, toTaskView, type TaskItem } from '../../lib/gcp-setup/tasks.ts';
 import { GoogleApiError, GcpReauthRequiredError } from '../../lib/providers/gcp/errors.ts';
 import { batches } from '../../lib/providers/gcp/service-usage.ts';
 import { load } from '../../lib/config.ts';
@@ -73,6 +73,14 @@ describe('task status payload', () => {
     expect(toTaskView({ ...base, state: 'SUCCESS', setupResult: { propagation_status: 'PARTIAL', verified_projects: 1, total_projects: 2 }, message: 'Propagation verification: PARTIAL (1/2 projects)' })).toMatchObject({ complete: true, progress: 100, result: { propagation_status: 'PARTIAL' } });
     expect(toTaskView({ ...base, state: 'FAILURE', message: 'Error enabling required APIs' })).toMatchObject({ complete: true, error: true, status: 'Error enabling required APIs' });
     expect(toTaskView({ ...base, state: 'NEEDS_SELECTION', eligible: [{ project_id: 'p', name: 'P' }] })).toMatchObject({ complete: true, eligible_projects: [{ project_id: 'p', name: 'P' }] });
+  });
+  it('counts the org-policy step only in setups that run it (opt-in): 7 steps otherwise, numbered without gaps', () => {
+    const verifying: TaskItem = { ...base, step: STEP.verify, units: 2, done: new Set(['p1']) };
+    expect(toTaskView(verifying)).toMatchObject({ step: 6, total_steps: 7, status: 'Verifying permission propagation (1/2 projects)' });
+    expect(toTaskView({ ...verifying, orgPolicy: true })).toMatchObject({ step: 7, total_steps: 8 });
+    expect(toTaskView({ ...base, orgPolicy: true, step: STEP.orgPolicy, units: 2, done: new Set(['p1']) })).toMatchObject({ step: 6, total_steps: 8, status: 'Updating the domain-restricted sharing policy (1/2 projects)', progress: 71 });
+    expect(toTaskView({ ...base, step: STEP.roles })).toMatchObject({ step: 5, total_steps: 7 });
+    expect(toTaskView({ ...verifying, state: 'SUCCESS', setupResult: { propagation_status: 'FULL', verified_projects: 2, total_projects: 2 } })).toMatchObject({ step: 7, total_steps: 7, progress: 100 });
   });
 });
 

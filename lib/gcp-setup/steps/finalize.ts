@@ -2,7 +2,7 @@ import type { Deps } from '../../deps.ts';
 import { updateConnectionStatus, writeAudit } from '../../connections/repo.ts';
 import { SetupFailure } from '../errors.ts';
 import type { StepIds } from '../step.ts';
-import { markSucceeded, startStep, STEP, type SetupResult } from '../tasks.ts';
+import { getTask, markSucceeded, startStep, STEP, type SetupResult } from '../tasks.ts';
 import { stepConnection } from './common.ts';
 
 /** Step 7: FULL or PARTIAL from the per-project checks; the connection becomes `connected`. */
@@ -15,6 +15,9 @@ export async function finalizeStep(
   const total = input.verification.length;
   const verified = input.verification.filter((v) => v.verified).length;
   const result: SetupResult = { propagation_status: verified === total ? 'FULL' : 'PARTIAL', verified_projects: verified, total_projects: total };
+  // the opt-in org-policy step left what it changed on the record: the user audits it in the result
+  const orgPolicy = (await getTask(d.db, input.user_id, input.task_id))?.orgPolicyOutcome;
+  if (orgPolicy) result.org_policy = orgPolicy;
   const updated = await updateConnectionStatus(d.db, conn, {
     status: 'connected',
     metadata: {
@@ -28,8 +31,10 @@ export async function finalizeStep(
     },
   });
   if (!updated) throw new SetupFailure('GCP was disconnected during setup');
-  const message = result.propagation_status === 'FULL' ? 'GCP setup complete' : `Propagation verification: PARTIAL (${verified}/${total} projects)`;
+  const orgPolicyFailed = 'Org Policy update failed for some projects';
+  let message = result.propagation_status === 'FULL' ? 'GCP setup complete' : `Propagation verification: PARTIAL (${verified}/${total} projects)`;
+  if (orgPolicy?.failed.length) message = result.propagation_status === 'FULL' ? orgPolicyFailed : `${message}; ${orgPolicyFailed}`;
   await markSucceeded(d.db, input.user_id, input.task_id, result, message);
-  await writeAudit(d.db, { userId: input.user_id, action: 'gcp_setup_complete', provider: 'gcp', accountId: input.account_id, detail: { ...result, task_id: input.task_id } });
+  await writeAudit(d.db, { userId: input.user_id, action: 'gcp_setup_complete', provider: 'gcp', accountId: input.account_id, detail: { propagation_status: result.propagation_status, verified_projects: verified, total_projects: total, task_id: input.task_id } });
   return { state: 'SUCCESS', propagation_status: result.propagation_status };
 }

@@ -6,7 +6,7 @@ import { projectBillingEnabled } from '../../providers/gcp/billing.ts';
 import { isGoogleApiError, mapLimit } from '../../providers/gcp/google.ts';
 import { SetupFailure } from '../errors.ts';
 import type { StepIds } from '../step.ts';
-import { markNeedsSelection, startStep, STEP, type EligibleProject } from '../tasks.ts';
+import { markNeedsSelection, markOrgPolicyPlanned, startStep, STEP, type EligibleProject } from '../tasks.ts';
 import { ELIGIBLE_SETTING } from './common.ts';
 import { stepContext } from './context.ts';
 
@@ -14,6 +14,8 @@ export interface ListProjectsOutput {
   needs_selection: boolean;
   project_ids: string[];
   project_count: number;
+  /** run the opt-in org-policy step (GCP_ORG_POLICY_ALLOW_PUBLIC_CLOUD_RUN) */
+  org_policy: boolean;
 }
 
 /**
@@ -45,7 +47,9 @@ export async function listProjectsStep(input: StepIds & { selected_project_ids?:
     await putUserSetting(d.db, input.user_id, ELIGIBLE_SETTING, { account_id: input.account_id, projects: billed });
     await markNeedsSelection(d.db, input.user_id, input.task_id, billed, max);
     await updateConnectionStatus(d.db, conn, { status: 'pending', reason: `Choose up to ${max} GCP projects to finish the setup` });
-    return { needs_selection: true, project_ids: [], project_count: 0 };
+    return { needs_selection: true, project_ids: [], project_count: 0, org_policy: false };
   }
-  return { needs_selection: false, project_ids: billed.map((p) => p.project_id), project_count: billed.length };
+  const orgPolicy = d.config.gcp.orgPolicyAllowPublicCloudRun;
+  if (orgPolicy) await markOrgPolicyPlanned(d.db, input.user_id, input.task_id);
+  return { needs_selection: false, project_ids: billed.map((p) => p.project_id), project_count: billed.length, org_policy: orgPolicy };
 }

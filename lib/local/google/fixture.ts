@@ -37,6 +37,8 @@ export interface GoogleFixture {
   /** random faults: this share of API calls (not OAuth) answer `status` */
   faultRate: number;
   faultStatus: number;
+  /** projects where the account may not read or set org policies (Org Policy API answers 403) */
+  orgPolicyDenied: string[];
 }
 
 export const OWNER_PERMISSIONS = [
@@ -82,6 +84,7 @@ export function defaultGoogleFixture(): GoogleFixture {
     rotateRefreshTokens: false,
     faultRate: 0,
     faultStatus: 503,
+    orgPolicyDenied: [],
   };
 }
 

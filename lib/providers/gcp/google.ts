@@ -93,8 +93,8 @@ export async function googleCall<T>(ctx: GoogleCtx, api: string, fn: (auth: OAut
   throw new GoogleApiError(api, last?.status ?? 0, last?.reason ?? 'UNKNOWN', last?.message ?? 'failed', true);
 }
 
-/** A GET/POST to a Google REST endpoint that has no per-API npm package (billing, userinfo). */
-export function restCall<T>(ctx: GoogleCtx, api: string, url: string, method: 'GET' | 'POST' = 'GET', data?: unknown): Promise<T> {
+/** A call to a Google REST endpoint that has no per-API npm package (billing, userinfo, org policy). */
+export function restCall<T>(ctx: GoogleCtx, api: string, url: string, method: 'GET' | 'POST' | 'PATCH' = 'GET', data?: unknown): Promise<T> {
   return googleCall<T>(ctx, api, (client) => client.request<T>({ url, method, data, ...requestOptions(ctx.cfg) }));
 }
 

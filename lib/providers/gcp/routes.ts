@@ -12,7 +12,21 @@ const callbackQuery = z.object({
 
 const projectId = z.string().regex(/^[a-z][a-z0-9-]{4,28}[a-z0-9]$/, 'must be a GCP project id (6–30 lowercase letters, digits, hyphens)');
 
-const setupResult = z.object({ propagation_status: z.enum(['FULL', 'PARTIAL']), verified_projects: z.number().int(), total_projects: z.number().int() });
+const orgPolicyOutcome = z.object({
+  constraint: z.string(),
+  change: z.string(),
+  updated: z.number().int(),
+  updated_projects: z.array(z.string()),
+  failed: z.array(z.object({ project_id: z.string(), reason: z.string() })),
+});
+
+const setupResult = z.object({
+  propagation_status: z.enum(['FULL', 'PARTIAL']),
+  verified_projects: z.number().int(),
+  total_projects: z.number().int(),
+  /** only when GCP_ORG_POLICY_ALLOW_PUBLIC_CLOUD_RUN is on: the project-level org-policy overrides made */
+  org_policy: orgPolicyOutcome.optional(),
+});
 
 export const setupStatusResponse = z.object({
   state: z.enum(TASK_STATES),
