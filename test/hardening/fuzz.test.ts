@@ -10,7 +10,7 @@ import { startTestRuntime, type TestRuntime } from '../helpers/runtime.ts';
  * keys, unicode and control characters. Property: never a 5xx, always the error envelope on 4xx,
  * and Object.prototype untouched.
  */
-const RUNS = Number(process.env.FUZZ_RUNS ?? 25);
+const RUNS = Number(process.env.FUZZ_RUNS ?? 100);
 
 let rt: TestRuntime;
 beforeAll(async () => {
