@@ -9,6 +9,10 @@ import type { ProviderId } from '../providers/registry.ts';
  * (The reference implementation put the user id in clear text in `state`, so anyone could attach
  * their Google tokens to someone else's account.) The table keys the item by a hash of the state,
  * and consuming it is one conditional delete, so a replay finds nothing.
+ *
+ * The PKCE verifier lives on this item for at most ten minutes. It is not a credential on its own:
+ * redeeming a code also takes the code (which only ever reaches our callback) and our OAuth client
+ * secret (which lives in the secret store), and the item is deleted on first use.
  */
 export const STATE_TTL_SECONDS = 600;
 
