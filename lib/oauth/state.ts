@@ -12,7 +12,7 @@ import type { ProviderId } from '../providers/registry.ts';
  *
  * The PKCE verifier lives on this item for at most ten minutes. It is not a credential on its own:
  * redeeming a code also takes the code (which only ever reaches our callback) and our OAuth client
- * secret (which lives in the secret store), and the item is deleted on first use.
+ * secret (a deployment secret only the service holds), and the item is deleted on first use.
  */
 export const STATE_TTL_SECONDS = 600;
 
