@@ -53,6 +53,40 @@ export async function listConnections(db: Db, userId: string, provider?: Provide
   return out;
 }
 
+/** What listing needs, without metadata and references: half the read work for large accounts. */
+export type ConnectionSummary = Pick<Connection, 'provider' | 'accountId' | 'accountName' | 'status' | 'statusReason' | 'createdAt' | 'updatedAt'>;
+
+export async function listConnectionSummaries(db: Db, userId: string): Promise<ConnectionSummary[]> {
+  const out: ConnectionSummary[] = [];
+  let start: Record<string, unknown> | undefined;
+  do {
+    const r = await db.doc.send(
+      new QueryCommand({
+        TableName: db.table,
+        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :p)',
+        ExpressionAttributeValues: { ':pk': userPk(userId), ':p': 'CONN#' },
+        ProjectionExpression: 'provider, accountId, accountName, #status, statusReason, createdAt, updatedAt',
+        ExpressionAttributeNames: { '#status': 'status' },
+        ExclusiveStartKey: start,
+        ConsistentRead: true,
+      }),
+    );
+    for (const item of r.Items ?? []) {
+      out.push({
+        provider: item.provider as ProviderId,
+        accountId: item.accountId as string,
+        accountName: (item.accountName as string) ?? '',
+        status: item.status as ConnectionStatus,
+        statusReason: item.statusReason as string | undefined,
+        createdAt: item.createdAt as string,
+        updatedAt: item.updatedAt as string,
+      });
+    }
+    start = r.LastEvaluatedKey;
+  } while (start);
+  return out;
+}
+
 export interface UpsertInput extends ConnectionKey {
   accountName: string;
   status: ConnectionStatus;

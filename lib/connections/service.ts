@@ -5,7 +5,7 @@ import { enabledProviders, type ProviderId } from '../providers/registry.ts';
 import { getUserSetting, putUserSetting } from '../db/user-settings.ts';
 import { secretPath, type SecretDocument } from '../secrets/port.ts';
 import type { SecretValue } from '../secret-value.ts';
-import { deleteConnection, getConnection, listConnections, updateConnectionStatus, upsertConnection, writeAudit } from './repo.ts';
+import { deleteConnection, getConnection, listConnections, listConnectionSummaries, type ConnectionSummary, updateConnectionStatus, upsertConnection, writeAudit } from './repo.ts';
 import type { Connection, ConnectionMetadata, ConnectionStatus } from './types.ts';
 import { providerHooks, type ProviderHooks } from '../providers/hooks.ts';
 
@@ -19,7 +19,7 @@ export interface ConnectionView {
   updated_at: string;
 }
 
-export function toView(c: Connection): ConnectionView {
+export function toView(c: ConnectionSummary): ConnectionView {
   return {
     provider: c.provider,
     account_id: c.accountId,
@@ -32,7 +32,7 @@ export function toView(c: Connection): ConnectionView {
 }
 
 export async function listUserConnections(d: Deps, userId: string): Promise<ConnectionView[]> {
-  const all = await listConnections(d.db, userId);
+  const all = await listConnectionSummaries(d.db, userId);
   const enabled = new Set(enabledProviders(d.config.features));
   return all.filter((c) => enabled.has(c.provider)).map(toView);
 }
@@ -141,7 +141,7 @@ export async function setProviderPreference(d: Deps, userId: string, order: Prov
 
 /** Connected providers, in preference order first, then in the order they were connected. */
 export async function connectedProviders(d: Deps, userId: string): Promise<{ providers: ProviderId[]; default_provider: ProviderId | null }> {
-  const [conns, pref] = await Promise.all([listConnections(d.db, userId), getProviderPreference(d, userId)]);
+  const [conns, pref] = await Promise.all([listConnectionSummaries(d.db, userId), getProviderPreference(d, userId)]);
   const enabled = new Set(enabledProviders(d.config.features));
   const connected = conns
     .filter((c) => c.status === 'connected' && enabled.has(c.provider))
