@@ -445,6 +445,23 @@ export function planJob(job: JobDef, stage: string, settings: DeploySettings = D
   };
 }
 
+/** The `$default` route's Lambda: unmatched paths answer the JSON error envelope. It touches nothing. */
+export const FALLBACK_FUNCTION = { name: 'NotFound', handler: 'functions/system/not-found.ts', timeoutSeconds: 3, memoryMb: 128 } as const;
+
+export function planFallback(stage: string, settings: DeploySettings = DEFAULT_SETTINGS): FunctionPlan {
+  return {
+    name: FALLBACK_FUNCTION.name,
+    handler: sstHandler(FALLBACK_FUNCTION.handler),
+    handlerFile: FALLBACK_FUNCTION.handler,
+    paths: [],
+    routeKeys: ['$default'],
+    capabilities: [],
+    ...planCapabilities([], stage, settings),
+    timeout: FALLBACK_FUNCTION.timeoutSeconds,
+    memory: FALLBACK_FUNCTION.memoryMb,
+  };
+}
+
 /** "rate(360 minutes)" from the job's setting in the deploy environment (5 minutes to 1 week). */
 export function jobSchedule(job: JobDef, env: Record<string, string | undefined>): `rate(${string})` {
   const raw = env[job.everyMinutesSetting];

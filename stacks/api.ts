@@ -11,7 +11,7 @@
  *   AUTH_MODE: jwt (default) or trusted-header (only behind a proxy that sets X-User-ID).
  *   API_THROTTLE_BURST_LIMIT / API_THROTTLE_RATE_LIMIT: default route throttling (100 / 50 rps).
  */
-import { planApi, planRoutes } from "../lib/stacks-plan.ts";
+import { planApi, planFallback, planRoutes } from "../lib/stacks-plan.ts";
 import { createFunction, logRetention, type TokenValues } from "./functions.ts";
 import type { SecretsStack } from "./secrets.ts";
 
@@ -53,6 +53,10 @@ export async function createApi(ctx: { secrets: SecretsStack; values: TokenValue
     const auth = plan.auth === "user" && authorizer ? { auth: { jwt: { authorizer: authorizer.id } } } : {};
     for (const key of plan.routeKeys) api.route(key, fn.arn, auth);
   }
+  // unmatched paths: our error envelope rather than API Gateway's bare {"message":"Not Found"}
+  const fallback = planFallback($app.stage, settings);
+  functions[fallback.name] = createFunction(fallback, { values, linkables: ctx.secrets.linkables });
+  api.route("$default", functions[fallback.name].arn);
 
   return { api, functions, routeCount: plans.reduce((n, p) => n + p.routeKeys.length, 0) };
 }

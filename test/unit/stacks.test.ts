@@ -11,6 +11,8 @@ import {
   EXEC_TIMEOUT_SECONDS,
   RESERVED_NAMES,
   SCHEDULED_JOBS,
+  FALLBACK_FUNCTION,
+  planFallback,
   SECRETS_MANAGER_ACTIONS,
   STEP_NAME_PREFIX,
   TABLE_ACTIONS,
@@ -134,7 +136,7 @@ describe('the route table as deployed: one Lambda per route', () => {
   });
 
   it('deploys every handler under functions/: by a route, a scheduled job or the GCP setup workflow', () => {
-    const deployed = new Set([...routes.map((r) => r.handler), ...SCHEDULED_JOBS.map((j) => j.handler)]);
+    const deployed = new Set([...routes.map((r) => r.handler), ...SCHEDULED_JOBS.map((j) => j.handler), FALLBACK_FUNCTION.handler]);
     if (existsSync(ASL_FILE)) for (const step of aslPlaceholders(JSON.parse(readFileSync(ASL_FILE, 'utf8')))) deployed.add(stepHandlerFile(step));
     const orphans = tsFiles('functions').filter((f) => !deployed.has(f) && (existsSync(ASL_FILE) || !f.startsWith('functions/gcp-setup/')));
     expect(orphans, 'handlers no stack deploys').toEqual([]);
@@ -535,5 +537,18 @@ describe('GCP setup state machine: ${Fn:<Step>} placeholders → one Lambda per 
         await expectHandler(p.handlerFile);
       }
     });
+  });
+});
+
+describe('the $default route', () => {
+  it('answers unmatched paths with the error envelope and is granted nothing', async () => {
+    const plan = planFallback('prod');
+    expect(plan.routeKeys).toEqual(['$default']);
+    expect(plan.permissions).toEqual([]);
+    expect(plan.links).toEqual([]);
+    const { handler } = await import('../../functions/system/not-found.ts');
+    const res = await handler({} as never);
+    expect(res.statusCode).toBe(404);
+    expect(JSON.parse(res.body!)).toEqual({ error: { code: 'not_found', message: 'Not Found' }, message: 'Not Found' });
   });
 });
