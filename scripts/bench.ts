@@ -29,17 +29,25 @@ async function bundle(name: string, entry: string): Promise<string> {
   return outfile;
 }
 
-/** Median import time of the bundle over 5 fresh processes (a Lambda cold start pays this). */
-function importMs(file: string): number {
+/** Import times (ms) of the bundle in `runs` fresh processes (a Lambda cold start pays this). */
+function importSamples(file: string, runs = 5): number[] {
   const times: number[] = [];
-  for (let i = 0; i < 5; i++) {
+  for (let i = 0; i < runs; i++) {
     const out = execFileSync(process.execPath, ['--input-type=module', '-e', `const t=performance.now(); await import(${JSON.stringify('file://' + file)}); process.stdout.write(String(performance.now()-t));`], {
       env: { PATH: process.env.PATH, AURORA_STAGE: 'bench' },
     });
     times.push(Number(out.toString()));
   }
-  return round(median(times));
+  return times;
 }
+const importMs = (file: string) => round(median(importSamples(file)));
+
+// The floor: what any function that talks to DynamoDB must load anyway. Sampled before, between and
+// after the functions (5 each, median of all) so a drift in machine load does not skew the ratios.
+const floorEntry = join(outDir, 'floor-entry.ts');
+writeFileSync(floorEntry, "import { DynamoDBClient } from '@aws-sdk/client-dynamodb';\nimport { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';\nexport const c = DynamoDBDocumentClient.from(new DynamoDBClient({}));\n");
+const floorFile = await bundle('floor', floorEntry);
+const floorSamples = importSamples(floorFile);
 
 const functions: Array<{ name: string; bundle_bytes: number; import_ms: number }> = [];
 const seen = new Set<string>();
@@ -53,13 +61,10 @@ for (const e of entries) {
   seen.add(e.handler);
   const file = await bundle(e.name, e.handler);
   functions.push({ name: e.name, bundle_bytes: statSync(file).size, import_ms: importMs(file) });
+  if (functions.length === Math.ceil(entries.length / 2)) floorSamples.push(...importSamples(floorFile));
 }
-
-// The floor: what any function that talks to DynamoDB must load anyway.
-const floorEntry = join(outDir, 'floor-entry.ts');
-writeFileSync(floorEntry, "import { DynamoDBClient } from '@aws-sdk/client-dynamodb';\nimport { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';\nexport const c = DynamoDBDocumentClient.from(new DynamoDBClient({}));\n");
-const floorFile = await bundle('floor', floorEntry);
-const floor_import_ms = importMs(floorFile);
+floorSamples.push(...importSamples(floorFile));
+const floor_import_ms = round(median(floorSamples));
 
 // Request latency through the local gateway.
 setLogLevel('silent');
