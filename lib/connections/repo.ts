@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { Db } from '../db/client.ts';
-import { epochSeconds, isConditionalCheckFailed, nowIso } from '../db/client.ts';
+import { epochSeconds, isConditionalCheckFailed, nowIso, queryPrefix } from '../db/client.ts';
 import { ConflictError } from '../errors.ts';
 import type { ProviderId } from '../providers/registry.ts';
 import type { Connection, ConnectionKey, ConnectionMetadata, ConnectionStatus } from './types.ts';
@@ -35,56 +35,26 @@ export async function getConnection(db: Db, k: ConnectionKey): Promise<Connectio
 
 /** Every connection of a user (optionally of one provider), following pagination. */
 export async function listConnections(db: Db, userId: string, provider?: ProviderId): Promise<Connection[]> {
-  const out: Connection[] = [];
-  let start: Record<string, unknown> | undefined;
-  do {
-    const r = await db.doc.send(
-      new QueryCommand({
-        TableName: db.table,
-        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :p)',
-        ExpressionAttributeValues: { ':pk': userPk(userId), ':p': provider ? `CONN#${provider}#` : 'CONN#' },
-        ExclusiveStartKey: start,
-        ConsistentRead: true,
-      }),
-    );
-    for (const item of r.Items ?? []) out.push(fromItem(item));
-    start = r.LastEvaluatedKey;
-  } while (start);
-  return out;
+  return (await queryPrefix(db, userPk(userId), provider ? `CONN#${provider}#` : 'CONN#')).map(fromItem);
 }
 
 /** What listing needs, without metadata and references: half the read work for large accounts. */
 export type ConnectionSummary = Pick<Connection, 'provider' | 'accountId' | 'accountName' | 'status' | 'statusReason' | 'createdAt' | 'updatedAt'>;
 
 export async function listConnectionSummaries(db: Db, userId: string): Promise<ConnectionSummary[]> {
-  const out: ConnectionSummary[] = [];
-  let start: Record<string, unknown> | undefined;
-  do {
-    const r = await db.doc.send(
-      new QueryCommand({
-        TableName: db.table,
-        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :p)',
-        ExpressionAttributeValues: { ':pk': userPk(userId), ':p': 'CONN#' },
-        ProjectionExpression: 'provider, accountId, accountName, #status, statusReason, createdAt, updatedAt',
-        ExpressionAttributeNames: { '#status': 'status' },
-        ExclusiveStartKey: start,
-        ConsistentRead: true,
-      }),
-    );
-    for (const item of r.Items ?? []) {
-      out.push({
-        provider: item.provider as ProviderId,
-        accountId: item.accountId as string,
-        accountName: (item.accountName as string) ?? '',
-        status: item.status as ConnectionStatus,
-        statusReason: item.statusReason as string | undefined,
-        createdAt: item.createdAt as string,
-        updatedAt: item.updatedAt as string,
-      });
-    }
-    start = r.LastEvaluatedKey;
-  } while (start);
-  return out;
+  const items = await queryPrefix(db, userPk(userId), 'CONN#', {
+    ProjectionExpression: 'provider, accountId, accountName, #status, statusReason, createdAt, updatedAt',
+    ExpressionAttributeNames: { '#status': 'status' },
+  });
+  return items.map((item) => ({
+    provider: item.provider as ProviderId,
+    accountId: item.accountId as string,
+    accountName: (item.accountName as string) ?? '',
+    status: item.status as ConnectionStatus,
+    statusReason: item.statusReason as string | undefined,
+    createdAt: item.createdAt as string,
+    updatedAt: item.updatedAt as string,
+  }));
 }
 
 export interface UpsertInput extends ConnectionKey {
@@ -275,12 +245,5 @@ export async function writeAudit(db: Db, ev: AuditEvent): Promise<void> {
 }
 
 export async function listAudit(db: Db, userId: string): Promise<Array<AuditEvent & { at: string }>> {
-  const r = await db.doc.send(
-    new QueryCommand({
-      TableName: db.table,
-      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :p)',
-      ExpressionAttributeValues: { ':pk': userPk(userId), ':p': 'AUDIT#' },
-    }),
-  );
-  return (r.Items ?? []) as Array<AuditEvent & { at: string }>;
+  return (await queryPrefix(db, userPk(userId), 'AUDIT#')) as unknown as Array<AuditEvent & { at: string }>;
 }

@@ -1,5 +1,5 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient, QueryCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
 
 export interface DbSettings {
   tableName: string;
@@ -60,4 +60,25 @@ export function isExpired(item: { expiresAt?: number } | undefined, nowMs = Date
 
 export function isConditionalCheckFailed(e: unknown): boolean {
   return (e as { name?: string })?.name === 'ConditionalCheckFailedException';
+}
+
+/** Every item under one partition prefix: `pk = :pk AND begins_with(sk, :prefix)`, following pagination. */
+export async function queryPrefix(db: Db, pk: string, skPrefix: string, extra: Partial<QueryCommandInput> = {}): Promise<Record<string, unknown>[]> {
+  const out: Record<string, unknown>[] = [];
+  let start: Record<string, unknown> | undefined;
+  do {
+    const r = await db.doc.send(
+      new QueryCommand({
+        TableName: db.table,
+        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+        ExpressionAttributeValues: { ':pk': pk, ':prefix': skPrefix },
+        ExclusiveStartKey: start,
+        ConsistentRead: true,
+        ...extra,
+      }),
+    );
+    out.push(...(r.Items ?? []));
+    start = r.LastEvaluatedKey;
+  } while (start);
+  return out;
 }

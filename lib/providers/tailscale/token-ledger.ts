@@ -1,6 +1,6 @@
-import { BatchWriteCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { BatchWriteCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { Db } from '../../db/client.ts';
-import { epochSeconds } from '../../db/client.ts';
+import { epochSeconds, queryPrefix } from '../../db/client.ts';
 import { userPk } from '../../connections/repo.ts';
 
 /**
@@ -27,22 +27,7 @@ interface LedgerItem {
 }
 
 async function query(db: Db, userId: string, accountId?: string): Promise<LedgerItem[]> {
-  const out: LedgerItem[] = [];
-  let start: Record<string, unknown> | undefined;
-  do {
-    const r = await db.doc.send(
-      new QueryCommand({
-        TableName: db.table,
-        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :p)',
-        ExpressionAttributeValues: { ':pk': userPk(userId), ':p': prefix(accountId) },
-        ExclusiveStartKey: start,
-        ConsistentRead: true,
-      }),
-    );
-    out.push(...((r.Items ?? []) as LedgerItem[]));
-    start = r.LastEvaluatedKey;
-  } while (start);
-  return out;
+  return (await queryPrefix(db, userPk(userId), prefix(accountId))) as unknown as LedgerItem[];
 }
 
 /** Ids of tokens that have not expired yet (TTL deletion is lazy, so expiry is checked here). */
