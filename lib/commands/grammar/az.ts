@@ -2,10 +2,10 @@
  * az: groups then a verb; arguments are (almost) always flags. The group tree below covers the
  * core command modules; a group missing from it makes its commands `unknown`, never misread.
  */
-import type { CommandClass, ParsedArgs, Verdict, VerbTable } from '../engine.ts';
+import type { ParsedArgs, Verdict, VerbTable } from '../engine.ts';
 import { commandArgs, flagTable, flagValues, groupTree, hasFlag, pathMatches, verdict, walkTree } from '../engine.ts';
 import type { Grammar } from './common.ts';
-import { accessControl, escalate, fromTable, helpVerdict, outcome, walkProblem } from './common.ts';
+import { escalate, fromTable, helpVerdict, outcome, walkProblem, inAccessArea, matchPathRule, type AccessAreas, type PathRules } from './common.ts';
 
 const CLI = 'az';
 
@@ -179,7 +179,7 @@ const VERBS: VerbTable = {
 };
 
 /** Exact command paths whose class the verb alone gets wrong. */
-const PATHS: ReadonlyArray<readonly [pattern: string, cls: CommandClass, reason: string]> = [
+const PATHS: PathRules = [
   ['keyvault secret show', 'sensitive', 'prints the secret value'],
   ['keyvault secret download', 'sensitive', 'writes the secret value out'],
   ['keyvault secret show-deleted', 'sensitive', 'prints the deleted secret value'],
@@ -228,7 +228,7 @@ const PATHS: ReadonlyArray<readonly [pattern: string, cls: CommandClass, reason:
 ];
 
 /** A write in these areas changes who may access what, so it is destructive. */
-const ACCESS_AREAS: ReadonlyArray<readonly [prefix: string, area: string]> = [
+const ACCESS_AREAS: AccessAreas = [
   ['role', 'Azure RBAC'], ['ad', 'Entra ID identities'], ['identity federated-credential', 'workload identity'],
   ['keyvault network-rule', 'network access'], ['keyvault role', 'Key Vault RBAC'],
   ['network nsg rule', 'network security group'], ['network firewall', 'firewall'],
@@ -282,13 +282,7 @@ function restVerdict(args: ParsedArgs): Verdict {
 function decide(path: readonly string[], args: ParsedArgs): Verdict {
   if (pathMatches('rest', path)) return restVerdict(args);
   const key = path.join(' ');
-  let v: Verdict | undefined;
-  for (const [pattern, cls, reason] of PATHS) {
-    if (pathMatches(pattern, path)) {
-      v = verdict(cls, `az ${key} ${reason}`);
-      break;
-    }
-  }
+  let v: Verdict | undefined = matchPathRule(CLI, path, PATHS);
   const leaf = path[path.length - 1]!;
   const parent = path[path.length - 2];
   // Key Vault keys are key objects (public parts only), not access keys.
@@ -296,13 +290,7 @@ function decide(path: readonly string[], args: ParsedArgs): Verdict {
     v = verdict('sensitive', `az ${key} prints access keys`);
   }
   v ??= fromTable(CLI, VERBS, path);
-  for (const [prefix, area] of ACCESS_AREAS) {
-    const parts = prefix.split(' ');
-    if (parts.every((p, i) => path[i] === p)) {
-      v = accessControl(v, CLI, path, area);
-      break;
-    }
-  }
+  v = inAccessArea(v, CLI, path, ACCESS_AREAS);
   if (v.class === 'write' && /permission|policy|acl/.test(leaf) && leaf.startsWith('set')) {
     v = verdict('destructive', `az ${key} changes access control`);
   }

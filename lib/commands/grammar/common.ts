@@ -1,7 +1,7 @@
 /** Pieces several grammars share. */
 import type { CliName } from '../binaries.ts';
 import type { CommandClass, FlagTable, Outcome, ParsedArgs, Verdict, VerbTable, Walk } from '../engine.ts';
-import { helpRequested, lookupVerb, shown, stronger, verbVerdict, verdict } from '../engine.ts';
+import { helpRequested, lookupVerb, pathMatches, shown, stronger, verbVerdict, verdict } from '../engine.ts';
 
 export interface Grammar {
   readonly cli: CliName;
@@ -96,4 +96,25 @@ export function classifySql(sql: string): Verdict {
     return verdict('read', 'SQL only queries data');
   }
   return verdict('unknown', 'SQL statement type not recognised');
+}
+
+/** Rules for whole command paths: a pattern (see pathMatches), the class, and why. */
+export type PathRules = ReadonlyArray<readonly [pattern: string, cls: CommandClass, reason: string]>;
+/** Command-path prefixes whose changes alter who may access what, and what that area is called. */
+export type AccessAreas = ReadonlyArray<readonly [prefix: string, area: string]>;
+
+/** The first path rule that matches, as a verdict. */
+export function matchPathRule(cli: string, path: readonly string[], rules: PathRules): Verdict | undefined {
+  for (const [pattern, cls, reason] of rules) {
+    if (pathMatches(pattern, path)) return verdict(cls, `${cli} ${path.join(' ')} ${reason}`);
+  }
+  return undefined;
+}
+
+/** Inside an access-control area, changes are destructive (see accessControl). */
+export function inAccessArea(v: Verdict, cli: string, path: readonly string[], areas: AccessAreas): Verdict {
+  for (const [prefix, area] of areas) {
+    if (prefix.split(' ').every((p, i) => path[i] === p)) return accessControl(v, cli, path, area);
+  }
+  return v;
 }

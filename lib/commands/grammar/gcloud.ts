@@ -1,8 +1,8 @@
 /** gcloud: the command path is found in the generated GA group tree; the verb decides. */
-import type { CommandClass, ParsedArgs, Verdict, VerbTable } from '../engine.ts';
+import type { ParsedArgs, Verdict, VerbTable } from '../engine.ts';
 import { commandArgs, flagTable, flagValues, groupTree, hasFlag, pathMatches, verdict, walkTree } from '../engine.ts';
 import type { Grammar } from './common.ts';
-import { accessControl, classifySql, escalate, fromTable, helpVerdict, outcome, walkProblem } from './common.ts';
+import { classifySql, escalate, fromTable, helpVerdict, outcome, walkProblem, inAccessArea, matchPathRule, type AccessAreas, type PathRules } from './common.ts';
 import { GCLOUD_GROUPS } from './gcloud-groups.ts';
 
 const CLI = 'gcloud';
@@ -120,7 +120,7 @@ const VERBS: VerbTable = {
 const VERB_GROUPS = new Set(['create', 'update', 'export', 'import', 'submit', 'add-job', 'print-settings', 'configure', 'restore', 'diagnose']);
 
 /** Exact command paths (release track removed) whose class the verb alone gets wrong. */
-const PATHS: ReadonlyArray<readonly [pattern: string, cls: CommandClass, reason: string]> = [
+const PATHS: PathRules = [
   ['iam service-accounts keys create', 'sensitive', 'creates and downloads a service-account private key'],
   ['iam service-accounts keys upload', 'destructive', 'adds a service-account key (a new credential)'],
   ['storage hmac create', 'sensitive', 'creates an HMAC key and prints its secret'],
@@ -146,7 +146,7 @@ const PATHS: ReadonlyArray<readonly [pattern: string, cls: CommandClass, reason:
 ];
 
 /** Command areas where every change is an access-control change (so never a plain write). */
-const ACCESS_AREAS: ReadonlyArray<readonly [prefix: string, area: string]> = [
+const ACCESS_AREAS: AccessAreas = [
   ['iam', 'IAM'],
   ['access-context-manager', 'VPC Service Controls'],
   ['org-policies', 'organisation policy'],
@@ -174,23 +174,11 @@ const ACCESS_AREAS: ReadonlyArray<readonly [prefix: string, area: string]> = [
 const SENSITIVE_PROPERTY = /^(auth\/|api_endpoint_overrides\/|core\/universe_domain|proxy\/|core\/custom_ca_certs_file|core\/account|credential)/;
 
 function decide(path: readonly string[], all: ParsedArgs): Verdict {
-  let v: Verdict | undefined;
-  for (const [pattern, cls, reason] of PATHS) {
-    if (pathMatches(pattern, path)) {
-      v = verdict(cls, `${CLI} ${path.join(' ')} ${reason}`);
-      break;
-    }
-  }
+  let v: Verdict | undefined = matchPathRule(CLI, path, PATHS);
   // Commands nested under a verb-named group (`sql export csv`, `builds triggers create github`)
   // take the class of that group.
   v ??= fromTable(CLI, VERBS, path, VERB_GROUPS);
-  for (const [prefix, area] of ACCESS_AREAS) {
-    const parts = prefix.split(' ');
-    if (parts.every((p, i) => path[i] === p)) {
-      v = accessControl(v, CLI, path, area);
-      break;
-    }
-  }
+  v = inAccessArea(v, CLI, path, ACCESS_AREAS);
 
   if (pathMatches('storage rsync', path) && hasFlag(all, '--delete-unmatched-destination-objects')) {
     v = escalate(v, 'destructive', 'gcloud storage rsync --delete-unmatched-destination-objects deletes destination objects');

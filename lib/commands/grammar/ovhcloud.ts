@@ -1,8 +1,8 @@
 /** ovhcloud (OVHcloud CLI, cobra): `ovhcloud <product> [<resource>...] <verb> [id]`. */
-import type { CommandClass, ParsedArgs, Verdict, VerbTable } from '../engine.ts';
+import type { ParsedArgs, Verdict, VerbTable } from '../engine.ts';
 import { commandArgs, flagTable, groupTree, hasFlag, parseArgs, pathMatches, verdict, walkTree } from '../engine.ts';
 import type { Grammar } from './common.ts';
-import { accessControl, escalate, fromTable, helpVerdict, outcome, walkProblem } from './common.ts';
+import { escalate, fromTable, helpVerdict, outcome, walkProblem, inAccessArea, matchPathRule, type AccessAreas, type PathRules } from './common.ts';
 
 const CLI = 'ovhcloud';
 
@@ -47,7 +47,7 @@ const VERBS: VerbTable = {
   ],
 };
 
-const PATHS: ReadonlyArray<readonly [pattern: string, cls: CommandClass, reason: string]> = [
+const PATHS: PathRules = [
   ['baremetal credentials *', 'sensitive', 'creates or returns server credentials'],
   ['baremetal ipmi *', 'sensitive', 'opens remote console access'],
   ['cloud kube kubeconfig *', 'sensitive', 'returns a kubeconfig with cluster credentials'],
@@ -57,7 +57,7 @@ const PATHS: ReadonlyArray<readonly [pattern: string, cls: CommandClass, reason:
   ['config *', 'sensitive', 'reads or changes the CLI configuration, which holds the credentials'],
 ];
 
-const ACCESS_AREAS: ReadonlyArray<readonly [prefix: string, area: string]> = [
+const ACCESS_AREAS: AccessAreas = [
   ['iam', 'IAM'], ['cloud kube ip-restrictions', 'cluster network access'], ['cloud kube oidc', 'cluster authentication'],
   ['cloud container-registry ip-restrictions', 'registry network access'], ['cloud container-registry oidc', 'registry authentication'],
   ['cloud user s3-policy', 'storage access'], ['baremetal backup ftp acl', 'backup access'], ['account api', 'API credentials'],
@@ -87,20 +87,9 @@ function apiCall(args: ParsedArgs): Verdict {
 
 function decide(path: readonly string[], args: ParsedArgs): Verdict {
   if (pathMatches('api call', path)) return apiCall(args);
-  let v: Verdict | undefined;
-  for (const [pattern, cls, reason] of PATHS) {
-    if (pathMatches(pattern, path)) {
-      v = verdict(cls, `ovhcloud ${path.join(' ')} ${reason}`);
-      break;
-    }
-  }
+  let v: Verdict | undefined = matchPathRule(CLI, path, PATHS);
   v ??= fromTable(CLI, VERBS, path);
-  for (const [prefix, area] of ACCESS_AREAS) {
-    if (prefix.split(' ').every((p, i) => path[i] === p)) {
-      v = accessControl(v, CLI, path, area);
-      break;
-    }
-  }
+  v = inAccessArea(v, CLI, path, ACCESS_AREAS);
   return v;
 }
 

@@ -1,8 +1,8 @@
 /** scw (Scaleway CLI v2): `scw <namespace> <resource> <verb> [key=value ...]`. */
-import type { CommandClass, Verdict, VerbTable } from '../engine.ts';
-import { flagTable, groupTree, hasFlag, parseArgs, pathMatches, verdict, walkTree } from '../engine.ts';
+import type { Verdict, VerbTable } from '../engine.ts';
+import { flagTable, groupTree, hasFlag, parseArgs, verdict, walkTree } from '../engine.ts';
 import type { Grammar } from './common.ts';
-import { accessControl, escalate, fromTable, helpVerdict, outcome, walkProblem } from './common.ts';
+import { escalate, fromTable, helpVerdict, outcome, walkProblem, inAccessArea, matchPathRule, type AccessAreas, type PathRules } from './common.ts';
 
 const CLI = 'scw';
 
@@ -50,7 +50,7 @@ const VERBS: VerbTable = {
   ],
 };
 
-const PATHS: ReadonlyArray<readonly [pattern: string, cls: CommandClass, reason: string]> = [
+const PATHS: PathRules = [
   ['secret version access', 'sensitive', 'prints the secret value'],
   ['secret version access-by-path', 'sensitive', 'prints the secret value'],
   ['secret secret access', 'sensitive', 'prints the secret value'],
@@ -78,7 +78,7 @@ const PATHS: ReadonlyArray<readonly [pattern: string, cls: CommandClass, reason:
   ['instance server console', 'sensitive', 'opens the server console'],
 ];
 
-const ACCESS_AREAS: ReadonlyArray<readonly [prefix: string, area: string]> = [
+const ACCESS_AREAS: AccessAreas = [
   ['iam', 'IAM'], ['instance security-group', 'firewall'], ['rdb acl', 'database network access'],
   ['rdb user', 'database users'], ['rdb privilege', 'database privileges'], ['redis acl', 'network access'],
   ['mongodb user', 'database users'], ['k8s acl', 'cluster network access'], ['lb acl', 'load balancer access'],
@@ -86,20 +86,9 @@ const ACCESS_AREAS: ReadonlyArray<readonly [prefix: string, area: string]> = [
 ];
 
 function decide(path: readonly string[]): Verdict {
-  let v: Verdict | undefined;
-  for (const [pattern, cls, reason] of PATHS) {
-    if (pathMatches(pattern, path)) {
-      v = verdict(cls, `scw ${path.join(' ')} ${reason}`);
-      break;
-    }
-  }
+  let v: Verdict | undefined = matchPathRule(CLI, path, PATHS);
   v ??= fromTable(CLI, VERBS, path);
-  for (const [prefix, area] of ACCESS_AREAS) {
-    if (prefix.split(' ').every((p, i) => path[i] === p)) {
-      v = accessControl(v, CLI, path, area);
-      break;
-    }
-  }
+  v = inAccessArea(v, CLI, path, ACCESS_AREAS);
   return v;
 }
 
