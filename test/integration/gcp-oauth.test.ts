@@ -1,19 +1,16 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { deps } from '../../lib/deps.ts';
 import { resetConfig } from '../../lib/config.ts';
-import { setRetryDelayScale } from '../../lib/provider-http.ts';
 import { listConnections } from '../../lib/connections/repo.ts';
 import { createOAuthState } from '../../lib/oauth/state.ts';
-import { isGoogleSimulator, type GoogleSimulator } from '../../lib/local/sim-google.ts';
+import type { GoogleSimulator } from '../../lib/local/sim-google.ts';
 import { callback, consent, pollSetup, startGcpLogin } from '../../lib/local/google/flow.ts';
-import { abortLocalExecutions } from '../../lib/gcp-setup/local-runner.ts';
-import { findLeaks, startTestRuntime, type TestRuntime } from '../helpers/runtime.ts';
+import type { TestRuntime } from '../helpers/runtime.ts';
+import { tableItems, useGcpRuntime } from '../helpers/gcp.ts';
 
 let rt: TestRuntime;
 let sim: GoogleSimulator;
 
-const tableItems = async () => (await deps().db.doc.send(new ScanCommand({ TableName: deps().db.table }))).Items ?? [];
 /** Nothing of the user's in the store: no connection, no secret, no setup task. */
 async function expectNothingStored(userId: string) {
   expect(await listConnections(deps().db, userId)).toEqual([]);
@@ -23,18 +20,8 @@ async function expectNothingStored(userId: string) {
   expect(refs.filter((r) => r.includes(`/users/${userId}/`) || r.includes(`users/${userId}/`))).toEqual([]);
 }
 
-beforeAll(async () => {
-  setRetryDelayScale(0.01);
-  rt = await startTestRuntime({ simulate: true, env: { GCP_LOCAL_WAIT_MS: '5', GCP_LOCAL_RETRY_MS: '5', GCP_ENABLE_POLL_INTERVAL_MS: '10' } });
-  sim = rt.runtime.simulators.find(isGoogleSimulator)!;
-});
-beforeEach(() => sim.reset());
-afterAll(async () => {
-  await abortLocalExecutions();
-  expect(findLeaks([...rt.responses, ...rt.logs, JSON.stringify(await tableItems())], sim.issuedSecrets())).toEqual([]);
-  setRetryDelayScale(1);
-  await rt.close();
-});
+const gcp = useGcpRuntime();
+beforeAll(() => ({ rt, sim } = gcp));
 
 describe('POST /gcp/login', () => {
   it('returns the Google consent URL: scopes, offline access, forced consent, random state, PKCE S256', async () => {

@@ -1,12 +1,11 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { deps } from '../../lib/deps.ts';
-import { setRetryDelayScale } from '../../lib/provider-http.ts';
 import { getConnection, listAudit } from '../../lib/connections/repo.ts';
-import { isGoogleSimulator, type GoogleSimulator } from '../../lib/local/sim-google.ts';
+import type { GoogleSimulator } from '../../lib/local/sim-google.ts';
 import { connectGcp } from '../../lib/local/google/flow.ts';
-import { abortLocalExecutions, localExecution, localExecutions } from '../../lib/gcp-setup/local-runner.ts';
-import { findLeaks, startTestRuntime, type TestRuntime } from '../helpers/runtime.ts';
+import { localExecution } from '../../lib/gcp-setup/local-runner.ts';
+import type { TestRuntime } from '../helpers/runtime.ts';
+import { useGcpRuntime } from '../helpers/gcp.ts';
 
 /**
  * GCP_ORG_POLICY_ALLOW_PUBLIC_CLOUD_RUN on: the setup overrides domain-restricted sharing on each
@@ -17,27 +16,10 @@ let rt: TestRuntime;
 let sim: GoogleSimulator;
 
 const CONSTRAINT = 'iam.allowedPolicyMemberDomains';
-const readTable = async () => JSON.stringify((await deps().db.doc.send(new ScanCommand({ TableName: deps().db.table }))).Items ?? []);
 const orgPolicyCalls = () => sim.calls().filter((c) => c.host === 'orgpolicy');
 
-beforeAll(async () => {
-  setRetryDelayScale(0.01);
-  rt = await startTestRuntime({
-    simulate: true,
-    env: { GCP_ORG_POLICY_ALLOW_PUBLIC_CLOUD_RUN: 'true', GCP_LOCAL_WAIT_MS: '5', GCP_LOCAL_RETRY_MS: '5', GCP_ENABLE_POLL_INTERVAL_MS: '10' },
-  });
-  sim = rt.runtime.simulators.find(isGoogleSimulator)!;
-});
-
-beforeEach(() => sim.reset());
-
-afterAll(async () => {
-  await abortLocalExecutions();
-  const events = localExecutions().map((e) => JSON.stringify(e.events));
-  expect(findLeaks([...rt.responses, ...rt.logs, await readTable(), ...events], sim.issuedSecrets())).toEqual([]);
-  setRetryDelayScale(1);
-  await rt.close();
-});
+const gcp = useGcpRuntime({ GCP_ORG_POLICY_ALLOW_PUBLIC_CLOUD_RUN: 'true' });
+beforeAll(() => ({ rt, sim } = gcp));
 
 describe('org-policy opt-in (GCP_ORG_POLICY_ALLOW_PUBLIC_CLOUD_RUN=true)', () => {
   it('overrides the constraint on exactly the configured projects, never on the organisation, and says so in the result', async () => {

@@ -1,39 +1,20 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { deps } from '../../lib/deps.ts';
-import { setRetryDelayScale } from '../../lib/provider-http.ts';
 import { getConnection } from '../../lib/connections/repo.ts';
-import { isGoogleSimulator, simProjects, type GoogleSimulator } from '../../lib/local/sim-google.ts';
+import { simProjects, type GoogleSimulator } from '../../lib/local/sim-google.ts';
 import { callback, connectGcp, consent, pollSetup, startGcpLogin } from '../../lib/local/google/flow.ts';
-import { abortLocalExecutions, localExecution, localExecutions } from '../../lib/gcp-setup/local-runner.ts';
+import { localExecution } from '../../lib/gcp-setup/local-runner.ts';
 import { serviceAccountIds } from '../../lib/gcp-setup/ids.ts';
-import { findLeaks, startTestRuntime, type TestRuntime } from '../helpers/runtime.ts';
+import type { TestRuntime } from '../helpers/runtime.ts';
+import { useGcpRuntime } from '../helpers/gcp.ts';
 
 let rt: TestRuntime;
 let sim: GoogleSimulator;
 
-const readTable = async () => JSON.stringify((await deps().db.doc.send(new ScanCommand({ TableName: deps().db.table }))).Items ?? []);
 const statesOf = (statuses: Array<Record<string, unknown>>) => [...new Set(statuses.map((s) => s.state as string))];
 
-beforeAll(async () => {
-  setRetryDelayScale(0.01);
-  rt = await startTestRuntime({
-    simulate: true,
-    env: { GCP_LOCAL_WAIT_MS: '5', GCP_LOCAL_RETRY_MS: '5', GCP_ENABLE_POLL_INTERVAL_MS: '10' },
-  });
-  sim = rt.runtime.simulators.find(isGoogleSimulator)!;
-});
-
-beforeEach(() => sim.reset());
-
-afterAll(async () => {
-  await abortLocalExecutions();
-  // No Google token (or client secret) in any response, log line, table item or workflow event.
-  const events = localExecutions().map((e) => JSON.stringify(e.events));
-  expect(findLeaks([...rt.responses, ...rt.logs, await readTable(), ...events], sim.issuedSecrets())).toEqual([]);
-  setRetryDelayScale(1);
-  await rt.close();
-});
+const gcp = useGcpRuntime();
+beforeAll(() => ({ rt, sim } = gcp));
 
 describe('the whole GCP flow over HTTP against the simulated Google', () => {
   it('login → consent → callback → PROGRESS steps → SUCCESS (FULL) → connected', async () => {

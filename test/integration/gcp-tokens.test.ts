@@ -1,25 +1,22 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { deps } from '../../lib/deps.ts';
-import { setRetryDelayScale } from '../../lib/provider-http.ts';
 import { getConnection, listConnections } from '../../lib/connections/repo.ts';
 import { secret } from '../../lib/secret-value.ts';
 import { secretPath } from '../../lib/secrets/port.ts';
-import { isGoogleSimulator, type GoogleSimulator } from '../../lib/local/sim-google.ts';
+import type { GoogleSimulator } from '../../lib/local/sim-google.ts';
 import { connectGcp } from '../../lib/local/google/flow.ts';
-import { abortLocalExecutions } from '../../lib/gcp-setup/local-runner.ts';
 import { serviceAccountIds } from '../../lib/gcp-setup/ids.ts';
 import { gcpTokenForUser } from '../../lib/providers/gcp/service.ts';
 import { userAccessToken } from '../../lib/providers/gcp/tokens.ts';
 import { providerCheck } from '../../lib/providers/checks.ts';
-import { findLeaks, startTestRuntime, type TestRuntime } from '../helpers/runtime.ts';
+import type { TestRuntime } from '../helpers/runtime.ts';
+import { tableItems, useGcpRuntime } from '../helpers/gcp.ts';
 
 let rt: TestRuntime;
 let sim: GoogleSimulator;
 const ACCOUNT = 'sim-user@example.com';
 const REAUTH = 'No refresh token available. Please re-authenticate.';
 
-const tableItems = async () => (await deps().db.doc.send(new ScanCommand({ TableName: deps().db.table }))).Items ?? [];
 const conn = (userId: string) => getConnection(deps().db, { userId, provider: 'gcp', accountId: ACCOUNT });
 async function storedDoc(userId: string): Promise<Record<string, unknown>> {
   const c = await conn(userId);
@@ -37,18 +34,8 @@ async function connected(userId: string) {
   sim.resetCounts();
 }
 
-beforeAll(async () => {
-  setRetryDelayScale(0.01);
-  rt = await startTestRuntime({ simulate: true, env: { GCP_LOCAL_WAIT_MS: '5', GCP_LOCAL_RETRY_MS: '5', GCP_ENABLE_POLL_INTERVAL_MS: '10', GCP_TOKEN_LEASE_MS: '3000' } });
-  sim = rt.runtime.simulators.find(isGoogleSimulator)!;
-});
-beforeEach(() => sim.reset());
-afterAll(async () => {
-  await abortLocalExecutions();
-  expect(findLeaks([...rt.responses, ...rt.logs, JSON.stringify(await tableItems())], sim.issuedSecrets())).toEqual([]);
-  setRetryDelayScale(1);
-  await rt.close();
-});
+const gcp = useGcpRuntime({ GCP_TOKEN_LEASE_MS: '3000' });
+beforeAll(() => ({ rt, sim } = gcp));
 
 describe('token refresh engine', () => {
   it('a fresh token is used as is: no refresh call', async () => {
