@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { listenLoopback } from '../../lib/local/sim-kit.ts';
 
 /**
  * A small AWS Secrets Manager speaking the JSON 1.1 protocol on 127.0.0.1 (POST /, X-Amz-Target).
@@ -49,7 +49,7 @@ export class FakeSecretsManager {
   pageSize = 100;
   readonly #failNext: number[] = [];
   readonly #secrets = new Map<string, Secret>();
-  #server?: Server;
+  #close?: () => Promise<void>;
 
   constructor(opts: FakeSecretsManagerOptions = {}) {
     this.region = opts.region ?? 'us-east-1';
@@ -58,15 +58,14 @@ export class FakeSecretsManager {
   }
 
   async start(): Promise<this> {
-    this.#server = createServer((req, res) => void this.#handle(req, res));
-    await new Promise<void>((resolve) => this.#server!.listen(0, '127.0.0.1', resolve));
-    this.url = `http://127.0.0.1:${(this.#server.address() as AddressInfo).port}`;
+    const server = await listenLoopback((req, res) => this.#handle(req, res), { __type: 'InternalServiceError', message: 'internal error' });
+    this.url = server.url;
+    this.#close = server.close;
     return this;
   }
 
   async stop(): Promise<void> {
-    this.#server?.closeAllConnections();
-    await new Promise<void>((resolve) => (this.#server ? this.#server.close(() => resolve()) : resolve()));
+    await this.#close?.();
   }
 
   failNext(count: number, status = 500): void {

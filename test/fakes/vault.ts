@@ -1,5 +1,5 @@
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { listenLoopback } from '../../lib/local/sim-kit.ts';
 
 /**
  * A small HashiCorp Vault speaking the KV v2 HTTP API on 127.0.0.1: data/metadata paths, versions,
@@ -55,7 +55,7 @@ export class FakeVault {
   readonly #failNext: number[] = [];
   readonly #store = new Map<string, Entry>();
   readonly #timers = new Set<NodeJS.Timeout>();
-  #server?: Server;
+  #close?: () => Promise<void>;
 
   constructor(opts: FakeVaultOptions = {}) {
     this.token = opts.token ?? 'hvs.fake-root-token';
@@ -64,16 +64,15 @@ export class FakeVault {
   }
 
   async start(): Promise<this> {
-    this.#server = createServer((req, res) => void this.#handle(req, res));
-    await new Promise<void>((resolve) => this.#server!.listen(0, '127.0.0.1', resolve));
-    this.url = `http://127.0.0.1:${(this.#server.address() as AddressInfo).port}`;
+    const server = await listenLoopback((req, res) => this.#handle(req, res), { errors: ['internal error'] });
+    this.url = server.url;
+    this.#close = server.close;
     return this;
   }
 
   async stop(): Promise<void> {
     for (const t of this.#timers) clearTimeout(t);
-    this.#server?.closeAllConnections();
-    await new Promise<void>((resolve) => (this.#server ? this.#server.close(() => resolve()) : resolve()));
+    await this.#close?.();
   }
 
   /** the next `count` requests answer `status` (e.g. 429, 503) */
