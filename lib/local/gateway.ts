@@ -6,6 +6,7 @@ import { pathToFileURL } from 'node:url';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import type { RouteDef } from '../http/route-types.ts';
 import { log } from '../log.ts';
+import { AppError, NotFoundError, PayloadTooLargeError, toErrorBody } from '../errors.ts';
 
 type LambdaHandler = (event: APIGatewayProxyEventV2, context: Context) => Promise<APIGatewayProxyStructuredResultV2>;
 
@@ -116,14 +117,14 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
     const { match } = matchRoute(compiled, method, url.pathname);
     if (!match) {
       log.info('request', { method, path: url.pathname, status: 404 });
-      return send(res, 404, { 'content-type': 'application/json' }, JSON.stringify({ error: { code: 'not_found', message: 'Not Found' }, message: 'Not Found' }));
+      return send(res, 404, { 'content-type': 'application/json' }, JSON.stringify(toErrorBody(new NotFoundError('Not Found'))));
     }
     const chunks: Buffer[] = [];
     let size = 0;
     for await (const chunk of req) {
       size += (chunk as Buffer).length;
       if (size > GATEWAY_MAX_BODY) {
-        return send(res, 413, { 'content-type': 'application/json', connection: 'close' }, JSON.stringify({ error: { code: 'payload_too_large', message: 'Request body too large' }, message: 'Request body too large' }));
+        return send(res, 413, { 'content-type': 'application/json', connection: 'close' }, JSON.stringify(toErrorBody(new PayloadTooLargeError(GATEWAY_MAX_BODY))));
       }
       chunks.push(chunk as Buffer);
     }
@@ -144,7 +145,7 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
     if (!socket.writable) return socket.destroy();
     const status = err.code === 'HPE_HEADER_OVERFLOW' ? 431 : 400;
     const message = status === 431 ? 'Request URL or headers too large' : 'Malformed HTTP request';
-    const body = JSON.stringify({ error: { code: status === 431 ? 'request_header_too_large' : 'bad_request', message }, message });
+    const body = JSON.stringify(toErrorBody(new AppError(status, status === 431 ? 'request_header_too_large' : 'bad_request', message)));
     socket.end(`HTTP/1.1 ${status} ${status === 431 ? 'Request Header Fields Too Large' : 'Bad Request'}\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`);
   });
 
