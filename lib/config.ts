@@ -4,13 +4,13 @@ import type { Setting } from './config/define.ts';
 import { coreSection } from './config/core.ts';
 import { secretsSection } from './config/secrets.ts';
 import { featuresSection } from './config/features.ts';
-import { awsSection } from './config/aws.ts';
-import { azureSection } from './config/azure.ts';
-import { gcpSection } from './config/gcp.ts';
+import { awsSection } from './connectors/aws/settings.ts';
+import { azureSection } from './connectors/azure/settings.ts';
+import { gcpSection } from './connectors/gcp/settings.ts';
 import { revalidateSection } from './config/revalidate.ts';
-import { scalewaySection } from './config/scaleway.ts';
-import { tailscaleSection } from './config/tailscale.ts';
-import { ovhSection } from './config/ovh.ts';
+import { scalewaySection } from './connectors/scaleway/settings.ts';
+import { tailscaleSection } from './connectors/tailscale/settings.ts';
+import { ovhSection } from './connectors/ovh/settings.ts';
 import { commandsSection } from './config/commands.ts';
 
 /**

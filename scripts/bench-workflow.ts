@@ -36,8 +36,8 @@ const OPERATION_MS = 2000;
 export async function benchWorkflow(): Promise<WorkflowBench> {
   const { setLogLevel } = await import('../lib/log.ts');
   const { startLocalRuntime } = await import('../lib/local/runtime.ts');
-  const { isGoogleSimulator, simProjects } = await import('../lib/local/sim-google.ts');
-  const { startGcpLogin, consent, callback, pollSetup } = await import('../lib/local/google/flow.ts');
+  const { isGoogleSimulator, simProjects } = await import('../lib/connectors/gcp/simulator.ts');
+  const { startGcpLogin, consent, callback, pollSetup } = await import('../lib/connectors/gcp/simulator-flow.ts');
   setLogLevel('silent');
   const dataDir = mkdtempSync(join(tmpdir(), 'aurora-bench-wf-'));
   const rt = await startLocalRuntime({ port: 0, dataDir, inMemory: true, simulate: true, env: { LOG_LEVEL: 'silent', VALIDATE_RESPONSES: 'false' } });

@@ -1,5 +1,5 @@
 import { httpHandler, ok } from '../../lib/http/handler.ts';
-import { tailscaleStatusRoute } from '../../lib/providers/tailscale/routes.ts';
-import { tailscaleStatus } from '../../lib/providers/tailscale/service.ts';
+import { tailscaleStatusRoute } from '../../lib/connectors/tailscale/routes.ts';
+import { tailscaleStatus } from '../../lib/connectors/tailscale/service.ts';
 
 export const handler = httpHandler(tailscaleStatusRoute, async ({ principal }, d) => ok(await tailscaleStatus(d, principal.userId)));

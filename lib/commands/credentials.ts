@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import type { Deps } from '../deps.ts';
 import type { Connection } from '../connections/types.ts';
 import { ProviderAuthError } from '../errors.ts';
-import type { ProviderId } from '../providers/registry.ts';
+import type { ProviderId } from '../connectors/registry.ts';
 import { SecretValue } from '../secret-value.ts';
 
 /**
@@ -99,7 +99,7 @@ const gcp: ExecProfile = {
   }),
   // Impersonates the user's read-only service account in Ask mode, the full one otherwise.
   source: async ({ d, userId, readOnly }) => {
-    const { gcpTokenForUser } = await import('../providers/gcp/command-token.ts');
+    const { gcpTokenForUser } = await import('../connectors/gcp/command-token.ts');
     const t = await gcpTokenForUser(d, userId, { readOnly });
     return new SecretValue({ token: t.accessToken.reveal(), expiresAt: t.expiresAt, projectId: t.projectId ?? undefined });
   },
@@ -135,7 +135,7 @@ const aws: ExecProfile = {
   }),
   // STS AssumeRole into the user's role (read-only role or read-only session policy in Ask mode).
   source: async ({ d, userId, connection, readOnly }) => {
-    const { assumeForUser } = await import('../providers/aws/adapter.ts');
+    const { assumeForUser } = await import('../connectors/aws/adapter.ts');
     return new SecretValue<Material>({ ...(await assumeForUser(d, userId, connection.accountId, { readOnly })).reveal() });
   },
   materialize: (m, { connection }) => {
@@ -173,7 +173,7 @@ const azure: ExecProfile = {
   }),
   // The connection's service principal, as the Azure adapter stores it (secret read per use).
   source: async ({ d, connection }) => {
-    const { servicePrincipalOf } = await import('../providers/azure/principal.ts');
+    const { servicePrincipalOf } = await import('../connectors/azure/principal.ts');
     const sp = await servicePrincipalOf(d, connection);
     if (!sp) throw new ProviderAuthError('The stored Azure credentials are missing; log in to Azure again', { code: 'credentials_missing', status: 409 });
     return new SecretValue({ clientSecret: sp.clientSecret.reveal(), clientId: sp.clientId, tenantId: sp.tenantId });
@@ -221,7 +221,7 @@ const tailscale: ExecProfile = {
   configEnv: () => ({}),
   // A fresh one-hour token from the OAuth client (tailscale/service.ts), for the newest working tailnet.
   source: async ({ d, userId }) => {
-    const { tailscaleTokenForUser } = await import('../providers/tailscale/service.ts');
+    const { tailscaleTokenForUser } = await import('../connectors/tailscale/service.ts');
     return new SecretValue({ token: (await tailscaleTokenForUser(d, userId)).reveal() });
   },
   materialize: (m, { d, connection }) => {
@@ -240,7 +240,7 @@ const ovh: ExecProfile = {
   configEnv: () => ({}),
   // The user's OAuth access token, refreshed ahead of expiry (ovh/service.ts).
   source: async ({ d, userId }) => {
-    const { ovhTokenForUser } = await import('../providers/ovh/service.ts');
+    const { ovhTokenForUser } = await import('../connectors/ovh/service.ts');
     return new SecretValue({ token: (await ovhTokenForUser(d, userId)).reveal() });
   },
   materialize: (m, { d, connection }) => {

@@ -3,7 +3,7 @@ import { BadRequestError, NotFoundError } from '../errors.ts';
 import { connectedProviders } from '../connections/service.ts';
 import { listConnections } from '../connections/repo.ts';
 import type { Connection } from '../connections/types.ts';
-import { enabledProviders, isProviderId, PROVIDERS, type ProviderId } from '../providers/registry.ts';
+import { enabledProviders, isProviderId, PROVIDERS, type ProviderId } from '../connectors/registry.ts';
 import { EXEC_PROFILES } from './credentials.ts';
 
 const notConnected = (provider: ProviderId) =>

@@ -1,9 +1,9 @@
 import type { Deps } from '../deps.ts';
 import { nowIso } from '../db/client.ts';
 import { log } from '../log.ts';
-import { enabledProviders, type ProviderId } from '../providers/registry.ts';
-import type { CheckResult } from '../providers/hooks.ts';
-import { providerCheck } from '../providers/checks.ts';
+import { enabledProviders, type ProviderId } from '../connectors/registry.ts';
+import type { CheckResult } from '../connectors/hooks.ts';
+import { providerCheck } from '../connectors/checks.ts';
 import { scanProviderConnections, updateConnectionStatus, writeAudit } from './repo.ts';
 import type { Connection } from './types.ts';
 

@@ -1,13 +1,13 @@
 import type { Deps } from '../deps.ts';
 import { NotFoundError } from '../errors.ts';
 import { log } from '../log.ts';
-import { enabledProviders, type ProviderId } from '../providers/registry.ts';
+import { enabledProviders, type ProviderId } from '../connectors/registry.ts';
 import { getUserSetting, putUserSetting } from '../db/user-settings.ts';
 import { secretPath, type SecretDocument } from '../secrets/port.ts';
 import type { SecretValue } from '../secret-value.ts';
 import { deleteConnection, getConnection, listConnections, listConnectionSummaries, type ConnectionSummary, updateConnectionStatus, upsertConnection, writeAudit } from './repo.ts';
 import type { Connection, ConnectionMetadata, ConnectionStatus } from './types.ts';
-import { providerHooks, type ProviderHooks } from '../providers/hooks.ts';
+import { providerHooks, type ProviderHooks } from '../connectors/hooks.ts';
 
 export interface ConnectionView {
   provider: ProviderId;

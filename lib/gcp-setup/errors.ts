@@ -1,5 +1,5 @@
 import { ProviderUnavailableError } from '../errors.ts';
-import { GcpReauthRequiredError, GoogleApiError, REAUTH_MESSAGE } from '../providers/gcp/errors.ts';
+import { GcpReauthRequiredError, GoogleApiError, REAUTH_MESSAGE } from '../connectors/gcp/errors.ts';
 
 /**
  * Errors a step throws carry stable names the state machine matches: Retry on Gcp.Retryable

@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { backoffDelay } from '../provider-http.ts';
-import { isGoogleApiError, GoogleApiError } from '../providers/gcp/errors.ts';
-import type { IamPolicy } from '../providers/gcp/crm.ts';
+import { isGoogleApiError, GoogleApiError } from '../connectors/gcp/errors.ts';
+import type { IamPolicy } from '../connectors/gcp/crm.ts';
 import { StepError } from './errors.ts';
 
 export interface Grant {

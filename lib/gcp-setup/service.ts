@@ -3,7 +3,7 @@ import { getUserSetting } from '../db/user-settings.ts';
 import { updateConnectionStatus } from '../connections/repo.ts';
 import { BadRequestError, NotFoundError } from '../errors.ts';
 import { log } from '../log.ts';
-import { findGcpConnection } from '../providers/gcp/connection.ts';
+import { findGcpConnection } from '../connectors/gcp/connection.ts';
 import { ELIGIBLE_SETTING } from './steps/common.ts';
 import { workflowStarter } from './starter.ts';
 import { createTask, getTask, markFailed, markStarted, toTaskView, type EligibleProject, type TaskView } from './tasks.ts';

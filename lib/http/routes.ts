@@ -1,11 +1,11 @@
 import type { RouteDef } from './route-types.ts';
 import { connectionRoutes } from '../connections/routes.ts';
-import { awsRoutes } from '../providers/aws/routes.ts';
-import { azureRoutes } from '../providers/azure/routes.ts';
-import { gcpRoutes } from '../providers/gcp/routes.ts';
-import { scalewayRoutes } from '../providers/scaleway/routes.ts';
-import { tailscaleRoutes } from '../providers/tailscale/routes.ts';
-import { ovhRoutes } from '../providers/ovh/routes.ts';
+import { awsRoutes } from '../connectors/aws/routes.ts';
+import { azureRoutes } from '../connectors/azure/routes.ts';
+import { gcpRoutes } from '../connectors/gcp/routes.ts';
+import { scalewayRoutes } from '../connectors/scaleway/routes.ts';
+import { tailscaleRoutes } from '../connectors/tailscale/routes.ts';
+import { ovhRoutes } from '../connectors/ovh/routes.ts';
 import { cloudToolRoutes } from '../commands/routes.ts';
 
 /**

@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { PROVIDER_IDS } from '../providers/registry.ts';
+import { PROVIDER_IDS } from '../connectors/registry.ts';
 
 /** Shapes shared by many routes. */
 export const errorSchema = z.object({

@@ -12,12 +12,12 @@ export interface RunningSimulator {
 export type SimulatorStarter = (opts: { latencyMs?: number }) => Promise<RunningSimulator>;
 
 const starters: Array<() => Promise<SimulatorStarter>> = [
-  async () => (await import('./sim-aws.ts')).startAwsSimulator,
-  async () => (await import('./sim-azure.ts')).startAzureSimulator,
-  async () => (await import('./sim-google.ts')).startGoogleSimulator,
-  async () => (await import('./sim-scaleway.ts')).startScalewaySimulator,
-  async () => (await import('./sim-tailscale.ts')).startTailscaleSimulator,
-  async () => (await import('./sim-ovh.ts')).startOvhSimulator,
+  async () => (await import('../connectors/aws/simulator.ts')).startAwsSimulator,
+  async () => (await import('../connectors/azure/simulator.ts')).startAzureSimulator,
+  async () => (await import('../connectors/gcp/simulator.ts')).startGoogleSimulator,
+  async () => (await import('../connectors/scaleway/simulator.ts')).startScalewaySimulator,
+  async () => (await import('../connectors/tailscale/simulator.ts')).startTailscaleSimulator,
+  async () => (await import('../connectors/ovh/simulator.ts')).startOvhSimulator,
 ];
 
 export async function startSimulators(opts: { latencyMs?: number } = {}): Promise<RunningSimulator[]> {

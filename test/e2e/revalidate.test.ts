@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startLocalRuntime, type LocalRuntime } from '../../lib/local/runtime.ts';
-import { SCALEWAY_FIXTURES, type ScalewaySimulator } from '../../lib/local/sim-scaleway.ts';
+import { SCALEWAY_FIXTURES, type ScalewaySimulator } from '../../lib/connectors/scaleway/simulator.ts';
 
 /**
  * `npm run revalidate` as a user runs it: a separate process that finds the running local runtime

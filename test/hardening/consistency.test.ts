@@ -2,9 +2,9 @@ import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { deps } from '../../lib/deps.ts';
 import { SecretStoreError } from '../../lib/secrets/port.ts';
-import { SCALEWAY_FIXTURES, type ScalewaySimulator } from '../../lib/local/sim-scaleway.ts';
-import { TAILSCALE_FIXTURES, type TailscaleSimulator } from '../../lib/local/sim-tailscale.ts';
-import { AZURE_SIM, type AzureSimulator } from '../../lib/local/sim-azure.ts';
+import { SCALEWAY_FIXTURES, type ScalewaySimulator } from '../../lib/connectors/scaleway/simulator.ts';
+import { TAILSCALE_FIXTURES, type TailscaleSimulator } from '../../lib/connectors/tailscale/simulator.ts';
+import { AZURE_SIM, type AzureSimulator } from '../../lib/connectors/azure/simulator.ts';
 import { startTestRuntime, type TestRuntime } from '../helpers/runtime.ts';
 
 /**

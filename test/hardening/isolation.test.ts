@@ -4,10 +4,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { deps } from '../../lib/deps.ts';
 import { routes } from '../../lib/http/routes.ts';
 import type { RouteDef } from '../../lib/http/route-types.ts';
-import { connectGcp } from '../../lib/local/google/flow.ts';
-import { SCALEWAY_FIXTURES } from '../../lib/local/sim-scaleway.ts';
-import { TAILSCALE_FIXTURES } from '../../lib/local/sim-tailscale.ts';
-import { AZURE_SIM } from '../../lib/local/sim-azure.ts';
+import { connectGcp } from '../../lib/connectors/gcp/simulator-flow.ts';
+import { SCALEWAY_FIXTURES } from '../../lib/connectors/scaleway/simulator.ts';
+import { TAILSCALE_FIXTURES } from '../../lib/connectors/tailscale/simulator.ts';
+import { AZURE_SIM } from '../../lib/connectors/azure/simulator.ts';
 import { startTestRuntime, type TestRuntime } from '../helpers/runtime.ts';
 
 /**

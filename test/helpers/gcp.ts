@@ -2,7 +2,7 @@ import { afterAll, beforeAll, beforeEach, expect } from 'vitest';
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { deps } from '../../lib/deps.ts';
 import { setRetryDelayScale } from '../../lib/provider-http.ts';
-import { isGoogleSimulator, type GoogleSimulator } from '../../lib/local/sim-google.ts';
+import { isGoogleSimulator, type GoogleSimulator } from '../../lib/connectors/gcp/simulator.ts';
 import { abortLocalExecutions, localExecutions } from '../../lib/gcp-setup/local-runner.ts';
 import { findLeaks, startTestRuntime, type TestRuntime } from './runtime.ts';
 

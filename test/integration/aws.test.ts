@@ -2,10 +2,10 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { deps } from '../../lib/deps.ts';
 import { getConnection } from '../../lib/connections/repo.ts';
-import { assumeForUser } from '../../lib/providers/aws/adapter.ts';
-import { awsOnboarding } from '../../lib/providers/aws/service.ts';
+import { assumeForUser } from '../../lib/connectors/aws/adapter.ts';
+import { awsOnboarding } from '../../lib/connectors/aws/service.ts';
 import type { Deps } from '../../lib/deps.ts';
-import { AWS_SIM, type AwsSimulator } from '../../lib/local/sim-aws.ts';
+import { AWS_SIM, type AwsSimulator } from '../../lib/connectors/aws/simulator.ts';
 import { findLeaks, startTestRuntime, type TestRuntime } from '../helpers/runtime.ts';
 
 let rt: TestRuntime;

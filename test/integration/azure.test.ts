@@ -2,8 +2,8 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { deps } from '../../lib/deps.ts';
 import { getConnection } from '../../lib/connections/repo.ts';
 import { setRetryDelayScale } from '../../lib/provider-http.ts';
-import { azureTokenForUser } from '../../lib/providers/azure/adapter.ts';
-import { AZURE_SIM, type AzureSimulator } from '../../lib/local/sim-azure.ts';
+import { azureTokenForUser } from '../../lib/connectors/azure/adapter.ts';
+import { AZURE_SIM, type AzureSimulator } from '../../lib/connectors/azure/simulator.ts';
 import { findLeaks, startTestRuntime, type TestRuntime } from '../helpers/runtime.ts';
 
 let rt: TestRuntime;

@@ -8,16 +8,16 @@ import { saveConnection, setProviderPreference } from '../../lib/connections/ser
 import { listAudit } from '../../lib/connections/repo.ts';
 import { overrideCredentialSource } from '../../lib/commands/credentials.ts';
 import { secret, SecretValue } from '../../lib/secret-value.ts';
-import { SCALEWAY_FIXTURES as SCW } from '../../lib/local/sim-scaleway.ts';
-import { TAILSCALE_FIXTURES as TS, type TailscaleSimulator } from '../../lib/local/sim-tailscale.ts';
-import { isGoogleSimulator, type GoogleSimulator } from '../../lib/local/sim-google.ts';
-import { connectGcp } from '../../lib/local/google/flow.ts';
+import { SCALEWAY_FIXTURES as SCW } from '../../lib/connectors/scaleway/simulator.ts';
+import { TAILSCALE_FIXTURES as TS, type TailscaleSimulator } from '../../lib/connectors/tailscale/simulator.ts';
+import { isGoogleSimulator, type GoogleSimulator } from '../../lib/connectors/gcp/simulator.ts';
+import { connectGcp } from '../../lib/connectors/gcp/simulator-flow.ts';
 import { getConnection } from '../../lib/connections/repo.ts';
-import { OVH_FIXTURES as OVH, type OvhSimulator } from '../../lib/local/sim-ovh.ts';
+import { OVH_FIXTURES as OVH, type OvhSimulator } from '../../lib/connectors/ovh/simulator.ts';
 import { resetConfig } from '../../lib/config.ts';
-import { AWS_SIM, type AwsSimulator } from '../../lib/local/sim-aws.ts';
-import { AZURE_SIM } from '../../lib/local/sim-azure.ts';
-import type { ProviderId } from '../../lib/providers/registry.ts';
+import { AWS_SIM, type AwsSimulator } from '../../lib/connectors/aws/simulator.ts';
+import { AZURE_SIM } from '../../lib/connectors/azure/simulator.ts';
+import type { ProviderId } from '../../lib/connectors/registry.ts';
 import { findLeaks, startTestRuntime, type TestRuntime } from '../helpers/runtime.ts';
 
 /**

@@ -3,8 +3,8 @@ import { deps } from '../../lib/deps.ts';
 import { resetConfig } from '../../lib/config.ts';
 import { listConnections } from '../../lib/connections/repo.ts';
 import { createOAuthState } from '../../lib/oauth/state.ts';
-import type { GoogleSimulator } from '../../lib/local/sim-google.ts';
-import { callback, consent, pollSetup, startGcpLogin } from '../../lib/local/google/flow.ts';
+import type { GoogleSimulator } from '../../lib/connectors/gcp/simulator.ts';
+import { callback, consent, pollSetup, startGcpLogin } from '../../lib/connectors/gcp/simulator-flow.ts';
 import type { TestRuntime } from '../helpers/runtime.ts';
 import { tableItems, useGcpRuntime } from '../helpers/gcp.ts';
 

@@ -1,8 +1,8 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { deps } from '../../lib/deps.ts';
 import { getConnection, listAudit } from '../../lib/connections/repo.ts';
-import type { GoogleSimulator } from '../../lib/local/sim-google.ts';
-import { connectGcp } from '../../lib/local/google/flow.ts';
+import type { GoogleSimulator } from '../../lib/connectors/gcp/simulator.ts';
+import { connectGcp } from '../../lib/connectors/gcp/simulator-flow.ts';
 import { localExecution } from '../../lib/gcp-setup/local-runner.ts';
 import type { TestRuntime } from '../helpers/runtime.ts';
 import { useGcpRuntime } from '../helpers/gcp.ts';

@@ -1,8 +1,8 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { deps } from '../../lib/deps.ts';
 import { getConnection } from '../../lib/connections/repo.ts';
-import { simProjects, type GoogleSimulator } from '../../lib/local/sim-google.ts';
-import { callback, connectGcp, consent, pollSetup, startGcpLogin } from '../../lib/local/google/flow.ts';
+import { simProjects, type GoogleSimulator } from '../../lib/connectors/gcp/simulator.ts';
+import { callback, connectGcp, consent, pollSetup, startGcpLogin } from '../../lib/connectors/gcp/simulator-flow.ts';
 import { localExecution } from '../../lib/gcp-setup/local-runner.ts';
 import { serviceAccountIds } from '../../lib/gcp-setup/ids.ts';
 import type { TestRuntime } from '../helpers/runtime.ts';

@@ -3,12 +3,12 @@ import { deps } from '../../lib/deps.ts';
 import { getConnection, listConnections } from '../../lib/connections/repo.ts';
 import { secret } from '../../lib/secret-value.ts';
 import { secretPath } from '../../lib/secrets/port.ts';
-import type { GoogleSimulator } from '../../lib/local/sim-google.ts';
-import { connectGcp } from '../../lib/local/google/flow.ts';
+import type { GoogleSimulator } from '../../lib/connectors/gcp/simulator.ts';
+import { connectGcp } from '../../lib/connectors/gcp/simulator-flow.ts';
 import { serviceAccountIds } from '../../lib/gcp-setup/ids.ts';
-import { gcpTokenForUser } from '../../lib/providers/gcp/service.ts';
-import { userAccessToken } from '../../lib/providers/gcp/tokens.ts';
-import { providerCheck } from '../../lib/providers/checks.ts';
+import { gcpTokenForUser } from '../../lib/connectors/gcp/service.ts';
+import { userAccessToken } from '../../lib/connectors/gcp/tokens.ts';
+import { providerCheck } from '../../lib/connectors/checks.ts';
 import type { TestRuntime } from '../helpers/runtime.ts';
 import { tableItems, useGcpRuntime } from '../helpers/gcp.ts';
 

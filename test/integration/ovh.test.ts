@@ -4,8 +4,8 @@ import { deps } from '../../lib/deps.ts';
 import { getConnection } from '../../lib/connections/repo.ts';
 import { createOAuthState } from '../../lib/oauth/state.ts';
 import { setRetryDelayScale } from '../../lib/provider-http.ts';
-import { OVH_FIXTURES as F, type OvhSimulator } from '../../lib/local/sim-ovh.ts';
-import { ovhTokenForUser } from '../../lib/providers/ovh/service.ts';
+import { OVH_FIXTURES as F, type OvhSimulator } from '../../lib/connectors/ovh/simulator.ts';
+import { ovhTokenForUser } from '../../lib/connectors/ovh/service.ts';
 import { revalidateAll } from '../../lib/connections/revalidate.ts';
 import { findLeaks, startTestRuntime, type TestRuntime } from '../helpers/runtime.ts';
 

@@ -3,7 +3,7 @@ import { deps } from '../../lib/deps.ts';
 import { getConnection } from '../../lib/connections/repo.ts';
 import { setRetryDelayScale } from '../../lib/provider-http.ts';
 import { revalidateAll } from '../../lib/connections/revalidate.ts';
-import { SCALEWAY_FIXTURES as F, type ScalewaySimulator } from '../../lib/local/sim-scaleway.ts';
+import { SCALEWAY_FIXTURES as F, type ScalewaySimulator } from '../../lib/connectors/scaleway/simulator.ts';
 import { findLeaks, startTestRuntime, type TestRuntime } from '../helpers/runtime.ts';
 
 const SECRETS = [F.validKey.secretKey, F.appKey.secretKey, F.forbiddenKey.secretKey, F.unknownSecret];

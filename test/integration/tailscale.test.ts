@@ -3,9 +3,9 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { deps } from '../../lib/deps.ts';
 import { getConnection } from '../../lib/connections/repo.ts';
 import { setRetryDelayScale } from '../../lib/provider-http.ts';
-import { TAILSCALE_FIXTURES as F, type TailscaleSimulator } from '../../lib/local/sim-tailscale.ts';
-import { tailscaleTokenForUser } from '../../lib/providers/tailscale/service.ts';
-import { sshSecretPath } from '../../lib/providers/tailscale/ssh-key.ts';
+import { TAILSCALE_FIXTURES as F, type TailscaleSimulator } from '../../lib/connectors/tailscale/simulator.ts';
+import { tailscaleTokenForUser } from '../../lib/connectors/tailscale/service.ts';
+import { sshSecretPath } from '../../lib/connectors/tailscale/ssh-key.ts';
 import { findLeaks, startTestRuntime, type TestRuntime } from '../helpers/runtime.ts';
 
 const CONNECT = '/tailscale_api/tailscale/connect';

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { parseRoleArn, roleSessionName, sourceIdentity, stsName } from '../../lib/providers/aws/definition.ts';
-import { cloudFormationTemplate, quickCreateUrl, trustPolicy } from '../../lib/providers/aws/onboarding.ts';
-import { classifyStsError } from '../../lib/providers/aws/sts.ts';
+import { parseRoleArn, roleSessionName, sourceIdentity, stsName } from '../../lib/connectors/aws/definition.ts';
+import { cloudFormationTemplate, quickCreateUrl, trustPolicy } from '../../lib/connectors/aws/onboarding.ts';
+import { classifyStsError } from '../../lib/connectors/aws/sts.ts';
 
 const STS_NAME = /^[\w+=,.@-]{2,64}$/;
 

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { AssumeRoleCommand, GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
-import { AWS_SIM, startAwsSimulator, type AwsSimulator } from '../../lib/local/sim-aws.ts';
+import { AWS_SIM, startAwsSimulator, type AwsSimulator } from '../../lib/connectors/aws/simulator.ts';
 
 /**
  * The STS simulator is only worth something if the real SDK reads its documents as it reads STS's:

@@ -3,10 +3,10 @@ import { load } from '../../lib/config.ts';
 import { ProviderAuthError, ProviderUnavailableError } from '../../lib/errors.ts';
 import { setRetryDelayScale } from '../../lib/provider-http.ts';
 import { secret } from '../../lib/secret-value.ts';
-import { azure } from '../../lib/providers/azure/definition.ts';
-import { armToken } from '../../lib/providers/azure/entra.ts';
-import { getSubscription, listSubscriptions } from '../../lib/providers/azure/arm.ts';
-import { AZURE_SIM, startAzureSimulator, type AzureSimulator } from '../../lib/local/sim-azure.ts';
+import { azure } from '../../lib/connectors/azure/definition.ts';
+import { armToken } from '../../lib/connectors/azure/entra.ts';
+import { getSubscription, listSubscriptions } from '../../lib/connectors/azure/arm.ts';
+import { AZURE_SIM, startAzureSimulator, type AzureSimulator } from '../../lib/connectors/azure/simulator.ts';
 
 /**
  * @azure/identity's ClientSecretCredential (MSAL) against the simulated Entra ID over TLS, and the

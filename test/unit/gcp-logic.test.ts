@@ -4,10 +4,10 @@ import { serviceAccountIds, SA_ID } from '../../lib/gcp-setup/ids.ts';
 import { withGrants } from '../../lib/gcp-setup/policy.ts';
 import { failureMessage, toStepError } from '../../lib/gcp-setup/errors.ts';
 import { STEP, toTaskView, type TaskItem } from '../../lib/gcp-setup/tasks.ts';
-import { GoogleApiError, GcpReauthRequiredError } from '../../lib/providers/gcp/errors.ts';
-import { batches } from '../../lib/providers/gcp/service-usage.ts';
+import { GoogleApiError, GcpReauthRequiredError } from '../../lib/connectors/gcp/errors.ts';
+import { batches } from '../../lib/connectors/gcp/service-usage.ts';
 import { load } from '../../lib/config.ts';
-import { DEFAULT_REQUIRED_APIS } from '../../lib/config/gcp.ts';
+import { DEFAULT_REQUIRED_APIS } from '../../lib/connectors/gcp/settings.ts';
 
 describe('service account ids', () => {
   it('are valid Google account ids (6–30, [a-z][a-z0-9-]*, alphanumeric end), stable, distinct per user', () => {

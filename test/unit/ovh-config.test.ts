@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { load } from '../../lib/config.ts';
-import { authorizationUrl, oauthRegion } from '../../lib/providers/ovh/adapter.ts';
+import { authorizationUrl, oauthRegion } from '../../lib/connectors/ovh/adapter.ts';
 
 describe('OVH settings', () => {
   it('defaults to the real regional hosts', () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { checkScopes, tailnetDnsName } from '../../lib/providers/tailscale/adapter.ts';
-import { connectBody } from '../../lib/providers/tailscale/routes.ts';
+import { checkScopes, tailnetDnsName } from '../../lib/connectors/tailscale/adapter.ts';
+import { connectBody } from '../../lib/connectors/tailscale/routes.ts';
 import { secret } from '../../lib/secret-value.ts';
 
 describe('tailnetDnsName', () => {

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createPrivateKey, createPublicKey, sign, verify } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { generateSshKeyPair } from '../../lib/providers/tailscale/ssh-key.ts';
+import { generateSshKeyPair } from '../../lib/connectors/tailscale/ssh-key.ts';
 
 const sshKeygen = ['/usr/bin/ssh-keygen', '/bin/ssh-keygen', '/usr/local/bin/ssh-keygen'].find((p) => existsSync(p));
 

@@ -1,7 +1,7 @@
 import type { Deps } from '../../deps.ts';
 import { getUserSetting } from '../../db/user-settings.ts';
-import { testProjectPermissions } from '../../providers/gcp/crm.ts';
-import { isGoogleApiError } from '../../providers/gcp/google.ts';
+import { testProjectPermissions } from '../../connectors/gcp/crm.ts';
+import { isGoogleApiError } from '../../connectors/gcp/google.ts';
 import type { StepIds } from '../step.ts';
 import { startStep, STEP } from '../tasks.ts';
 import { ROOT_SETTING } from './common.ts';

@@ -1,7 +1,7 @@
 import type { Deps } from '../../deps.ts';
 import type { Connection } from '../../connections/types.ts';
-import { userGoogleCtx } from '../../providers/gcp/tokens.ts';
-import type { GoogleCtx } from '../../providers/gcp/google.ts';
+import { userGoogleCtx } from '../../connectors/gcp/tokens.ts';
+import type { GoogleCtx } from '../../connectors/gcp/google.ts';
 import type { StepIds } from '../step.ts';
 import { stepConnection } from './common.ts';
 

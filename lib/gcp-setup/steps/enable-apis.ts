@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Deps } from '../../deps.ts';
-import { batchEnable, batches, getOperation } from '../../providers/gcp/service-usage.ts';
-import type { GoogleCtx } from '../../providers/gcp/google.ts';
+import { batchEnable, batches, getOperation } from '../../connectors/gcp/service-usage.ts';
+import type { GoogleCtx } from '../../connectors/gcp/google.ts';
 import { SetupFailure } from '../errors.ts';
 import { markProjectDone, startStep, STEP } from '../tasks.ts';
 import type { ProjectStepInput } from './common.ts';

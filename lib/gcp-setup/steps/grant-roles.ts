@@ -1,5 +1,5 @@
 import type { Deps } from '../../deps.ts';
-import { getProjectPolicy, setProjectPolicy } from '../../providers/gcp/crm.ts';
+import { getProjectPolicy, setProjectPolicy } from '../../connectors/gcp/crm.ts';
 import { grantWithEtag, type Grant } from '../policy.ts';
 import { markProjectDone, startStep, STEP } from '../tasks.ts';
 import type { ProjectStepInput } from './common.ts';

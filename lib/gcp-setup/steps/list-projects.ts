@@ -1,9 +1,9 @@
 import type { Deps } from '../../deps.ts';
 import { putUserSetting } from '../../db/user-settings.ts';
 import { updateConnectionStatus } from '../../connections/repo.ts';
-import { listProjects } from '../../providers/gcp/crm.ts';
-import { projectBillingEnabled } from '../../providers/gcp/billing.ts';
-import { isGoogleApiError, mapLimit } from '../../providers/gcp/google.ts';
+import { listProjects } from '../../connectors/gcp/crm.ts';
+import { projectBillingEnabled } from '../../connectors/gcp/billing.ts';
+import { isGoogleApiError, mapLimit } from '../../connectors/gcp/google.ts';
 import { SetupFailure } from '../errors.ts';
 import type { StepIds } from '../step.ts';
 import { markNeedsSelection, markOrgPolicyPlanned, startStep, STEP, type EligibleProject } from '../tasks.ts';

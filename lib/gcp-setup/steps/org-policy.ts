@@ -1,8 +1,8 @@
 import type { Deps } from '../../deps.ts';
 import { writeAudit } from '../../connections/repo.ts';
 import { log } from '../../log.ts';
-import { GoogleApiError, mapLimit } from '../../providers/gcp/google.ts';
-import { allowAllMemberDomains, DOMAIN_RESTRICTED_SHARING } from '../../providers/gcp/org-policy.ts';
+import { GoogleApiError, mapLimit } from '../../connectors/gcp/google.ts';
+import { allowAllMemberDomains, DOMAIN_RESTRICTED_SHARING } from '../../connectors/gcp/org-policy.ts';
 import type { StepIds } from '../step.ts';
 import { markProjectDone, recordOrgPolicyOutcome, startStep, STEP, type OrgPolicyOutcome } from '../tasks.ts';
 import { stepContext } from './context.ts';

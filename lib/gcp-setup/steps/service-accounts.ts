@@ -1,5 +1,5 @@
 import type { Deps } from '../../deps.ts';
-import { ensureServiceAccount, getServiceAccountPolicy, setServiceAccountPolicy } from '../../providers/gcp/iam.ts';
+import { ensureServiceAccount, getServiceAccountPolicy, setServiceAccountPolicy } from '../../connectors/gcp/iam.ts';
 import { grantWithEtag } from '../policy.ts';
 import { serviceAccountIds } from '../ids.ts';
 import type { StepIds } from '../step.ts';

@@ -1,7 +1,7 @@
 import type { Deps } from '../../deps.ts';
-import { testProjectPermissions } from '../../providers/gcp/crm.ts';
-import { generateAccessToken } from '../../providers/gcp/iam-credentials.ts';
-import { GoogleApiError, type GoogleCtx } from '../../providers/gcp/google.ts';
+import { testProjectPermissions } from '../../connectors/gcp/crm.ts';
+import { generateAccessToken } from '../../connectors/gcp/iam-credentials.ts';
+import { GoogleApiError, type GoogleCtx } from '../../connectors/gcp/google.ts';
 import { markProjectDone, startStep, STEP } from '../tasks.ts';
 import type { ProjectStepInput } from './common.ts';
 import { stepContext } from './context.ts';
