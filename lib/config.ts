@@ -1,39 +1,43 @@
 import type { z } from 'zod';
 import { ConfigError } from './errors.ts';
-import type { Setting } from './config/define.ts';
+import { bool, section, setting, sstResource, type Setting } from './config/define.ts';
 import { coreSection } from './config/core.ts';
 import { secretsSection } from './config/secrets.ts';
-import { featuresSection } from './config/features.ts';
-import { awsSection } from './connectors/aws/settings.ts';
-import { azureSection } from './connectors/azure/settings.ts';
-import { gcpSection } from './connectors/gcp/settings.ts';
 import { revalidateSection } from './config/revalidate.ts';
-import { scalewaySection } from './connectors/scaleway/settings.ts';
-import { tailscaleSection } from './connectors/tailscale/settings.ts';
-import { ovhSection } from './connectors/ovh/settings.ts';
 import { commandsSection } from './config/commands.ts';
+import { CONNECTOR_IDS, FEATURE_FLAGS, type FeatureFlag, type ProviderId } from './connectors/generated/ids.ts';
+import { connectorSections } from './connectors/generated/sections.ts';
+
+export { sstResource };
 
 /**
  * The only reader of process.env (and of SST's linked resources, which SST passes as
  * SST_RESOURCE_<Name> variables). Parsed lazily on first use and memoized per container.
- * Each area declares its settings in lib/config/<area>.ts; register it here.
+ * Each area declares its settings in lib/config/<area>.ts and registers it here; a connector
+ * declares its section in lib/connectors/<id>/connector.ts and its feature flag there, and both
+ * arrive through the list (lib/connectors/generated/, written by `npm run gen`).
  */
+const flags = Object.entries(FEATURE_FLAGS) as Array<[FeatureFlag, (typeof FEATURE_FLAGS)[FeatureFlag]]>;
+
+const featuresSection = section(
+  Object.fromEntries(flags.map(([, f]) => [f.setting, setting(bool(false), f.description)])) as Record<string, Setting<boolean>>,
+  (v) => Object.fromEntries(flags.map(([key, f]) => [key, v[f.setting]])) as Record<FeatureFlag, boolean>,
+);
+
 const sections = {
   core: coreSection,
   secrets: secretsSection,
   features: featuresSection,
-  aws: awsSection,
-  azure: azureSection,
-  gcp: gcpSection,
+  ...connectorSections,
   revalidate: revalidateSection,
-  scaleway: scalewaySection,
-  tailscale: tailscaleSection,
-  ovh: ovhSection,
   commands: commandsSection,
 };
 
 type Sections = typeof sections;
-export type Config = { [K in keyof Sections]: ReturnType<Sections[K]['build']> };
+export type Config = { [K in keyof Sections]: ReturnType<Sections[K]['build']> } & {
+  /** connectors whose feature flag (if any) is on, in list order */
+  connectors: { enabled: readonly ProviderId[] };
+};
 
 let cached: Config | undefined;
 
@@ -62,18 +66,9 @@ export function load(env: NodeJS.ProcessEnv): Config {
   if (problems.length) throw new ConfigError(`Invalid configuration: ${problems.join(', ')}`);
   const cfg = out as Config;
   cfg.core.tableName ??= sstResource(env, 'Table')?.name ?? 'aurora-connectors';
+  const flagOf = new Map(flags.map(([key, f]) => [f.connector as ProviderId, key]));
+  cfg.connectors = { enabled: CONNECTOR_IDS.filter((id) => !flagOf.has(id) || cfg.features[flagOf.get(id)!]) };
   return cfg;
-}
-
-/** SST links resources by setting SST_RESOURCE_<Name> to a JSON object; we read it without importing sst. */
-export function sstResource(env: NodeJS.ProcessEnv, name: string): Record<string, string> | undefined {
-  const raw = env[`SST_RESOURCE_${name}`];
-  if (!raw) return undefined;
-  try {
-    return JSON.parse(raw) as Record<string, string>;
-  } catch {
-    return undefined;
-  }
 }
 
 /** Every setting of every section, for the README table test and the settings docs. */

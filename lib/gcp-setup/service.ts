@@ -36,11 +36,13 @@ export async function setupStatus(d: Deps, userId: string, taskId: string): Prom
 }
 
 /**
- * POST /gcp/post-auth-retry: configure 1–5 of the projects the last NEEDS_SELECTION offered.
- * Ids outside that list are refused (400), so a caller cannot point the setup at projects the
- * setup never found billed and reachable.
+ * POST /gcp/post-auth-retry: configure up to GCP_MAX_AUTO_PROJECTS (the number NEEDS_SELECTION
+ * announced) of the projects the last NEEDS_SELECTION offered. Ids outside that list are refused
+ * (400), so a caller cannot point the setup at projects the setup never found billed and reachable.
  */
 export async function retryWithSelection(d: Deps, userId: string, selected: string[]): Promise<{ status: 'started'; task_id: string }> {
+  const max = d.config.gcp.maxAutoProjects;
+  if (selected.length > max) throw new BadRequestError(`selected_project_ids: select at most ${max} project${max === 1 ? '' : 's'} (GCP_MAX_AUTO_PROJECTS)`, { code: 'too_many_projects', field: 'selected_project_ids' });
   const offered = await getUserSetting<{ account_id: string; projects: EligibleProject[] }>(d.db, userId, ELIGIBLE_SETTING);
   const conn = await findGcpConnection(d, userId, offered?.account_id);
   if (!offered || !conn || conn.status === 'not_connected') {

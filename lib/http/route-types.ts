@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import type { FeatureFlag } from '../connectors/generated/ids.ts';
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'DELETE' | 'PATCH';
 
@@ -30,8 +31,8 @@ export interface RouteDef {
   /** documented error statuses (for the OpenAPI document) */
   errors?: number[];
   capabilities: Capability[];
-  /** feature flag that must be on, else the route answers 404 (OVH) */
-  featureFlag?: 'ovh';
+  /** feature flag that must be on, else the route answers 404 (a connector's `featureFlag.key`) */
+  featureFlag?: FeatureFlag;
   /** Lambda timeout in seconds (default 10) */
   timeoutSeconds?: number;
   memoryMb?: number;

@@ -8,7 +8,7 @@ import { connectGcp } from '../../lib/connectors/gcp/simulator-flow.ts';
 import { serviceAccountIds } from '../../lib/gcp-setup/ids.ts';
 import { gcpTokenForUser } from '../../lib/connectors/gcp/service.ts';
 import { userAccessToken } from '../../lib/connectors/gcp/tokens.ts';
-import { providerCheck } from '../../lib/connectors/checks.ts';
+import { loadCheck } from '../../lib/connectors/generated/loaders.ts';
 import type { TestRuntime } from '../helpers/runtime.ts';
 import { tableItems, useGcpRuntime } from '../helpers/gcp.ts';
 
@@ -128,10 +128,10 @@ describe('token refresh engine', () => {
 
   it('scheduled re-validation refreshes through the provider hook without recording anything itself', async () => {
     await connected('reval-user');
-    const check = await providerCheck('gcp');
-    expect(await check!(deps(), (await conn('reval-user'))!)).toEqual({ ok: true });
+    const check = await loadCheck('gcp');
+    expect(await check!(deps(), (await conn('reval-user'))!, { purpose: 'revalidate' })).toEqual({ ok: true });
     sim.revokeAll();
-    expect(await check!(deps(), (await conn('reval-user'))!)).toMatchObject({ ok: false, kind: 'auth' });
+    expect(await check!(deps(), (await conn('reval-user'))!, { purpose: 'revalidate' })).toMatchObject({ ok: false, kind: 'auth' });
     expect((await conn('reval-user'))!.status).toBe('connected');
   });
 });

@@ -5,8 +5,8 @@ import { getConnection } from '../../lib/connections/repo.ts';
 import { createOAuthState } from '../../lib/oauth/state.ts';
 import { setRetryDelayScale } from '../../lib/provider-http.ts';
 import { OVH_FIXTURES as F, type OvhSimulator } from '../../lib/connectors/ovh/simulator.ts';
-import { ovhTokenForUser } from '../../lib/connectors/ovh/service.ts';
-import { revalidateAll } from '../../lib/connections/revalidate.ts';
+import { ovhTokenForUser } from '../../lib/connectors/ovh/tokens.ts';
+import { revalidateAll } from '../../lib/connectors/revalidate.ts';
 import { findLeaks, startTestRuntime, type TestRuntime } from '../helpers/runtime.ts';
 
 const INITIATE = '/ovh_api/ovh/oauth2/initiate';

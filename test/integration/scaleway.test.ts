@@ -2,7 +2,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { deps } from '../../lib/deps.ts';
 import { getConnection } from '../../lib/connections/repo.ts';
 import { setRetryDelayScale } from '../../lib/provider-http.ts';
-import { revalidateAll } from '../../lib/connections/revalidate.ts';
+import { revalidateAll } from '../../lib/connectors/revalidate.ts';
 import { SCALEWAY_FIXTURES as F, type ScalewaySimulator } from '../../lib/connectors/scaleway/simulator.ts';
 import { findLeaks, startTestRuntime, type TestRuntime } from '../helpers/runtime.ts';
 

@@ -31,3 +31,6 @@ export async function gcpLoginUrl(d: Deps, userId: string): Promise<string> {
   }).toString();
   return url.toString();
 }
+
+/** The name the generated OAuth loader map looks for (lib/connectors/generated/loaders.ts). */
+export const oauthStart = gcpLoginUrl;

@@ -98,3 +98,6 @@ export async function handleGcpCallback(d: Deps, q: CallbackQuery, principal: { 
   }
   return frontRedirect(d, { login: 'gcp_setup_pending', task_id: taskId });
 }
+
+/** The name the generated OAuth loader map looks for (lib/connectors/generated/loaders.ts). */
+export const oauthCallback = handleGcpCallback;

@@ -1,6 +1,5 @@
-import { sstResource } from '../../config.ts';
 import * as z from 'zod';
-import { section, setting, str, optStr, url, int, bool } from '../../config/define.ts';
+import { section, setting, sstResource, str, optStr, url, int, bool } from '../../config/define.ts';
 
 /** The APIs every configured project needs (api.md); GCP_REQUIRED_APIS replaces the list. */
 export const DEFAULT_REQUIRED_APIS = [

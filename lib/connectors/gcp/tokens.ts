@@ -10,7 +10,6 @@ import { log } from '../../log.ts';
 import { providerFetch } from '../../provider-http.ts';
 import { secret, type SecretValue } from '../../secret-value.ts';
 import { secretPath, type SecretDocument } from '../../secrets/port.ts';
-import type { CheckResult } from '../hooks.ts';
 import type { GcpConfig, GoogleCtx } from './google.ts';
 import { GcpReauthRequiredError, REAUTH_MESSAGE } from './errors.ts';
 
@@ -225,11 +224,4 @@ export async function probeRefresh(d: Deps, conn: Connection): Promise<'ok' | 'a
     if (e instanceof ProviderUnavailableError) return 'fault';
     throw e;
   }
-}
-
-/** Scheduled re-validation's check (lib/connectors/checks.ts): a refresh, which also keeps the refresh token alive. */
-export async function checkGcpConnection(d: Deps, conn: Connection): Promise<CheckResult> {
-  const r = await probeRefresh(d, conn);
-  if (r === 'ok') return { ok: true };
-  return { ok: false, kind: r, reason: r === 'auth' ? REAUTH_MESSAGE : 'Google OAuth is unavailable' };
 }

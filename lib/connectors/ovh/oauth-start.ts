@@ -1,6 +1,6 @@
 import { BadRequestError } from '../../errors.ts';
 import { OVH_ENDPOINTS, type OvhEndpoint } from './settings.ts';
-import type { OAuthStartHook } from '../hooks.ts';
+import type { OAuthStartHook } from '../kit/behaviour.ts';
 import { initiateOvh } from './service.ts';
 
 /** GET /api/auth/ovh[?endpoint=ovh-ca]: the same single-use state and PKCE as POST initiate; EU unless asked. */
@@ -11,3 +11,6 @@ export const ovhOAuthStart: OAuthStartHook = async (d, userId, query) => {
   }
   return (await initiateOvh(d, userId, endpoint as OvhEndpoint)).authorizationUrl;
 };
+
+/** The name the generated OAuth loader map looks for (lib/connectors/generated/loaders.ts). */
+export const oauthStart = ovhOAuthStart;

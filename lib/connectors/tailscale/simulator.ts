@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { randomBytes } from 'node:crypto';
-import type { RunningSimulator, SimulatorStarter } from '../../local/simulators.ts';
+import type { RunningSimulator, SimulatorStarter } from '../../local/simulator-types.ts';
 import { FaultSwitch, listenLoopback } from '../../local/sim-kit.ts';
 
 /**

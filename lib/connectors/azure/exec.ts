@@ -1,0 +1,35 @@
+import { join } from 'node:path';
+import { ProviderAuthError } from '../../errors.ts';
+import { SecretValue } from '../../secret-value.ts';
+import { kube, required, type ExecProfile } from '../kit/exec.ts';
+
+/**
+ * The az CLI cannot take a bare access token, so it logs in as the user's service principal
+ * inside the run's own AZURE_CONFIG_DIR first (a second spawn, no shell, before the user's
+ * command starts, so nothing of the user's command can observe its arguments); the login lives
+ * and dies with that directory. kubectl runs need no login.
+ */
+export const exec: ExecProfile = {
+  accountSelection: 'prefer',
+  configEnv: (home) => ({
+    AZURE_CONFIG_DIR: join(home, '.azure'),
+    AZURE_CORE_COLLECT_TELEMETRY: 'false',
+    AZURE_CORE_NO_COLOR: 'true',
+    AZURE_CORE_OUTPUT: 'json',
+    AZURE_CORE_LOGIN_EXPERIENCE_V2: 'off',
+    AZURE_EXTENSION_USE_DYNAMIC_INSTALL: 'no',
+    ...kube(home),
+  }),
+  // The connection's service principal, as the Azure adapter stores it (secret read per use).
+  source: async ({ d, connection }) => {
+    const { servicePrincipalOf } = await import('./principal.ts');
+    const sp = await servicePrincipalOf(d, connection);
+    if (!sp) throw new ProviderAuthError('The stored Azure credentials are missing; log in to Azure again', { code: 'credentials_missing', status: 409 });
+    return new SecretValue({ clientSecret: sp.clientSecret.reveal(), clientId: sp.clientId, tenantId: sp.tenantId });
+  },
+  materialize: (m, { binary }) => {
+    const secret = required(m, 'clientSecret', 'azure');
+    const login = ['az', 'login', '--service-principal', `--username=${required(m, 'clientId', 'azure')}`, `--password=${secret}`, `--tenant=${required(m, 'tenantId', 'azure')}`, '--allow-no-subscriptions', '--output', 'none'];
+    return { env: {}, files: [], prepare: binary === 'az' ? [{ argv: login, what: 'az login' }] : [], secrets: [secret] };
+  },
+};
