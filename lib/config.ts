@@ -1,33 +1,24 @@
 import type { z } from 'zod';
 import { ConfigError } from './errors.ts';
-import { bool, section, setting, sstResource, type Setting } from './config/define.ts';
+import { sstResource, type Setting } from './config/define.ts';
 import { coreSection } from './config/core.ts';
 import { secretsSection } from './config/secrets.ts';
 import { revalidateSection } from './config/revalidate.ts';
 import { commandsSection } from './config/commands.ts';
-import { CONNECTOR_IDS, FEATURE_FLAGS, type FeatureFlag, type ProviderId } from './connectors/generated/ids.ts';
-import { connectorSections } from './connectors/generated/sections.ts';
+import { CONNECTOR_IDS, connectorSections, FEATURE_FLAGS, type FeatureFlag, type ProviderId } from './connectors/generated/ids.ts';
 
 export { sstResource };
 
 /**
  * The only reader of process.env (and of SST's linked resources, which SST passes as
  * SST_RESOURCE_<Name> variables). Parsed lazily on first use and memoized per container.
- * Each area declares its settings in lib/config/<area>.ts and registers it here; a connector
- * declares its section in lib/connectors/<id>/connector.ts and its feature flag there, and both
- * arrive through the list (lib/connectors/generated/, written by `npm run gen`).
+ * Each area declares its settings in lib/config/<area>.ts and registers it here; a connector's
+ * section (named in lib/connectors/<id>/connector.ts, with its feature flag) arrives through the
+ * list (lib/connectors/generated/, written by `npm run gen`).
  */
-const flags = Object.entries(FEATURE_FLAGS) as Array<[FeatureFlag, (typeof FEATURE_FLAGS)[FeatureFlag]]>;
-
-const featuresSection = section(
-  Object.fromEntries(flags.map(([, f]) => [f.setting, setting(bool(false), f.description)])) as Record<string, Setting<boolean>>,
-  (v) => Object.fromEntries(flags.map(([key, f]) => [key, v[f.setting]])) as Record<FeatureFlag, boolean>,
-);
-
 const sections = {
   core: coreSection,
   secrets: secretsSection,
-  features: featuresSection,
   ...connectorSections,
   revalidate: revalidateSection,
   commands: commandsSection,
@@ -35,6 +26,8 @@ const sections = {
 
 type Sections = typeof sections;
 export type Config = { [K in keyof Sections]: ReturnType<Sections[K]['build']> } & {
+  /** each flagged connector (by id): is its feature flag on */
+  features: Record<FeatureFlag, boolean>;
   /** connectors whose feature flag (if any) is on, in list order */
   connectors: { enabled: readonly ProviderId[] };
 };
@@ -54,6 +47,7 @@ export function resetConfig(): void {
 export function load(env: NodeJS.ProcessEnv): Config {
   const out: Record<string, unknown> = {};
   const problems: string[] = [];
+  const features: Record<string, boolean> = {};
   for (const [name, sec] of Object.entries(sections)) {
     const values: Record<string, unknown> = {};
     for (const [key, s] of Object.entries(sec.settings as Record<string, Setting>)) {
@@ -62,12 +56,13 @@ export function load(env: NodeJS.ProcessEnv): Config {
       else problems.push(`${key}: ${r.error.issues.map((i) => i.message).join('; ')}`);
     }
     if (problems.length === 0) out[name] = (sec.build as (v: unknown) => unknown)(values);
+    if (name in FEATURE_FLAGS) features[name] = values[FEATURE_FLAGS[name as FeatureFlag]] === true;
   }
   if (problems.length) throw new ConfigError(`Invalid configuration: ${problems.join(', ')}`);
   const cfg = out as Config;
   cfg.core.tableName ??= sstResource(env, 'Table')?.name ?? 'aurora-connectors';
-  const flagOf = new Map(flags.map(([key, f]) => [f.connector as ProviderId, key]));
-  cfg.connectors = { enabled: CONNECTOR_IDS.filter((id) => !flagOf.has(id) || cfg.features[flagOf.get(id)!]) };
+  cfg.features = features as Config['features'];
+  cfg.connectors = { enabled: CONNECTOR_IDS.filter((id) => features[id] !== false) };
   return cfg;
 }
 

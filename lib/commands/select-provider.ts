@@ -3,11 +3,12 @@ import { BadRequestError, NotFoundError } from '../errors.ts';
 import { connectedProviders } from '../connections/service.ts';
 import { listConnections } from '../connections/repo.ts';
 import type { Connection } from '../connections/types.ts';
-import { connectorOf, isProviderId, type ProviderId } from '../connectors/registry.ts';
+import { CONNECTOR_CLIS, CONNECTOR_NAMES } from '../connectors/generated/clis.ts';
+import { isProviderId, type ProviderId } from './binaries.ts';
 import { EXEC_PROFILES } from './credentials.ts';
 
 const notConnected = (provider: ProviderId) =>
-  new BadRequestError(`${connectorOf(provider).name} is not connected. Connect it first, then run the command again.`, {
+  new BadRequestError(`${CONNECTOR_NAMES[provider]} is not connected. Connect it first, then run the command again.`, {
     code: 'provider_not_connected',
     field: 'provider',
     extra: { action: 'CONNECT_REQUIRED', provider },
@@ -37,9 +38,9 @@ export async function selectProvider(d: Deps, userId: string, requested: string 
     });
   }
   const ordered = [default_provider, ...providers.filter((p) => p !== default_provider)];
-  const runsIt = ordered.find((p) => program !== undefined && (connectorOf(p).clis as readonly string[]).includes(program));
+  const runsIt = ordered.find((p) => program !== undefined && (CONNECTOR_CLIS[p] as readonly string[]).includes(program));
   if (runsIt) return runsIt;
-  const owner = enabled.find((p) => program !== undefined && (connectorOf(p).clis as readonly string[]).includes(program));
+  const owner = enabled.find((p) => program !== undefined && (CONNECTOR_CLIS[p] as readonly string[]).includes(program));
   if (owner) throw notConnected(owner);
   return default_provider;
 }
@@ -59,7 +60,7 @@ export async function selectConnection(d: Deps, userId: string, provider: Provid
     const match = connected.find((c) => c.accountId === selected);
     if (match) return match;
     if (mode === 'required') {
-      throw new NotFoundError(`No connected ${connectorOf(provider).name} account ${selected}`, { code: 'connection_not_found', field: 'selected_project_id' });
+      throw new NotFoundError(`No connected ${CONNECTOR_NAMES[provider]} account ${selected}`, { code: 'connection_not_found', field: 'selected_project_id' });
     }
   }
   return connected[0];

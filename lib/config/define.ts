@@ -77,10 +77,9 @@ export const optUrl = () =>
 
 /** SST links resources by setting SST_RESOURCE_<Name> to a JSON object; we read it without importing sst. */
 export function sstResource(env: NodeJS.ProcessEnv, name: string): Record<string, string> | undefined {
-  const raw = env[`SST_RESOURCE_${name}`];
-  if (!raw) return undefined;
   try {
-    return JSON.parse(raw) as Record<string, string>;
+    // unset or empty fails to parse as well
+    return JSON.parse(env[`SST_RESOURCE_${name}`] ?? '') as Record<string, string>;
   } catch {
     return undefined;
   }

@@ -1,7 +1,7 @@
 import type { Deps } from '../deps.ts';
 import { BadRequestError, NotFoundError } from '../errors.ts';
-import { OAUTH_CONNECTORS, type ProviderId } from './generated/ids.ts';
-import { loadOAuthCallback, loadOAuthStart } from './generated/loaders.ts';
+import type { ProviderId } from './generated/ids.ts';
+import { loadOAuthCallback, loadOAuthStart, OAUTH_CONNECTORS } from './generated/loaders.ts';
 
 /**
  * GET /api/auth/{provider} and its callback for every OAuth provider: the connector list says which

@@ -31,7 +31,7 @@ export interface RouteDef {
   /** documented error statuses (for the OpenAPI document) */
   errors?: number[];
   capabilities: Capability[];
-  /** feature flag that must be on, else the route answers 404 (a connector's `featureFlag.key`) */
+  /** feature flag that must be on, else the route answers 404 (the id of a connector with a `featureFlag`) */
   featureFlag?: FeatureFlag;
   /** Lambda timeout in seconds (default 10) */
   timeoutSeconds?: number;

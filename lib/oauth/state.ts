@@ -2,7 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { DeleteCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { Db } from '../db/client.ts';
 import { epochSeconds, isConditionalCheckFailed, nowIso } from '../db/client.ts';
-import type { ProviderId } from '../connectors/registry.ts';
+import type { ProviderId } from '../connectors/generated/ids.ts';
 
 /**
  * OAuth `state`: random, single-use, short-lived and bound to the user who started the flow.

@@ -143,7 +143,7 @@ describe('POST /aws/auth → connections → status → get-credentials → disc
 
     const status = await rt.request('GET', '/aws/status', { user });
     expect(status.status).toBe(200);
-    expect(status.body).toEqual({ connected: true, provider: 'aws', role_arn: arn('123456789012'), account_id: '123456789012' });
+    expect(status.body).toEqual({ connected: true, provider: 'aws', status: 'connected', role_arn: arn('123456789012'), account_id: '123456789012' });
 
     const creds = await rt.request('GET', '/aws/get-credentials', { user });
     expect(creds.status).toBe(200);
@@ -153,7 +153,7 @@ describe('POST /aws/auth → connections → status → get-credentials → disc
     expect(off.status).toBe(200);
     expect(off.body).toEqual({ status: 'disconnected', provider: 'aws', accounts: 1 });
     expect((await rt.request('GET', '/api/user_connections', { user })).body).toEqual([]);
-    expect((await rt.request('GET', '/aws/status', { user })).body).toEqual({ connected: false, provider: 'aws' });
+    expect((await rt.request('GET', '/aws/status', { user })).body).toEqual({ connected: false, provider: 'aws', status: 'not_connected', reason: 'AWS is not connected' });
     const gone = await rt.request('GET', '/aws/get-credentials', { user });
     expect(gone.status).toBe(404);
     expect(gone.body.error.code).toBe('not_connected');
@@ -322,7 +322,7 @@ describe('GET /aws/status: faults, refusals and recovery', () => {
 
     sim().control.fault = null;
     const ok = await rt.request('GET', '/aws/status', { user });
-    expect(ok.body).toEqual({ connected: true, provider: 'aws', role_arn: arn('523456789012'), account_id: '523456789012' });
+    expect(ok.body).toEqual({ connected: true, provider: 'aws', status: 'connected', role_arn: arn('523456789012'), account_id: '523456789012' });
     const back = await conn(user, '523456789012');
     expect(back.status).toBe('connected');
     expect(back.status_reason).toBeUndefined();

@@ -40,7 +40,7 @@ beforeAll(() => ({ rt, sim } = gcp));
 describe('token refresh engine', () => {
   it('a fresh token is used as is: no refresh call', async () => {
     await connected('fresh-user');
-    expect((await rt.request('GET', '/gcp/status', { user: 'fresh-user' })).body).toEqual({ connected: true, provider: 'gcp', project_id: 'sim-alpha', has_billing: true });
+    expect((await rt.request('GET', '/gcp/status', { user: 'fresh-user' })).body).toEqual({ connected: true, provider: 'gcp', status: 'connected', project_id: 'sim-alpha', has_billing: true });
     expect(sim.counts()['oauth.token.refresh_token'] ?? 0).toBe(0);
   });
 
@@ -91,7 +91,7 @@ describe('token refresh engine', () => {
     await ageStoredToken('revoked-user');
     const r = await rt.request('GET', '/gcp/status', { user: 'revoked-user' });
     expect(r.status).toBe(200);
-    expect(r.body).toEqual({ connected: false, provider: 'gcp' });
+    expect(r.body).toEqual({ connected: false, provider: 'gcp', status: 'error', reason: REAUTH, project_id: null });
     const list = await rt.request('GET', '/api/user_connections', { user: 'revoked-user' });
     expect(list.body).toEqual([expect.objectContaining({ provider: 'gcp', status: 'error', status_reason: REAUTH })]);
     // a status check never deletes credentials (the reference did, on one 401)
@@ -138,7 +138,7 @@ describe('token refresh engine', () => {
 
 describe('GCP routes', () => {
   it('GET /gcp/status without a connection → connected:false', async () => {
-    expect((await rt.request('GET', '/gcp/status', { user: 'nobody' })).body).toEqual({ connected: false, provider: 'gcp' });
+    expect((await rt.request('GET', '/gcp/status', { user: 'nobody' })).body).toEqual({ connected: false, provider: 'gcp', status: 'not_connected', reason: 'GCP is not connected', project_id: null });
   });
 
   it('GET /api/gcp/projects lists every project with billing and the root', async () => {
@@ -186,7 +186,7 @@ describe('GCP routes', () => {
     expect(await deps().secrets.exists(c.secretRef!)).toBe(false);
     expect(await listConnections(deps().db, 'bye-user')).toEqual([]);
     expect((await tableItems()).filter((i) => i.pk === 'USER#bye-user' && /^(GCPLEASE#|SETTING#gcp-eligible)/.test(String(i.sk)))).toEqual([]);
-    expect((await rt.request('GET', '/gcp/status', { user: 'bye-user' })).body).toEqual({ connected: false, provider: 'gcp' });
+    expect((await rt.request('GET', '/gcp/status', { user: 'bye-user' })).body).toEqual({ connected: false, provider: 'gcp', status: 'not_connected', reason: 'GCP is not connected', project_id: null });
     // Google no longer honours the refresh token
     const res = await fetch(sim.env.GOOGLE_OAUTH_TOKEN_URL, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ grant_type: 'refresh_token', refresh_token: String(doc.refresh_token), client_id: sim.env.CLIENT_ID, client_secret: sim.env.CLIENT_SECRET }) });
     expect(res.status).toBe(400);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { connectBody as bodyOf } from '../../lib/http/connector-routes.ts';
+import { connectBody as bodyOf } from '../../lib/http/connector-connect.ts';
 import { connector } from '../../lib/connectors/scaleway/connector.ts';
 
 const connectBody = bodyOf(connector);

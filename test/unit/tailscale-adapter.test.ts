@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { checkScopes, tailnetDnsName } from '../../lib/connectors/tailscale/adapter.ts';
-import { connectBody as bodyOf } from '../../lib/http/connector-routes.ts';
+import { connectBody as bodyOf } from '../../lib/http/connector-connect.ts';
 import { connector } from '../../lib/connectors/tailscale/connector.ts';
 
 const connectBody = bodyOf(connector);

@@ -2,6 +2,9 @@
 import type { ConnectorCheck, OAuthCallbackHook, OAuthStartHook, RevokeHooks } from '../kit/behaviour.ts';
 import type { ConnectorId } from './ids.ts';
 
+/** Connectors using OAuth 2.0 (GET /api/auth/{provider} and its callback). */
+export const OAUTH_CONNECTORS: readonly ConnectorId[] = ['gcp', 'ovh'];
+
 // One map per purpose, each read by one function below. Lambdas are bundled without code
 // splitting, so esbuild inlines every import() a bundle can reach, but it drops a map that nothing
 // reads: a disconnect carries only the revoke modules, the OAuth start only the consent URL

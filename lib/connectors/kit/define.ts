@@ -79,10 +79,11 @@ export interface ConnectorDef<Id extends string = string> {
   kind: ConnectorKind;
   authKind: AuthKind;
   /**
-   * A connector behind a flag: its routes answer 404 and its connections are hidden while the flag
-   * is off. `key` names it in config().features and on routes; the setting is declared here.
+   * A connector behind a flag: the name of a boolean setting of its own section. While it is off
+   * the connector's routes answer 404 and its connections are hidden; config().features and a
+   * route's `featureFlag` name the flag by the connector id.
    */
-  featureFlag?: { key: string; setting: string; description: string };
+  featureFlag?: string;
   /** its settings section (lib/config.ts registers it under the connector id) */
   settings?: { settings: Record<string, Setting>; build: (values: never) => unknown };
   /** command-line tools cloud_tool runs with this connector's credentials */

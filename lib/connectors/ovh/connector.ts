@@ -6,7 +6,7 @@ export const connector = defineConnector({
   name: 'OVHcloud',
   kind: 'cloud',
   authKind: 'oauth2',
-  featureFlag: { key: 'ovh', setting: 'FEATURE_FLAG_OVH_ENABLED', description: 'Enable the OVH connector; every /ovh_api route answers 404 while it is off.' },
+  featureFlag: 'FEATURE_FLAG_OVH_ENABLED',
   settings: ovhSection,
   clis: ['ovhcloud'],
   storesSecret: true,
