@@ -2,31 +2,10 @@ import type { Deps } from '../deps.ts';
 import { getUserSetting } from '../db/user-settings.ts';
 import { updateConnectionStatus } from '../connections/repo.ts';
 import { BadRequestError, NotFoundError } from '../errors.ts';
-import { log } from '../log.ts';
 import { findGcpConnection } from '../connectors/gcp/connection.ts';
 import { ELIGIBLE_SETTING } from './steps/common.ts';
-import { workflowStarter } from './starter.ts';
-import { createTask, getTask, markFailed, markStarted, toTaskView, type EligibleProject, type TaskView } from './tasks.ts';
-
-export const START_FAILED = 'Could not start the GCP setup. Please try again.';
-
-/**
- * A new setup task and its execution. If the execution cannot be started the task says so
- * (FAILURE) and the error propagates, so nothing waits on a workflow that never ran.
- */
-export async function startSetup(d: Deps, input: { userId: string; accountId: string; selected?: string[] }): Promise<string> {
-  const taskId = await createTask(d.db, { userId: input.userId, accountId: input.accountId, selected: input.selected }, d.now());
-  try {
-    await workflowStarter(d).start({ user_id: input.userId, task_id: taskId, account_id: input.accountId, selected_project_ids: input.selected ?? [] });
-  } catch (e) {
-    log.error('could not start the gcp setup workflow', { taskId, error: e });
-    await markFailed(d.db, input.userId, taskId, START_FAILED);
-    await updateConnectionStatus(d.db, { userId: input.userId, provider: 'gcp', accountId: input.accountId }, { status: 'error', reason: START_FAILED });
-    throw e;
-  }
-  await markStarted(d.db, input.userId, taskId);
-  return taskId;
-}
+import { startSetup } from '../connectors/gcp/setup.ts';
+import { getTask, toTaskView, type EligibleProject, type TaskView } from './tasks.ts';
 
 /** GET /gcp/setup/status/{task_id}: the owner's task only; anyone else's, like an unknown id, is 404. */
 export async function setupStatus(d: Deps, userId: string, taskId: string): Promise<TaskView> {
@@ -55,3 +34,5 @@ export async function retryWithSelection(d: Deps, userId: string, selected: stri
   const taskId = await startSetup(d, { userId, accountId: conn.accountId, selected });
   return { status: 'started', task_id: taskId };
 }
+
+export { START_FAILED, startSetup } from '../connectors/gcp/setup.ts';

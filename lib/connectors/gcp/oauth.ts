@@ -6,7 +6,7 @@ import { log } from '../../log.ts';
 import { consumeOAuthState } from '../../oauth/state.ts';
 import { secret } from '../../secret-value.ts';
 import type { SecretDocument } from '../../secrets/port.ts';
-import { startSetup } from '../../gcp-setup/service.ts';
+import { startSetup } from './setup.ts';
 import { exchangeCode, readTokenDoc, revokeToken, type GcpTokenDoc } from './tokens.ts';
 import { userinfo } from './userinfo.ts';
 import { isGoogleApiError } from './errors.ts';

@@ -1,7 +1,7 @@
 import * as z from 'zod';
 import { defineRoute } from '../../http/define-route.ts';
 import { empty, providerId } from '../../http/schemas.ts';
-import { TASK_STATES } from '../../gcp-setup/tasks.ts';
+import { TASK_STATES } from './setup-tasks.ts';
 
 /** Google adds parameters of its own to the redirect (scope, authuser, prompt, hd...): accepted and ignored. */
 const callbackQuery = z.object({

@@ -1,4 +1,4 @@
-import type { Deps } from '../deps.ts';
+import type { Deps } from '../../deps.ts';
 
 /** What an execution starts with: ids only. */
 export interface SetupInput {
@@ -37,14 +37,25 @@ class StepFunctionsStarter implements WorkflowStarter {
   }
 }
 
+/** What the local runner (lib/gcp-setup/local-runner.ts) is given besides the input. */
+export interface LocalRunSettings {
+  region: string;
+  waitMs?: number;
+  retryMs?: number;
+}
+
 class LocalStarter implements WorkflowStarter {
   readonly kind = 'local';
+  readonly #settings: LocalRunSettings;
+  constructor(settings: LocalRunSettings) {
+    this.#settings = settings;
+  }
   async start(input: SetupInput): Promise<void> {
     // Not a literal import: deployed bundles must not carry the local runner and its dependencies
     // (this branch only runs where no state machine ARN is configured).
-    const runner = new URL('./local-runner.ts', import.meta.url).href;
-    const { startLocalExecution } = (await import(runner)) as typeof import('./local-runner.ts');
-    startLocalExecution(input);
+    const runner = new URL('../../gcp-setup/local-runner.ts', import.meta.url).href;
+    const { startLocalExecution } = (await import(runner)) as { startLocalExecution(input: SetupInput, settings: LocalRunSettings): unknown };
+    startLocalExecution(input, this.#settings);
   }
 }
 
@@ -54,7 +65,7 @@ export function workflowStarter(d: Deps): WorkflowStarter {
   let s = starters.get(d);
   if (!s) {
     const arn = d.config.gcp.stateMachineArn;
-    s = arn ? new StepFunctionsStarter(arn, d.config.core.region) : new LocalStarter();
+    s = arn ? new StepFunctionsStarter(arn, d.config.core.region) : new LocalStarter({ region: d.config.core.region, waitMs: d.config.gcp.localWaitMs, retryMs: d.config.gcp.localRetryMs });
     starters.set(d, s);
   }
   return s;
