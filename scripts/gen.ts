@@ -245,7 +245,7 @@ function connectorTable(found: Found[]): string {
   const cell = (s: string) => s.replace(/\|/g, '\\|');
   const rows = found.map(({ def }) => {
     const how = def.connect ? `\`${def.connect.method} ${def.connect.path}\`` : def.oauth ? `OAuth: \`${def.oauth.method} ${def.oauth.path}\`` : '';
-    const legacy = [...(def.legacy?.status ?? []), ...(def.legacy?.disconnect ? [`${def.legacy.disconnect.method} ${def.legacy.disconnect.path}`] : [])].map((p) => `\`${p}\``).join(', ');
+    const legacy = [...(def.legacy?.status ?? []).map((p) => `GET ${p}`), ...(def.legacy?.disconnect ? [`${def.legacy.disconnect.method} ${def.legacy.disconnect.path}`] : [])].map((p) => `\`${p}\``).join(', ');
     return `| \`${def.id}\` | ${cell(def.name)} | ${def.kind} | ${def.authKind} | ${how} | ${def.clis.map((c) => `\`${c}\``).join(', ')} | ${def.featureFlag ? `\`${def.featureFlag}\`` : ''} | ${legacy} |`;
   });
   return ['| Id | Connector | Kind | Auth | Connect | CLIs | Flag | Seed paths (aliases) |', '|---|---|---|---|---|---|---|---|', ...rows].join('\n');
