@@ -16,7 +16,7 @@ import type { Connection } from './types.ts';
  */
 export async function reconnectConnection(d: Deps, def: ConnectorDef, check: ConnectorCheck, userId: string, accountId: string): Promise<ConnectionView> {
   const conn = (await listConnections(d.db, userId, def.id as Connection['provider'])).find((c) => sameAccount(def, c.accountId, accountId));
-  if (!conn) throw new NotFoundError(`No ${def.name} connection with account_id ${accountId}`, { code: 'connection_not_found', field: 'account_id' });
+  if (!conn) throw new NotFoundError(`You have no ${def.name} connection with this account_id`, { code: 'connection_not_found', field: 'account_id' });
   if (conn.status === 'pending') throw new ConflictError(`The ${def.name} connection is still being set up; wait for it to finish`, { code: 'connection_pending' });
   const result = await check(d, conn, { purpose: 'reconnect' });
   if (!result.ok && result.kind === 'fault') throw new ProviderUnavailableError(`${def.name} did not answer (${result.reason}); the connection is unchanged, try again shortly`);

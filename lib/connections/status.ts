@@ -88,7 +88,7 @@ export async function connectorStatus(d: Deps, def: ConnectorDef, check: Connect
   let candidates: Connection[];
   if (accountId !== undefined) {
     const named = all.find((c) => sameAccount(def, c.accountId, accountId));
-    if (!named) throw new NotFoundError(`No ${def.name} connection with account_id ${accountId}`, { code: 'connection_not_found', field: 'account_id' });
+    if (!named) throw new NotFoundError(`You have no ${def.name} connection with this account_id`, { code: 'connection_not_found', field: 'account_id' });
     candidates = [named];
   } else {
     candidates = all.filter(inUse).sort(newestFirst);
