@@ -5,7 +5,7 @@
  * reach only the connector code it can call; that takes one entry file per connector and purpose
  * (functions/connectors/<id>/*.ts) and one lazy loader map per purpose. Also the small projection
  * of the list every function carries (ids, feature flags, settings sections), so that a function
- * does not carry every connector's form data, and the README's connector table.
+ * does not carry every connector's form data, and the README's connector and settings tables.
  * test/unit/generated.test.ts fails while anything written here is stale; --check does the same.
  */
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -312,10 +312,16 @@ async function write(root: string): Promise<void> {
   }
   const readmePath = join(root, 'README.md');
   if (existsSync(readmePath)) {
-    const readme = readFileSync(readmePath, 'utf8');
+    let readme = readFileSync(readmePath, 'utf8');
     const a = readme.indexOf(README_START);
     const b = readme.indexOf(README_END);
-    if (a >= 0 && b > a) writeFileSync(readmePath, `${readme.slice(0, a + README_START.length)}\n${readmeTable}\n${readme.slice(b)}`);
+    if (a >= 0 && b > a) readme = `${readme.slice(0, a + README_START.length)}\n${readmeTable}\n${readme.slice(b)}`;
+    // the settings table too: a new connector brings its section (scripts/settings-table.ts)
+    const { settingsTable } = (await import(pathToFileURL(join(root, 'scripts/settings-table.ts')).href)) as { settingsTable: () => string };
+    const s = readme.indexOf('<!-- settings:start -->');
+    const e = readme.indexOf('<!-- settings:end -->');
+    if (s >= 0 && e > s) readme = `${readme.slice(0, s + '<!-- settings:start -->'.length)}\n${settingsTable()}\n${readme.slice(e)}`;
+    writeFileSync(readmePath, readme);
   }
 }
 
