@@ -248,7 +248,7 @@ function connectorTable(found: Found[]): string {
     const legacy = [...(def.legacy?.status ?? []).map((p) => `GET ${p}`), ...(def.legacy?.disconnect ? [`${def.legacy.disconnect.method} ${def.legacy.disconnect.path}`] : [])].map((p) => `\`${p}\``).join(', ');
     return `| \`${def.id}\` | ${cell(def.name)} | ${def.kind} | ${def.authKind} | ${how} | ${def.clis.map((c) => `\`${c}\``).join(', ')} | ${def.featureFlag ? `\`${def.featureFlag}\`` : ''} | ${legacy} |`;
   });
-  return ['| Id | Connector | Kind | Auth | Connect | CLIs | Flag | Seed paths (aliases) |', '|---|---|---|---|---|---|---|---|', ...rows].join('\n');
+  return ['| Id | Connector | Kind | Auth | Connect | CLIs | Flag | Per-provider paths (aliases) |', '|---|---|---|---|---|---|---|---|', ...rows].join('\n');
 }
 
 export function readmeBlock(readme: string): string | undefined {

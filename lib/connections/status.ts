@@ -75,7 +75,7 @@ export function statusFields(def: Pick<ConnectorDef, 'status'>, conn: Connection
 }
 
 /**
- * GET /api/connectors/{id}/status (and the seed's per-connector status paths), for every
+ * GET /api/connectors/{id}/status (and the legacy per-connector status paths), for every
  * connector: the connection named by `accountId` (404 when the user has none), else those in use
  * (connected or error), newest first, each checked live and recorded (recordCheck) until one
  * works. The answer shows the first that works, else the newest; a connection not in use (pending,

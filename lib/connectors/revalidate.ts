@@ -8,7 +8,7 @@ import { loadCheck } from './generated/loaders.ts';
 import type { CheckResult } from './kit/behaviour.ts';
 
 /**
- * Scheduled re-validation (seed 001: "regular validation for active connections").
+ * Scheduled re-validation of active connections.
  * Walks every connected or errored connection, runs its connector's live check with bounded
  * concurrency, and records only changes:
  *  - a refused credential → `error` at once (reconnect needed);

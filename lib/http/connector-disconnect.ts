@@ -18,7 +18,7 @@ export function legacyDisconnectRoute(def: WithLegacyDisconnect) {
     paths: [legacy.path],
     handler: `functions/connectors/${def.id}/disconnect.ts`,
     auth: 'user',
-    summary: `Remove every ${def.name} connection: what we created at the provider, the credentials and the records (the seed's path of DELETE ${connectorPaths(def.id).disconnect})`,
+    summary: `Remove every ${def.name} connection: what we created at the provider, the credentials and the records (the legacy path of DELETE ${connectorPaths(def.id).disconnect})`,
     request: { body: z.strictObject({}) },
     responses: { 200: z.object(Object.fromEntries(Object.entries(legacy.response).map(([k, v]) => [k, typeof v === 'string' ? z.enum([v]) : z.literal(v)]))) },
     errors: def.featureFlag ? [404] : [],
@@ -29,7 +29,7 @@ export function legacyDisconnectRoute(def: WithLegacyDisconnect) {
 }
 
 
-/** The seed's own disconnect route (POST …/disconnect): the same removal as DELETE /api/auth/{id}/disconnect, the seed's answer. */
+/** A legacy disconnect route (POST …/disconnect): the same removal as DELETE /api/auth/{id}/disconnect, the legacy answer. */
 export const legacyDisconnectHandler = (def: ConnectorDef, hooks: RevokeHooks = {}) => {
   const route = legacyDisconnectRoute(def as WithLegacyDisconnect);
   return httpHandler(route, async ({ principal }, d) => {

@@ -8,8 +8,8 @@ import type { RouteDef } from './route-types.ts';
 
 /**
  * The routes every connector gets from its data (lib/connectors/<id>/connector.ts): status (with
- * the seed's status paths as aliases), reconnect, connect when it has a form, and the seed's own
- * disconnect route when it had one. Their handlers are generated entry files
+ * its legacy status paths as aliases), reconnect, connect when it has a form, and its legacy
+ * disconnect route when it has one. Their handlers are generated entry files
  * (functions/connectors/<id>/*.ts, `npm run gen`), one per connector and kind, so each function
  * carries only its own connector's code. Every request and response schema derives from the data.
  */

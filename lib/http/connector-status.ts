@@ -18,7 +18,7 @@ function accountSchema(def: Pick<ConnectorDef, 'account'>): z.ZodType {
   return def.account.pattern ? z.string().regex(new RegExp(def.account.pattern), def.account.message ?? 'has the wrong format') : accountId;
 }
 
-/** ?account_id= (and the names the seed's status route used for it), each validated as the connector's account id. */
+/** ?account_id= (and the names its legacy status route used for it), each validated as the connector's account id. */
 export function statusQuery(def: Pick<ConnectorDef, 'account'>) {
   const names = ['account_id', ...(def.account.queryAliases ?? [])];
   return z.object(Object.fromEntries(names.map((n) => [n, accountSchema(def).optional()])));
@@ -48,6 +48,6 @@ export function statusRoute(def: ConnectorDef) {
 }
 
 
-/** GET /api/connectors/{id}/status and the seed's status paths, for one connector (its generated entry file). */
+/** GET /api/connectors/{id}/status and its legacy status paths, for one connector (its generated entry file). */
 export const statusHandler = (def: ConnectorDef, check: ConnectorCheck) =>
   httpHandler(statusRoute(def), async ({ principal, query }, d) => ok(await connectorStatus(d, def, check, principal.userId, statusAccount(def, query))));

@@ -203,7 +203,7 @@ export async function getTask(db: Db, userId: string, taskId: string, nowMs = Da
   return r.Item as TaskItem;
 }
 
-/** The status payload of api.md, computed from the record. */
+/** The payload of GET /gcp/setup/status/{task_id}, computed from the record. */
 export function toTaskView(t: TaskItem): TaskView {
   const shown = visibleSteps(t);
   const total = shown.length;

@@ -120,7 +120,7 @@ export interface ConnectorDef<Id extends string = string> {
     /** shown when the user has no connection of this connector */
     notConnected: string;
   };
-  /** paths the seed documents give, served by the same code as the generic routes */
+  /** the per-connector paths of the original API, served by the same code as the generic routes */
   legacy?: {
     status?: readonly string[];
     disconnect?: HttpAddress & { id: string; response: Record<string, string | boolean> };
