@@ -1,8 +1,9 @@
 import { defineConfig } from 'vitest/config';
 
 /**
- * Two projects: the main suite, then `hardening` (fuzzing, isolation matrix, leak scan over what
- * the main suite captured, consistency after faults). groupOrder makes hardening run last.
+ * Three projects: the main suite and `browser` (the console in Debian's Chromium, test/browser/),
+ * then `hardening` (fuzzing, isolation matrix, leak scan over what the other two captured,
+ * consistency after faults). groupOrder makes hardening run last.
  */
 export default defineConfig({
   test: {
@@ -14,7 +15,12 @@ export default defineConfig({
     projects: [
       {
         extends: true,
-        test: { name: 'main', include: ['test/**/*.test.ts'], exclude: ['test/hardening/**'], sequence: { groupOrder: 0 } },
+        test: { name: 'main', include: ['test/**/*.test.ts'], exclude: ['test/hardening/**', 'test/browser/**'], sequence: { groupOrder: 0 } },
+      },
+      {
+        extends: true,
+        // one file at a time: each drives a whole Chromium, and the machine has two cores
+        test: { name: 'browser', include: ['test/browser/**/*.test.ts'], sequence: { groupOrder: 0 }, fileParallelism: false },
       },
       {
         extends: true,

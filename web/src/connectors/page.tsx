@@ -206,7 +206,7 @@ export function ConnectorsPage(): JSX.Element {
                   )}
                   {canConnect && (
                     <div class="card-actions">
-                      <button type="button" class="primary" disabled={busy === `oauth:${c.id}`} onClick={() => (direct ? startOAuth(c) : setDialog(c))} aria-label={`${accounts.length ? 'Add an account to' : 'Connect'} ${c.name}`}>
+                      <button type="button" class="primary" disabled={busy === `oauth:${c.id}`} onClick={() => (direct ? startOAuth(c) : setDialog(c))} aria-label={`${accounts.length ? 'Add account to' : 'Connect'} ${c.name}`}>
                         {accounts.length ? 'Add account' : 'Connect'}
                       </button>
                     </div>
