@@ -181,7 +181,7 @@ describe.skipIf(!hasChromium || !hasCatalogue)('the Connectors page in a browser
     await scw.getByRole('button', { name: `Reconnect Scaleway account ${SCW.organizationId}` }).click();
     expect((await again).status()).toBe(200);
     await badge(page, 'scaleway', 'Connected').waitFor();
-    await page.getByText(/is reconnected/).waitFor();
+    await page.locator('#main').getByText(/is reconnected/).waitFor();
     w.assertNoConsoleErrors();
     await w.close();
   });

@@ -93,9 +93,12 @@ export function CommandsPage(): JSX.Element {
       .catch((e) => setLoadError(messageOf(e)));
 
   useEffect(() => {
-    Promise.all([loadCatalogue(api), api.get<Account[]>('/api/user_connections'), api.get<{ providers: string[]; default_provider: string | null }>('/api/user/connected-providers')])
-      .then(([c, a, p]) => {
-        setCatalogue(c);
+    // the catalogue only lends the providers their names here; without it the ids do
+    loadCatalogue(api)
+      .then(setCatalogue)
+      .catch(() => setCatalogue([]));
+    Promise.all([api.get<Account[]>('/api/user_connections'), api.get<{ providers: string[]; default_provider: string | null }>('/api/user/connected-providers')])
+      .then(([a, p]) => {
         setAccounts(a);
         setConnected(p);
       })
