@@ -16,7 +16,7 @@ const ROOT = resolve(import.meta.dirname, '..');
 const WEB = join(ROOT, 'web');
 const DIST = join(WEB, 'dist');
 const STAMP = join(DIST, '.source-hash');
-/** Build settings the deployed build reads (lib/stacks-plan/web.ts sets them); they change the output. */
+/** Build settings the deployed build reads (lib/stacks/plan/web.ts sets them); they change the output. */
 const BUILD_ENV = ['AURORA_CONSOLE_CONFIG'];
 
 function files(dir: string): string[] {

@@ -25,7 +25,7 @@ export async function createApi(ctx: { secrets: SecretsStack; values: TokenValue
 
   const api = new sst.aws.ApiGatewayV2("Api", {
     cors: {
-      // the console's origin when stacks/web.ts deploys it (lib/stacks-plan/web.ts)
+      // the console's origin when stacks/web.ts deploys it (lib/stacks/plan/web.ts)
       allowOrigins: ctx.corsOrigin ? [ctx.corsOrigin] : apiPlan.cors.allowOrigins,
       allowHeaders: apiPlan.cors.allowHeaders,
       allowMethods: apiPlan.cors.allowMethods,

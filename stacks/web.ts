@@ -1,14 +1,14 @@
 /**
  * The console (web/) deployed: one CloudFront Router serving the static site at "/" and
  * forwarding every API path prefix of the route table to the HTTP API, so the page and the API
- * share one origin (lib/stacks-plan/web.ts says why and plans it; this file applies the plan).
+ * share one origin (lib/stacks/plan/web.ts says why and plans it; this file applies the plan).
  *
  * Deploy-time settings: AUTH_MODE, JWT_ISSUER (the OIDC issuer the console signs in with, the
  * JWT authorizer's), CONSOLE_OIDC_CLIENT_ID and CONSOLE_OIDC_SCOPE (its public client there, with
  * <router URL>/signin-callback registered as a redirect URI). FRONTURL and BACKEND_URL default to
  * the Router's URL; set them for a custom domain.
  */
-import { planWeb, ROUTER_NAME, SITE_NAME, type WebPlan } from "../lib/stacks-plan/web.ts";
+import { planWeb, ROUTER_NAME, SITE_NAME, type WebPlan } from "../lib/stacks/plan/web.ts";
 import { resolver, type TokenValues } from "./functions.ts";
 import type { SecretsStack } from "./secrets.ts";
 

@@ -1,6 +1,6 @@
 /**
  * The console's own paths, as data shared by the single-page app (web/src/router.tsx), the local
- * runtime that serves it (lib/local/console.ts) and the deploy plan (lib/stacks-plan/web.ts).
+ * runtime that serves it (lib/local/console.ts) and the deploy plan (lib/stacks/plan/web.ts).
  * Only these answer with index.html; every other path stays the API's, so an unknown API path
  * still gets the JSON error envelope.
  */

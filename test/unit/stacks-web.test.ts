@@ -5,11 +5,11 @@ import { describe, expect, it } from 'vitest';
 import { routes } from '../../lib/http/routes.ts';
 import type { RouteDef } from '../../lib/http/route-types.ts';
 import { deploySettings, planRoutes, resolveTokens } from '../../lib/stacks-plan.ts';
-import { planWeb, WEB_URL_TOKEN } from '../../lib/stacks-plan/web.ts';
+import { planWeb, WEB_URL_TOKEN } from '../../lib/stacks/plan/web.ts';
 import { allSettings } from '../../lib/config.ts';
 import { CONSOLE_PAGES, isConsolePage } from '../../web/pages.ts';
 
-/** The deployed console (stacks/web.ts) as planned by lib/stacks-plan/web.ts. */
+/** The deployed console (stacks/web.ts) as planned by lib/stacks/plan/web.ts. */
 const trusted = { authMode: 'trusted-header' as const, shared: {} };
 const jwt = { authMode: 'jwt' as const, shared: {} };
 const route = (path: string): RouteDef => ({ id: `t.${path.replace(/\W/g, '')}`, method: 'GET', paths: [path], handler: 'functions/x/y.ts', auth: 'user', summary: 't', request: {}, responses: { 200: null }, capabilities: [] });

@@ -20,6 +20,8 @@ export interface Connector {
   fields: ConnectorField[];
   connect?: { method: string; path: string };
   oauth?: { method: string; path: string; url_field: string };
+  /** what to read before the form makes sense (AWS: the External ID issued to the user) */
+  onboarding?: { method: string; path: string };
   status_path: string;
   disconnect_path: string;
   reconnect_path: string;

@@ -72,7 +72,7 @@ export function ConnectDialog(props: { connector: Connector; open: boolean; onCl
 
   return (
     <Dialog title={`Connect ${c.name}`} open={props.open} onClose={close} wide={!!Onboarding}>
-      {Onboarding && <Onboarding prefill={(v) => setValues((old) => ({ ...v, ...Object.fromEntries(Object.entries(old).filter(([, x]) => x)) }))} />}
+      {Onboarding && <Onboarding connector={c} prefill={(v) => setValues((old) => ({ ...v, ...Object.fromEntries(Object.entries(old).filter(([, x]) => x)) }))} />}
       <form ref={formRef} onSubmit={submit} noValidate class="connect-form" aria-describedby={formError ? `${c.id}-form-error` : undefined}>
         {c.fields.map((f, i) => {
           const id = `${c.id}-field-${f.name}`;

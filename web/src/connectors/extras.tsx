@@ -1,6 +1,7 @@
 import type { JSX } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import { messageOf } from '../api.ts';
+import { pathFor, type Connector } from '../catalogue.ts';
 import { useApp } from '../context.ts';
 import { CopyField, Notice } from '../ui.tsx';
 
@@ -18,7 +19,7 @@ export interface SetupFlow {
 
 export interface ConnectorExtras {
   /** shown above the connect form; hands values for same-named fields to the form */
-  Onboarding?: (props: { prefill(values: Record<string, string>): void }) => JSX.Element;
+  Onboarding?: (props: { connector: Connector; prefill(values: Record<string, string>): void }) => JSX.Element;
   setup?: SetupFlow;
 }
 
@@ -32,14 +33,14 @@ interface AwsOnboarding {
   quick_create_url?: string;
 }
 
-function AwsOnboardingPanel(props: { prefill(values: Record<string, string>): void }): JSX.Element {
+function AwsOnboardingPanel(props: { connector: Connector; prefill(values: Record<string, string>): void }): JSX.Element {
   const { api } = useApp();
   const [doc, setDoc] = useState<AwsOnboarding | null>(null);
   const [error, setError] = useState<string | null>(null);
   useEffect(() => {
     let live = true;
     api
-      .get<AwsOnboarding>('/aws/onboarding')
+      .send<AwsOnboarding>(props.connector.onboarding?.method ?? 'GET', pathFor(props.connector.onboarding?.path ?? '/aws/onboarding', props.connector))
       .then((d) => {
         if (!live) return;
         setDoc(d);

@@ -1,5 +1,5 @@
 /**
- * Pure planning for the deployed console (stacks/web.ts), beside lib/stacks-plan.ts and tested the
+ * Pure planning for the deployed console (stacks/web.ts), beside the other deploy plans (lib/stacks-plan.ts) and tested the
  * same way (test/unit/stacks-web.test.ts).
  *
  * One CloudFront Router is the console's and the API's single origin: the built console at "/",
@@ -9,8 +9,8 @@
  * Values known only at deploy time are {{tokens}} (lib/stacks-plan.ts TOKENS): {{web.url}} is the
  * Router's URL, which exists before the API's functions are declared, so nothing is circular.
  */
-import type { RouteDef } from '../http/route-types.ts';
-import { CONSOLE_ASSETS_PREFIX, CONSOLE_CONFIG_PATH, CONSOLE_PAGES, CONSOLE_RETURN_PAGE, type ConsoleConfig } from '../../web/pages.ts';
+import type { RouteDef } from '../../http/route-types.ts';
+import { CONSOLE_ASSETS_PREFIX, CONSOLE_CONFIG_PATH, CONSOLE_PAGES, CONSOLE_RETURN_PAGE, type ConsoleConfig } from '../../../web/pages.ts';
 
 export const WEB_URL_TOKEN = '{{web.url}}';
 export const ROUTER_NAME = 'ConsoleRouter';
