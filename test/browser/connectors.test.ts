@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { routes } from '../../lib/http/routes.ts';
-import { isGoogleSimulator, type GoogleSimulator } from '../../lib/connectors/gcp/simulator.ts';
+import { defaultGoogleFixture, isGoogleSimulator, simProjects, type GoogleSimulator } from '../../lib/connectors/gcp/simulator.ts';
 import { SCALEWAY_FIXTURES as SCW } from '../../lib/connectors/scaleway/simulator.ts';
 import { setRetryDelayScale } from '../../lib/provider-http.ts';
 import { abortLocalExecutions } from '../../lib/gcp-setup/local-runner.ts';
@@ -213,9 +213,14 @@ describe.skipIf(!hasChromium || !hasCatalogue)('the Connectors page in a browser
     const list = page.locator('.pref-list .pref-name');
     await list.first().waitFor();
     const before = await list.allTextContents();
-    await page.getByRole('button', { name: `Move ${before[1]} up` }).click();
+    await page.getByRole('button', { name: `Move ${before[1]} up` }).focus();
+    await page.keyboard.press('Enter');
+    await expect.poll(() => list.allTextContents()).toEqual([before[1], before[0], ...before.slice(2)]);
+    // the keyboard stays with the item that moved: at the top now, on its "down" button
+    expect(await page.evaluate('document.activeElement?.getAttribute("aria-label")')).toBe(`Move ${before[1]} down`);
     const saved = nextResponse(page, 'PUT', '/api/user/provider-preference');
-    await page.getByRole('button', { name: 'Save order' }).click();
+    await page.getByRole('button', { name: 'Save order' }).focus();
+    await page.keyboard.press('Enter');
     expect((await saved).status()).toBe(200);
     await page.getByText('Preference order saved.').waitFor();
     const stored = (await rt.request('GET', '/api/user/provider-preference', { user: USER })).body.provider_preference as string[];
@@ -236,4 +241,35 @@ describe.skipIf(!hasChromium || !hasCatalogue)('the Connectors page in a browser
     w.assertNoConsoleErrors();
     await w.close();
   });
+
+  it('asks which projects to set up when more than the limit are billed, then sets up exactly those', async () => {
+    google.configure({ projects: simProjects(7) });
+    try {
+      const w = await open('console-many-projects');
+      const { page } = w;
+      await card(page, 'gcp').getByRole('button', { name: /Connect/ }).click();
+      const picker = page.getByRole('group', { name: 'Choose the projects to set up' });
+      await picker.waitFor({ timeout: 60_000 });
+      const boxes = picker.getByRole('checkbox');
+      expect(await boxes.count()).toBe(7);
+      for (let i = 0; i < 5; i++) await boxes.nth(i).check();
+      // the limit is enforced before anything is sent
+      expect(await boxes.nth(5).isDisabled()).toBe(true);
+      await boxes.nth(2).uncheck();
+      await boxes.nth(3).uncheck();
+      await boxes.nth(4).uncheck();
+      expect(await axeViolations(page)).toEqual([]);
+      const retry = nextResponse(page, 'POST', '/gcp/post-auth-retry');
+      await page.getByRole('button', { name: 'Set up the chosen projects' }).click();
+      const sent = await retry;
+      expect(sent.status()).toBe(200);
+      expect(JSON.parse(sent.request().postData()!).selected_project_ids).toEqual(['sim-project-1', 'sim-project-2']);
+      await page.getByText(/Connected, result FULL \(2 of 2 projects verified\)/).waitFor({ timeout: 60_000 });
+      await badge(page, 'gcp', 'Connected').waitFor();
+      w.assertNoConsoleErrors();
+      await w.close();
+    } finally {
+      google.configure({ projects: defaultGoogleFixture().projects });
+    }
+  }, 120_000);
 });

@@ -1,5 +1,5 @@
 import type { JSX } from 'preact';
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import { messageOf } from '../api.ts';
 import type { Connector } from '../catalogue.ts';
 import { useApp } from '../context.ts';
@@ -15,6 +15,17 @@ export function PreferenceEditor(props: { catalogue: Connector[] }): JSX.Element
   const [saved, setSaved] = useState<string[]>([]);
   const [message, setMessage] = useState<{ kind: 'success' | 'error'; text: string } | null>(null);
   const known = props.catalogue.map((c) => c.id);
+  // after a move, keep the keyboard on the item that moved (its button may have become disabled)
+  const listRef = useRef<HTMLOListElement>(null);
+  const [follow, setFollow] = useState<{ id: string; dir: 'up' | 'down' } | null>(null);
+  useEffect(() => {
+    if (!follow || !listRef.current) return;
+    const row = listRef.current.querySelector<HTMLElement>(`[data-pref="${CSS.escape(follow.id)}"]`);
+    const same = row?.querySelector<HTMLButtonElement>(`button[data-dir="${follow.dir}"]`);
+    const other = row?.querySelector<HTMLButtonElement>(`button[data-dir="${follow.dir === 'up' ? 'down' : 'up'}"]`);
+    (same && !same.disabled ? same : other)?.focus();
+    setFollow(null);
+  }, [follow]);
   const name = (id: string) => props.catalogue.find((c) => c.id === id)?.name ?? id;
 
   useEffect(() => {
@@ -34,6 +45,7 @@ export function PreferenceEditor(props: { catalogue: Connector[] }): JSX.Element
     const [x] = next.splice(i, 1);
     next.splice(i + by, 0, x);
     setOrder(next);
+    setFollow({ id: x, dir: by < 0 ? 'up' : 'down' });
     setMessage(null);
     announce(`${name(x)} moved to position ${i + by + 1}.`);
   };
@@ -51,17 +63,17 @@ export function PreferenceEditor(props: { catalogue: Connector[] }): JSX.Element
     <section class="preference" aria-labelledby="pref-title">
       <h2 id="pref-title">Provider preference</h2>
       <p class="help">A command that names no provider runs on the first connected provider in this order that has its CLI.</p>
-      <ol class="pref-list">
+      <ol class="pref-list" ref={listRef}>
         {order.map((id, i) => (
-          <li key={id} class="pref-item">
+          <li key={id} class="pref-item" data-pref={id}>
             <span class="pref-pos" aria-hidden="true">
               {i + 1}.
             </span>
             <span class="pref-name">{name(id)}</span>
-            <button type="button" disabled={i === 0} onClick={() => move(i, -1)} aria-label={`Move ${name(id)} up`}>
+            <button type="button" data-dir="up" disabled={i === 0} onClick={() => move(i, -1)} aria-label={`Move ${name(id)} up`}>
               ↑
             </button>
-            <button type="button" disabled={i === order.length - 1} onClick={() => move(i, 1)} aria-label={`Move ${name(id)} down`}>
+            <button type="button" data-dir="down" disabled={i === order.length - 1} onClick={() => move(i, 1)} aria-label={`Move ${name(id)} down`}>
               ↓
             </button>
           </li>

@@ -12,6 +12,7 @@ interface Cluster {
   kubernetes_version?: string | null;
   last_heartbeat_at?: string | null;
   connected_at?: string | null;
+  token_id?: string;
 }
 
 interface NewToken {
@@ -37,6 +38,7 @@ export function KubernetesPage(): JSX.Element {
   const [created, setCreated] = useState<NewToken | null>(null);
   const [revoking, setRevoking] = useState<Cluster | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
+  const [uninstall, setUninstall] = useState<{ cluster: string; command: string } | null>(null);
   const [now, setNow] = useState(Date.now());
 
   const load = () =>
@@ -73,11 +75,24 @@ export function KubernetesPage(): JSX.Element {
     }
   };
 
+  const rotate = async (c: Cluster) => {
+    if (!c.token_id) return;
+    try {
+      const t = await api.send<NewToken>('POST', `/api/kubectl/tokens/${encodeURIComponent(c.token_id)}/rotate`);
+      setCreated(t);
+      announce(`New agent token for ${t.cluster_name}. Copy it now: it is shown only once.`);
+      void load();
+    } catch (err) {
+      setNotice(messageOf(err));
+    }
+  };
+
   const revoke = async (c: Cluster) => {
     setRevoking(null);
     try {
-      await api.send('DELETE', `/api/kubectl/connections/${encodeURIComponent(c.cluster_id)}`);
+      const r = await api.send<{ uninstall?: { helm_command?: string } }>('DELETE', `/api/kubectl/connections/${encodeURIComponent(c.cluster_id)}`);
       setNotice(`${c.cluster_name} is revoked: its agent is disconnected and its token no longer works.`);
+      setUninstall(r?.uninstall?.helm_command ? { cluster: c.cluster_name, command: r.uninstall.helm_command } : null);
       void load();
     } catch (err) {
       setNotice(messageOf(err));
@@ -94,6 +109,7 @@ export function KubernetesPage(): JSX.Element {
           {notice}
         </Notice>
       )}
+      {uninstall && <CopyField label={`Remove the agent from ${uninstall.cluster}`} value={uninstall.command} />}
       <form class="add-cluster" onSubmit={add} noValidate>
         <div class={nameError ? 'field invalid' : 'field'}>
           <label for="cluster-name">Cluster name</label>
@@ -136,7 +152,12 @@ export function KubernetesPage(): JSX.Element {
                     <td>{ago(c.last_heartbeat_at, now)}</td>
                     <td>{c.agent_version ?? '—'}</td>
                     <td>{c.kubernetes_version ?? '—'}</td>
-                    <td>
+                    <td class="row-actions">
+                      {c.token_id && (
+                        <button type="button" onClick={() => rotate(c)} aria-label={`Rotate token for ${c.cluster_name}`}>
+                          Rotate token
+                        </button>
+                      )}
                       <button type="button" class="danger" onClick={() => setRevoking(c)} aria-label={`Revoke ${c.cluster_name}`}>
                         Revoke…
                       </button>
