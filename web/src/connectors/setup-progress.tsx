@@ -91,7 +91,9 @@ export function SetupProgress(props: { name: string; flow: SetupFlow; taskId: st
                   ? 'Setup stopped.'
                   : status.state === 'NEEDS_SELECTION'
                     ? 'Waiting for you to choose projects.'
-                    : `Step ${step} of ${total}: ${status.status ?? 'working'}`}
+                    : status.state === 'PROGRESS' && step > 0
+                      ? `Step ${step} of ${total}: ${status.status ?? 'working'}`
+                      : (status.status ?? 'Starting…')}
           </p>
           <ol class="setup-steps">
             {Array.from({ length: total }, (_, i) => i + 1).map((n) => {
