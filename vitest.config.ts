@@ -1,9 +1,10 @@
 import { defineConfig } from 'vitest/config';
 
 /**
- * Three projects: the main suite and `browser` (the console in Debian's Chromium, test/browser/),
- * then `hardening` (fuzzing, isolation matrix, leak scan over what the other two captured,
- * consistency after faults). groupOrder makes hardening run last.
+ * Three projects, in this order (groupOrder): the main suite; then `browser` (the console in
+ * Debian's Chromium, test/browser/), after main so that Chromium's load does not share the two
+ * cores with main's concurrency tests; then `hardening` (fuzzing, isolation matrix, leak scan over
+ * what the other two captured, consistency after faults).
  */
 export default defineConfig({
   test: {
@@ -20,11 +21,11 @@ export default defineConfig({
       {
         extends: true,
         // one file at a time: each drives a whole Chromium, and the machine has two cores
-        test: { name: 'browser', include: ['test/browser/**/*.test.ts'], sequence: { groupOrder: 0 }, fileParallelism: false },
+        test: { name: 'browser', include: ['test/browser/**/*.test.ts'], sequence: { groupOrder: 1 }, fileParallelism: false },
       },
       {
         extends: true,
-        test: { name: 'hardening', include: ['test/hardening/**/*.test.ts'], sequence: { groupOrder: 1 } },
+        test: { name: 'hardening', include: ['test/hardening/**/*.test.ts'], sequence: { groupOrder: 2 } },
       },
     ],
   },
