@@ -12,6 +12,7 @@ import { scalewaySection } from './connectors/scaleway/settings.ts';
 import { tailscaleSection } from './connectors/tailscale/settings.ts';
 import { ovhSection } from './connectors/ovh/settings.ts';
 import { commandsSection } from './config/commands.ts';
+import { consoleSection } from './config/console.ts';
 
 /**
  * The only reader of process.env (and of SST's linked resources, which SST passes as
@@ -30,6 +31,7 @@ const sections = {
   tailscale: tailscaleSection,
   ovh: ovhSection,
   commands: commandsSection,
+  console: consoleSection,
 };
 
 type Sections = typeof sections;
