@@ -26,21 +26,27 @@ export default $config({
     const { createWorkflow } = await import("./stacks/workflow.ts");
     const { createApi } = await import("./stacks/api.ts");
     const { createJobs } = await import("./stacks/jobs.ts");
+    const { createConsoleRouter, createConsoleSite } = await import("./stacks/web.ts");
 
     const { table } = createStorage();
-    const secrets = await createSecrets();
+    // the console's Router first: its URL is the FRONTURL and BACKEND_URL every function gets
+    const web = await createConsoleRouter({ secrets: await createSecrets() });
+    const secrets = web.secrets;
     const values = {
       "aws.region": aws.getRegionOutput().region,
       "aws.account": aws.getCallerIdentityOutput().accountId,
       "table.name": table.name,
       "table.arn": table.arn,
       ...secrets.values,
+      ...web.values,
     };
     const workflow = await createWorkflow({ secrets, values });
-    const { api } = await createApi({ secrets, values: { ...values, "workflow.arn": workflow.stateMachine.arn } });
+    const { api } = await createApi({ secrets, values: { ...values, "workflow.arn": workflow.stateMachine.arn }, corsOrigin: web.corsOrigin });
     createJobs({ secrets, values });
+    const consoleSite = createConsoleSite({ router: web.router, plan: web.plan, apiUrl: api.url, values });
 
     return {
+      console: consoleSite.url,
       api: api.url,
       table: table.name,
       stateMachine: workflow.stateMachine.arn,

@@ -1,8 +1,10 @@
 import { defineConfig } from 'vitest/config';
 
 /**
- * Two projects: the main suite, then `hardening` (fuzzing, isolation matrix, leak scan over what
- * the main suite captured, consistency after faults). groupOrder makes hardening run last.
+ * Three projects, in this order (groupOrder): the main suite; then `browser` (the console in
+ * Debian's Chromium, test/browser/), after main so that Chromium's load does not share the two
+ * cores with main's concurrency tests; then `hardening` (fuzzing, isolation matrix, leak scan over
+ * what the other two captured, consistency after faults).
  */
 export default defineConfig({
   test: {
@@ -14,11 +16,16 @@ export default defineConfig({
     projects: [
       {
         extends: true,
-        test: { name: 'main', include: ['test/**/*.test.ts'], exclude: ['test/hardening/**'], sequence: { groupOrder: 0 } },
+        test: { name: 'main', include: ['test/**/*.test.ts'], exclude: ['test/hardening/**', 'test/browser/**'], sequence: { groupOrder: 0 } },
       },
       {
         extends: true,
-        test: { name: 'hardening', include: ['test/hardening/**/*.test.ts'], sequence: { groupOrder: 1 } },
+        // one file at a time: each drives a whole Chromium, and the machine has two cores
+        test: { name: 'browser', include: ['test/browser/**/*.test.ts'], sequence: { groupOrder: 1 }, fileParallelism: false },
+      },
+      {
+        extends: true,
+        test: { name: 'hardening', include: ['test/hardening/**/*.test.ts'], sequence: { groupOrder: 2 } },
       },
     ],
   },

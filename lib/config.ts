@@ -5,6 +5,7 @@ import { coreSection } from './config/core.ts';
 import { secretsSection } from './config/secrets.ts';
 import { revalidateSection } from './config/revalidate.ts';
 import { commandsSection } from './config/commands.ts';
+import { consoleSection } from './config/console.ts';
 import { CONNECTOR_IDS, connectorSections, FEATURE_FLAGS, type FeatureFlag, type ProviderId } from './connectors/generated/ids.ts';
 
 export { sstResource };
@@ -22,6 +23,7 @@ const sections = {
   ...connectorSections,
   revalidate: revalidateSection,
   commands: commandsSection,
+  console: consoleSection,
 };
 
 type Sections = typeof sections;

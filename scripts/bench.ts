@@ -100,6 +100,8 @@ rmSync(dataDir, { recursive: true, force: true });
 const extra: Record<string, unknown> = {};
 const wf = await optional<{ benchWorkflow: () => Promise<unknown> }>('scripts/bench-workflow.ts');
 if (wf) extra.workflow = await wf.benchWorkflow();
+const web = await optional<{ benchConsole: () => Promise<Record<string, number>> }>('scripts/bench-console.ts');
+if (web) Object.assign(extra, await web.benchConsole());
 
 const result = { functions, floor_import_ms, list_latency, ...extra };
 if (values.json) {
@@ -111,5 +113,6 @@ if (values.json) {
   console.log('\nGET /api/user_connections latency');
   for (const l of list_latency) console.log(`  ${String(l.connections).padStart(5)} connections: p50 ${l.p50_ms} ms, p99 ${l.p99_ms} ms`);
   if (extra.workflow) console.log('\nGCP setup workflow', JSON.stringify(extra.workflow, null, 2));
+  if (extra.console_bytes_gz !== undefined) console.log(`\nconsole (web/dist, gzip): first load ${extra.console_bytes_gz} B JS+CSS, all chunks ${extra.console_bytes_gz_all} B`);
 }
 process.exit(0);

@@ -15,7 +15,7 @@ import { planApi, planFallback, planRoutes } from "../lib/stacks-plan.ts";
 import { createFunction, logRetention, type TokenValues } from "./functions.ts";
 import type { SecretsStack } from "./secrets.ts";
 
-export async function createApi(ctx: { secrets: SecretsStack; values: TokenValues }) {
+export async function createApi(ctx: { secrets: SecretsStack; values: TokenValues; corsOrigin?: $util.Input<string> }) {
   const { routes } = await import("../lib/http/routes.ts");
   const settings = ctx.secrets.settings;
   const apiPlan = planApi(process.env, settings);
@@ -25,7 +25,8 @@ export async function createApi(ctx: { secrets: SecretsStack; values: TokenValue
 
   const api = new sst.aws.ApiGatewayV2("Api", {
     cors: {
-      allowOrigins: apiPlan.cors.allowOrigins,
+      // the console's origin when stacks/web.ts deploys it (lib/stacks/plan/web.ts)
+      allowOrigins: ctx.corsOrigin ? [ctx.corsOrigin] : apiPlan.cors.allowOrigins,
       allowHeaders: apiPlan.cors.allowHeaders,
       allowMethods: apiPlan.cors.allowMethods,
       maxAge: `${apiPlan.cors.maxAgeSeconds} seconds`,

@@ -28,4 +28,17 @@ export const cancelConfirmationRoute = defineRoute({
   capabilities: ['table'],
 });
 
-export const cloudToolRoutes = [cloudToolRoute, cancelConfirmationRoute];
+export const recentRunsRoute = defineRoute({
+  id: 'cloudTool.recentRuns',
+  method: 'GET',
+  paths: ['/api/cloud_tool/runs'],
+  handler: 'functions/cloud-tool/runs.ts',
+  auth: 'user',
+  summary: "The caller's most recent cloud_tool runs from the audit trail (command as audited, secrets redacted), newest first",
+  request: { query: s.recentRunsQuery },
+  responses: { 200: s.recentRunsResponse },
+  errors: [400],
+  capabilities: ['table'],
+});
+
+export const cloudToolRoutes = [cloudToolRoute, cancelConfirmationRoute, recentRunsRoute];

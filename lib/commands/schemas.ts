@@ -53,3 +53,22 @@ export const cloudToolResponse = z.union([runResponse, confirmationResponse]);
 
 export const confirmationParams = z.strictObject({ id: z.string().regex(CONFIRMATION_ID, 'is not a confirmation id') });
 export const cancelResponse = z.object({ status: z.literal('cancelled') });
+
+export const recentRunsQuery = z.strictObject({
+  limit: z.coerce.number().int().min(1).max(100).default(20),
+});
+export const recentRunsResponse = z.object({
+  runs: z.array(
+    z.object({
+      command: z.string(),
+      provider: z.string(),
+      account_id: z.string().nullable(),
+      classification: z.string().nullable(),
+      mode: z.string().nullable(),
+      exit_code: z.number().nullable(),
+      timed_out: z.boolean(),
+      duration_ms: z.number().nullable(),
+      at: isoTime,
+    }),
+  ),
+});

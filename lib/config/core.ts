@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { section, setting, str, optStr, url, int, bool } from './define.ts';
+import { section, setting, str, optStr, url, optUrl, int, bool } from './define.ts';
 
 export const coreSection = section(
   {
@@ -13,7 +13,7 @@ export const coreSection = section(
     TABLE_NAME: setting(optStr(), 'DynamoDB table name. Deployed it comes from the linked SST resource; locally "aurora-connectors".'),
     DYNAMODB_ENDPOINT: setting(optStr(), 'DynamoDB endpoint override (the local runtime points it at the embedded emulator).'),
     AWS_REGION: setting(str('us-east-1'), 'AWS region for DynamoDB, Secrets Manager, STS and Step Functions.'),
-    FRONTURL: setting(url('http://localhost:3000/chat'), 'Frontend page that OAuth callbacks redirect to.'),
+    FRONTURL: setting(optUrl(), 'Frontend page that OAuth callbacks redirect to. Default: <BACKEND_URL>/connectors, the Connectors page of the console the local runtime serves (deployed, stacks/web.ts points it at the deployed console).'),
     FRONTEND_ORIGIN: setting(optStr(), 'Origin allowed by CORS. Default: the origin of FRONTURL.'),
     BACKEND_URL: setting(url('http://localhost:5080'), 'Public base URL of this API, used to build OAuth redirect URIs.'),
     LOG_LEVEL: setting(z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'), 'Minimum log level.'),
@@ -33,8 +33,8 @@ export const coreSection = section(
       tableName: v.TABLE_NAME,
       dynamoEndpoint: v.DYNAMODB_ENDPOINT,
       region: v.AWS_REGION,
-      frontUrl: v.FRONTURL,
-      corsOrigin: v.FRONTEND_ORIGIN ?? new URL(v.FRONTURL).origin,
+      frontUrl: v.FRONTURL ?? `${v.BACKEND_URL}/connectors`,
+      corsOrigin: v.FRONTEND_ORIGIN ?? new URL(v.FRONTURL ?? v.BACKEND_URL).origin,
       backendUrl: v.BACKEND_URL,
       logLevel: v.LOG_LEVEL,
       maxBodyBytes: v.MAX_BODY_BYTES,

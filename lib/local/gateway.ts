@@ -64,9 +64,12 @@ export interface GatewayOptions {
   port?: number;
   host?: string;
   root?: string;
-  corsOrigin?: string;
+  /** the one CORS origin; a function when it is only known once the gateway listens */
+  corsOrigin?: string | (() => string);
   /** extra fixed routes (e.g. GET /openapi.json) answered by the gateway itself */
   extra?: Record<string, (req: IncomingMessage) => Promise<{ status: number; body: unknown; headers?: Record<string, string> }>>;
+  /** asked when no route matches (the console's static files); null lets the JSON 404 answer */
+  fallback?: (method: string, url: URL) => Promise<{ status: number; headers: Record<string, string>; body: string | Buffer } | null>;
 }
 
 export interface Gateway {
@@ -106,7 +109,8 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
     const method = (req.method ?? 'GET').toUpperCase();
     const origin = req.headers.origin;
     if (method === 'OPTIONS') {
-      const allowed = origin && origin === opts.corsOrigin;
+      const corsOrigin = typeof opts.corsOrigin === 'function' ? opts.corsOrigin() : opts.corsOrigin;
+      const allowed = origin && origin === corsOrigin;
       return send(res, 204, allowed ? { 'access-control-allow-origin': origin, 'access-control-allow-methods': 'GET,POST,PUT,DELETE,OPTIONS', 'access-control-allow-headers': 'content-type,authorization,x-user-id', 'access-control-allow-credentials': 'true', 'access-control-max-age': '600' } : {}, '');
     }
     const extra = opts.extra?.[`${method} ${url.pathname}`];
@@ -115,6 +119,10 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
       return send(res, r.status, { 'content-type': 'application/json', ...r.headers }, JSON.stringify(r.body));
     }
     const { match } = matchRoute(compiled, method, url.pathname);
+    if (!match && opts.fallback) {
+      const r = await opts.fallback(method, url);
+      if (r) return send(res, r.status, r.headers, method === 'HEAD' ? '' : r.body);
+    }
     if (!match) {
       log.info('request', { method, path: url.pathname, status: 404 });
       return send(res, 404, { 'content-type': 'application/json' }, JSON.stringify(toErrorBody(new NotFoundError('Not Found'))));

@@ -7,6 +7,7 @@ import { startEmbeddedDynamo, ensureTable } from './dynamo.ts';
 import { startGateway, type Gateway } from './gateway.ts';
 import { startSimulators, type RunningSimulator } from './simulators.ts';
 import { buildOpenApi } from '../http/openapi.ts';
+import { consoleFallback } from './console.ts';
 
 export interface LocalRuntimeOptions {
   port?: number;
@@ -48,7 +49,10 @@ export async function startLocalRuntime(opts: LocalRuntimeOptions): Promise<Loca
   const gateway = await startGateway({
     routes,
     port: opts.port ?? cfg.core.port,
-    corsOrigin: cfg.core.corsOrigin,
+    // read per request: FRONTURL defaults to the console on BACKEND_URL, known only once listening
+    corsOrigin: () => config().core.corsOrigin,
+    // the console (web/), on the API's own origin; API routes keep precedence
+    fallback: consoleFallback({ config }),
     extra: { 'GET /openapi.json': async () => ({ status: 200, body: (openapi ??= buildOpenApi(routes, { serverUrl: config().core.backendUrl })) }) },
   });
   // OAuth redirect URIs are built from BACKEND_URL; on an ephemeral port only now do we know it.

@@ -153,8 +153,10 @@ describe('input hardening', () => {
   });
 
   it('adds CORS headers for the configured frontend origin only', async () => {
-    const ok = await rt.request('GET', '/api/user_connections', { headers: { origin: 'http://localhost:3000' } });
-    expect(ok.headers.get('access-control-allow-origin')).toBe('http://localhost:3000');
+    // FRONTURL defaults to the console the runtime serves itself, so its origin is the runtime's own
+    const origin = `http://localhost:${rt.runtime.gateway.port}`;
+    const ok = await rt.request('GET', '/api/user_connections', { headers: { origin } });
+    expect(ok.headers.get('access-control-allow-origin')).toBe(origin);
     const other = await rt.request('GET', '/api/user_connections', { headers: { origin: 'https://evil.example' } });
     expect(other.headers.get('access-control-allow-origin')).toBeNull();
   });

@@ -25,7 +25,8 @@ describe('the whole GCP flow over HTTP against the simulated Google', () => {
     const cb = await callback(rt.url, back);
     expect(cb.status).toBe(302);
     const front = new URL(cb.location!);
-    expect(`${front.origin}${front.pathname}`).toBe('http://localhost:3000/chat');
+    // FRONTURL defaults to the console's Connectors page on the runtime's own origin
+    expect(`${front.origin}${front.pathname}`).toBe(`http://localhost:${rt.runtime.gateway.port}/connectors`);
     expect(front.searchParams.get('login')).toBe('gcp_setup_pending');
     const taskId = front.searchParams.get('task_id')!;
     expect(taskId).toMatch(/^[0-9a-f-]{36}$/);

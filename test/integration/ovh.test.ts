@@ -88,7 +88,8 @@ describe('OVH initiate → consent → callback → list → status → disconne
     const cb = await callback({ code: a.code, state: a.state });
     expect(cb.status).toBe(302);
     const to = new URL(cb.headers.get('location')!);
-    expect(`${to.origin}${to.pathname}`).toBe('http://localhost:3000/chat');
+    // FRONTURL defaults to the console's Connectors page on the runtime's own origin
+    expect(`${to.origin}${to.pathname}`).toBe(`http://localhost:${rt.runtime.gateway.port}/connectors`);
     expect(to.searchParams.get('login')).toBe('ovh_success');
     expect(cb.headers.get('location')).not.toContain(a.code);
 

@@ -106,12 +106,15 @@ describe('Scaleway connect errors', () => {
     expect(r.status).toBe(401);
     expect(r.body.error.message).toBe('Invalid credentials. Please check your access key and secret key.');
     expect(r.body.message).toBe(r.body.error.message);
+    // the secret key authenticates every call (X-Auth-Token), so the refusal names it
+    expect(r.body.error.field).toBe('secret_key');
     expect(await record('scw-wrong')).toBeNull();
   });
 
   it('an unknown access key with a valid secret → 401', async () => {
     const r = await connect('scw-wrong', { access_key: 'SCWNOSUCHKEY000000000', secret_key: F.validKey.secretKey });
     expect(r.status).toBe(401);
+    expect(r.body.error.field).toBe('access_key');
   });
 
   it('a key without permissions → 403 with the documented message', async () => {

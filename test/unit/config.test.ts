@@ -7,7 +7,8 @@ describe('config', () => {
     expect(c.core.authMode).toBe('trusted-header');
     expect(c.core.tableName).toBe('aurora-connectors');
     expect(c.secrets.backend).toBe('local');
-    expect(c.core.corsOrigin).toBe('http://localhost:3000');
+    expect(c.core.frontUrl).toBe('http://localhost:5080/connectors');
+    expect(c.core.corsOrigin).toBe('http://localhost:5080');
   });
   it('defaults to jwt identity when deployed', () => {
     expect(load({ AURORA_STAGE: 'prod' }).core.authMode).toBe('jwt');

@@ -32,11 +32,12 @@ export function scalewayApi(cfg: Config['scaleway'], secretKey: SecretValue<stri
       { headers: { 'x-auth-token': secretKey.reveal(), accept: 'application/json' } },
       { timeoutMs: cfg.timeoutMs, attempts: cfg.attempts },
     );
-    if (r.status === 401) throw new ProviderAuthError(scaleway.messages.invalidCredentials, { status: 401, code: 'invalid_credentials' });
+    // the secret key is the X-Auth-Token, so a 401 is about it; a 404 on the key lookup, about the access key
+    if (r.status === 401) throw new ProviderAuthError(scaleway.messages.invalidCredentials, { status: 401, code: 'invalid_credentials', field: 'secret_key' });
     if (r.status === 403) throw new ProviderAuthError(scaleway.messages.accessDenied, { status: 403, code: 'access_denied' });
     if (r.status === 404) {
       if (notFound === 'null') return null;
-      throw new ProviderAuthError(scaleway.messages.invalidCredentials, { status: 401, code: 'invalid_credentials' });
+      throw new ProviderAuthError(scaleway.messages.invalidCredentials, { status: 401, code: 'invalid_credentials', field: 'access_key' });
     }
     if (isProviderFault(r.status)) throw new ProviderUnavailableError(`Scaleway is unavailable (HTTP ${r.status} after ${cfg.attempts} attempts)`);
     if (r.status < 200 || r.status >= 300) throw new ProviderUnavailableError(`Scaleway answered HTTP ${r.status}`, { status: 502 });
