@@ -125,7 +125,9 @@ beforeAll(async () => {
   apiUrl = `http://127.0.0.1:${(api.address() as AddressInfo).port}`;
 
   copy = mkdtempSync(join(tmpdir(), 'aurora-fixture-'));
-  for (const d of ['lib', 'functions', 'scripts']) cpSync(join(root, d), join(copy, d), { recursive: true });
+  // the sources the runtime loads (the console's page list among them), not what is built or installed
+  const skip = /(^|\/)(node_modules|dist|\.data)(\/|$)/;
+  for (const d of ['lib', 'functions', 'scripts', 'web']) cpSync(join(root, d), join(copy, d), { recursive: true, filter: (src) => !skip.test(src.slice(root.length)) });
   for (const f of ['package.json', 'README.md']) copyFileSync(join(root, f), join(copy, f));
   symlinkSync(join(root, 'node_modules'), join(copy, 'node_modules'));
   const before = new Map(walk(copy).filter((p) => !p.startsWith('node_modules')).map((p) => [p, readFileSync(join(copy, p), 'utf8')]));

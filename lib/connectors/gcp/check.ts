@@ -2,7 +2,7 @@ import { ProviderAuthError, ProviderUnavailableError } from '../../errors.ts';
 import { checkFailure, type ConnectorCheck } from '../kit/behaviour.ts';
 import { isGoogleApiError, REAUTH_MESSAGE } from './errors.ts';
 import { billingOrFalse, rootProjectOf } from './service.ts';
-import { probeRefresh, userGoogleCtx } from './tokens.ts';
+import { userAccessToken, userGoogleCtx } from './tokens.ts';
 import { userinfo } from './userinfo.ts';
 
 const SETUP_INCOMPLETE = 'The GCP setup did not complete; log in to GCP again';
@@ -17,13 +17,13 @@ const SETUP_INCOMPLETE = 'The GCP setup did not complete; log in to GCP again';
  */
 export const check: ConnectorCheck = async (d, conn, { purpose }) => {
   if (typeof conn.metadata.full_sa_email !== 'string') return { ok: false, kind: 'auth', reason: conn.status === 'error' && conn.statusReason ? conn.statusReason : SETUP_INCOMPLETE };
-  if (purpose !== 'status') {
-    const r = await probeRefresh(d, conn);
-    if (r === 'ok') return { ok: true };
-    return { ok: false, kind: r, reason: r === 'auth' ? REAUTH_MESSAGE : 'Google OAuth is unavailable' };
-  }
   const ctx = userGoogleCtx(d, conn);
   try {
+    if (purpose !== 'status') {
+      // the refresh engine records nothing here: the caller records the result
+      await userAccessToken(d, conn, { force: true, recordFailure: false });
+      return { ok: true };
+    }
     const root = await rootProjectOf(d, conn.userId, conn.metadata.root_project);
     // Either call proves the token works now.
     if (!root) await userinfo(ctx);

@@ -213,15 +213,3 @@ export function userGoogleCtx(d: Deps, conn: Connection): GoogleCtx {
     },
   };
 }
-
-/** A refresh that changes nothing but tells whether the credentials still work (scheduled re-validation). */
-export async function probeRefresh(d: Deps, conn: Connection): Promise<'ok' | 'auth' | 'fault'> {
-  try {
-    await userAccessToken(d, conn, { force: true, recordFailure: false });
-    return 'ok';
-  } catch (e) {
-    if (e instanceof GcpReauthRequiredError) return 'auth';
-    if (e instanceof ProviderUnavailableError) return 'fault';
-    throw e;
-  }
-}
