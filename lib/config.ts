@@ -6,7 +6,7 @@ import { secretsSection } from './config/secrets.ts';
 import { revalidateSection } from './config/revalidate.ts';
 import { commandsSection } from './config/commands.ts';
 import { consoleSection } from './config/console.ts';
-import { CONNECTOR_IDS, connectorSections, FEATURE_FLAGS, type FeatureFlag, type ProviderId } from './connectors/generated/ids.ts';
+import { connectorSections, type ProviderId } from './connectors/generated/ids.ts';
 
 export { sstResource };
 
@@ -28,10 +28,8 @@ const sections = {
 
 type Sections = typeof sections;
 export type Config = { [K in keyof Sections]: ReturnType<Sections[K]['build']> } & {
-  /** each flagged connector (by id): is its feature flag on */
-  features: Record<FeatureFlag, boolean>;
-  /** connectors whose feature flag (if any) is on, in list order */
-  connectors: { enabled: readonly ProviderId[] };
+  /** per connector: does it exist here (its feature flag is on, or it has none) */
+  features: Record<ProviderId, boolean>;
 };
 
 let cached: Config | undefined;
@@ -58,13 +56,13 @@ export function load(env: NodeJS.ProcessEnv): Config {
       else problems.push(`${key}: ${r.error.issues.map((i) => i.message).join('; ')}`);
     }
     if (problems.length === 0) out[name] = (sec.build as (v: unknown) => unknown)(values);
-    if (name in FEATURE_FLAGS) features[name] = values[FEATURE_FLAGS[name as FeatureFlag]] === true;
+    // a connector's flag is FEATURE_FLAG_<ID>_ENABLED of its own section (scripts/gen.ts checks the name)
+    if (name in connectorSections) features[name] = values[`FEATURE_FLAG_${name.toUpperCase()}_ENABLED`] !== false;
   }
   if (problems.length) throw new ConfigError(`Invalid configuration: ${problems.join(', ')}`);
   const cfg = out as Config;
   cfg.core.tableName ??= sstResource(env, 'Table')?.name ?? 'aurora-connectors';
   cfg.features = features as Config['features'];
-  cfg.connectors = { enabled: CONNECTOR_IDS.filter((id) => features[id] !== false) };
   return cfg;
 }
 

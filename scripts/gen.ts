@@ -54,8 +54,9 @@ async function inspect(root: string, def: ConnectorDef): Promise<Found> {
     settingsExport = Object.keys(mod).find((k) => mod[k] === def.settings);
     if (!settingsExport) throw new Error(`${def.id}: its settings section must be exported by lib/connectors/${def.id}/settings.ts`);
   }
-  if (def.featureFlag && !(def.settings && def.featureFlag in def.settings.settings)) {
-    throw new Error(`${def.id}: its feature flag ${def.featureFlag} must be a setting of its own section`);
+  const flag = `FEATURE_FLAG_${def.id.toUpperCase()}_ENABLED`;
+  if (def.featureFlag && (def.featureFlag !== flag || !(def.settings && flag in def.settings.settings))) {
+    throw new Error(`${def.id}: its feature flag must be named ${flag} and be a setting of its own section`);
   }
   const revokeSrc = read('revoke.ts');
   const revoke = revokeSrc === null ? null : { revoke: exportsName(revokeSrc, 'revoke'), cleanupUser: exportsName(revokeSrc, 'cleanupUser') };
@@ -110,9 +111,9 @@ ${flags.map((f) => `  ${f.def.id}: ${q(f.def.featureFlag!)},`).join('\n')}
 } as const;
 export type FeatureFlag = keyof typeof FEATURE_FLAGS;
 
-/** Each connector's settings section, registered by lib/config.ts under the connector id. */
+/** Each connector's settings section (every connector has one, if empty), registered by lib/config.ts under its id. */
 export const connectorSections = {
-${withSettings.map((f) => `  ${f.def.id}: ${f.settingsExport},`).join('\n')}
+${found.map((f) => `  ${f.def.id}: ${f.settingsExport ?? '{ settings: {}, build: () => ({}) }'},`).join('\n')}
 };
 `
   );

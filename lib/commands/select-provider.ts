@@ -4,6 +4,7 @@ import { connectedProviders } from '../connections/service.ts';
 import { listConnections } from '../connections/repo.ts';
 import type { Connection } from '../connections/types.ts';
 import { CONNECTOR_CLIS, CONNECTOR_NAMES } from '../connectors/generated/clis.ts';
+import { CONNECTOR_IDS } from '../connectors/generated/ids.ts';
 import { isProviderId, type ProviderId } from './binaries.ts';
 import { EXEC_PROFILES } from './credentials.ts';
 
@@ -20,7 +21,7 @@ const notConnected = (provider: ProviderId) =>
  * so `aws s3 ls` does not fail just because GCP is preferred.
  */
 export async function selectProvider(d: Deps, userId: string, requested: string | undefined, program: string | undefined): Promise<ProviderId> {
-  const enabled = d.config.connectors.enabled;
+  const enabled = CONNECTOR_IDS.filter((id) => d.config.features[id]);
   if (requested !== undefined) {
     if (!isProviderId(requested) || !enabled.includes(requested)) {
       throw new BadRequestError(`Unsupported provider: ${requested}. Supported: ${enabled.join(', ')}`, { code: 'unsupported_provider', field: 'provider' });

@@ -33,8 +33,7 @@ export function toView(c: ConnectionSummary): ConnectionView {
 
 export async function listUserConnections(d: Deps, userId: string): Promise<ConnectionView[]> {
   const all = await listConnectionSummaries(d.db, userId);
-  const enabled = new Set(d.config.connectors.enabled);
-  return all.filter((c) => enabled.has(c.provider)).map(toView);
+  return all.filter((c) => d.config.features[c.provider]).map(toView);
 }
 
 export interface SaveConnectionInput {
@@ -134,9 +133,8 @@ export async function setProviderPreference(d: Deps, userId: string, order: Prov
 /** Connected providers, in preference order first, then in the order they were connected. */
 export async function connectedProviders(d: Deps, userId: string): Promise<{ providers: ProviderId[]; default_provider: ProviderId | null }> {
   const [conns, pref] = await Promise.all([listConnectionSummaries(d.db, userId), getProviderPreference(d, userId)]);
-  const enabled = new Set(d.config.connectors.enabled);
   const connected = conns
-    .filter((c) => c.status === 'connected' && enabled.has(c.provider))
+    .filter((c) => c.status === 'connected' && d.config.features[c.provider])
     .sort((a, b) => a.createdAt.localeCompare(b.createdAt))
     .map((c) => c.provider);
   const providers = [...new Set(connected)];

@@ -7,7 +7,6 @@ import { connectorPaths, type ConnectorDef } from './kit/define.ts';
  * A connector whose feature flag is off is listed with enabled: false (its routes answer 404).
  */
 export function connectorCatalogue(d: Deps) {
-  const enabled = new Set<string>(d.config.connectors.enabled);
   const list: readonly ConnectorDef[] = CONNECTORS;
   return {
     connectors: list.map((c) => {
@@ -17,7 +16,7 @@ export function connectorCatalogue(d: Deps) {
         name: c.name,
         kind: c.kind,
         auth_kind: c.authKind,
-        enabled: enabled.has(c.id),
+        enabled: d.config.features[c.id as keyof typeof d.config.features],
         fields: c.fields.map((f) => ({
           name: f.name,
           label: f.label,

@@ -11,7 +11,7 @@ import { loadOAuthCallback, loadOAuthStart, OAUTH_CONNECTORS } from './generated
  * connectors themselves use: a dispatcher over every connector there would make a circle.
  */
 function requireOAuthProvider(d: Deps, provider: ProviderId): void {
-  if (!d.config.connectors.enabled.includes(provider)) throw new NotFoundError('Not found');
+  if (!d.config.features[provider]) throw new NotFoundError('Not found');
   if (!OAUTH_CONNECTORS.includes(provider)) {
     throw new BadRequestError(`provider: ${provider} does not use OAuth; connect it with its own credentials`, { code: 'not_oauth_provider', field: 'provider' });
   }

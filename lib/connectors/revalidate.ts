@@ -3,7 +3,7 @@ import { nowIso } from '../db/client.ts';
 import { log } from '../log.ts';
 import { scanProviderConnections, updateConnectionStatus, writeAudit } from '../connections/repo.ts';
 import type { Connection } from '../connections/types.ts';
-import type { ProviderId } from './generated/ids.ts';
+import { CONNECTOR_IDS, type ProviderId } from './generated/ids.ts';
 import { loadCheck } from './generated/loaders.ts';
 import type { CheckResult } from './kit/behaviour.ts';
 
@@ -32,7 +32,7 @@ type Checker = (d: Deps, conn: Connection) => Promise<CheckResult>;
 export async function revalidateAll(d: Deps, opts: { providers?: ProviderId[]; checkers?: Partial<Record<ProviderId, Checker>> } = {}): Promise<RevalidateSummary> {
   const { concurrency, failureThreshold } = d.config.revalidate;
   const summary: RevalidateSummary = { checked: 0, recovered: 0, markedError: 0, faultsCounted: 0, skipped: 0, byProvider: {} };
-  for (const provider of opts.providers ?? d.config.connectors.enabled) {
+  for (const provider of opts.providers ?? CONNECTOR_IDS.filter((id) => d.config.features[id])) {
     const loaded = opts.checkers?.[provider] ? undefined : await loadCheck(provider);
     const check: Checker | undefined = opts.checkers?.[provider] ?? (loaded && ((dd, conn) => loaded(dd, conn, { purpose: 'revalidate' })));
     if (!check) continue;

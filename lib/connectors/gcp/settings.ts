@@ -81,7 +81,7 @@ export const gcpSection = section(
     GCP_IAM_ROOT_URL: setting(url('https://iam.googleapis.com'), 'IAM API root URL.'),
     GCP_IAMCREDENTIALS_ROOT_URL: setting(url('https://iamcredentials.googleapis.com'), 'IAM Service Account Credentials API root URL.'),
     GCP_ORGPOLICY_ROOT_URL: setting(url('https://orgpolicy.googleapis.com'), 'Organization Policy API (v2) root URL; called only when GCP_ORG_POLICY_ALLOW_PUBLIC_CLOUD_RUN is on.'),
-    GCP_REQUIRED_APIS: setting(list(DEFAULT_REQUIRED_APIS), 'Comma-separated services enabled in every configured project (default: the 26 APIs Aurora runs commands against, from compute to cloudasset).'),
+    GCP_REQUIRED_APIS: setting(list(DEFAULT_REQUIRED_APIS), 'Comma-separated services enabled in every configured project (default: 26 APIs).'),
     GCP_FULL_ACCESS_ROLES: setting(roles(['roles/editor']), 'Roles of the full-access service account in each project. roles/owner only if you list it here.'),
     GCP_READONLY_ROLES: setting(roles(DEFAULT_READONLY_ROLES), 'Roles of the read-only service account in each project.'),
     GCP_ORG_POLICY_ALLOW_PUBLIC_CLOUD_RUN: setting(

@@ -21,7 +21,7 @@ export const FEATURE_FLAGS = {
 } as const;
 export type FeatureFlag = keyof typeof FEATURE_FLAGS;
 
-/** Each connector's settings section, registered by lib/config.ts under the connector id. */
+/** Each connector's settings section (every connector has one, if empty), registered by lib/config.ts under its id. */
 export const connectorSections = {
   gcp: gcpSection,
   aws: awsSection,

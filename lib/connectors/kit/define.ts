@@ -79,9 +79,10 @@ export interface ConnectorDef<Id extends string = string> {
   kind: ConnectorKind;
   authKind: AuthKind;
   /**
-   * A connector behind a flag: the name of a boolean setting of its own section. While it is off
-   * the connector's routes answer 404 and its connections are hidden; config().features and a
-   * route's `featureFlag` name the flag by the connector id.
+   * A connector behind a flag: `FEATURE_FLAG_<ID>_ENABLED`, a boolean setting of its own section
+   * (lib/config.ts reads it by that name; `npm run gen` checks it). While it is off
+   * the connector's routes answer 404 and its connections are hidden; config().features says, per
+   * connector id, whether it is on (always, without a flag), and a route's `featureFlag` is the id.
    */
   featureFlag?: string;
   /** its settings section (lib/config.ts registers it under the connector id) */
