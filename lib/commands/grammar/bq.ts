@@ -75,6 +75,7 @@ function queryVerdict(positionals: readonly string[], opaque: boolean): Verdict 
 
 export const bq: Grammar = {
   cli: CLI,
+  argTable: () => COMMAND_FLAGS,
   classify(args) {
     const walk = walkTree(args, LEAF_GROUP, { flags: () => GLOBAL_FLAGS });
     const help = helpVerdict(CLI, args, COMMAND_FLAGS, ['--help', '-help', '--helpshort', '--helpfull', '-h']);

@@ -203,6 +203,7 @@ function decide(path: readonly string[], all: ParsedArgs): Verdict {
 
 export const gcloud: Grammar = {
   cli: CLI,
+  argTable: () => ARG_FLAGS,
   classify(args) {
     const walk = walkTree(args, TREE, { flags: () => GLOBAL_FLAGS, transparent: TRACKS });
     const path = walk.path.filter((p, i) => !(i === 0 && TRACKS.has(p)));

@@ -234,6 +234,7 @@ function decide(path: readonly string[], args: ParsedArgs): Verdict {
 
 export const kubectl: Grammar = {
   cli: CLI,
+  argTable: flagsFor,
   classify(args) {
     const walk = walkTree(args, TREE, { flags: flagsFor });
     const table = flagsFor(walk.path);

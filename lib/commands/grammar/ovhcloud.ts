@@ -95,6 +95,7 @@ function decide(path: readonly string[], args: ParsedArgs): Verdict {
 
 export const ovhcloud: Grammar = {
   cli: CLI,
+  argTable: () => GLOBAL_FLAGS,
   classify(args) {
     const walk = walkTree(args, TREE, { flags: () => GLOBAL_FLAGS });
     const help = helpVerdict(CLI, args, GLOBAL_FLAGS, ['-h', '--help']);

@@ -41,17 +41,20 @@ const BASE: Case[] = [
   ['ovh', ['ovhcloud', 'cloud', 'instance', 'delete']],
 ];
 
-/** Flags known to take a value, per CLI; their values must never matter. */
+/**
+ * Flags known to take a value, per CLI; their values must never matter. (Profile flags are not
+ * here: they pick other credentials, so the argument rules refuse them whatever their value.)
+ */
 const VALUE_FLAGS: Record<string, string[]> = {
   gcloud: ['--project', '--format', '--filter', '--zone', '--region', '--account', '--verbosity'],
   gsutil: [],
   bq: ['--project_id', '--format', '--location'],
   kubectl: ['-n', '--namespace', '--context', '-l', '--selector', '--field-selector', '-c', '--cluster'],
-  aws: ['--region', '--profile', '--output', '--query'],
+  aws: ['--region', '--output', '--query'],
   az: ['--subscription', '-g', '--resource-group', '-o', '--query', '-n', '--name'],
-  scw: ['-p', '--profile', '-o', '--output'],
+  scw: ['-o', '--output'],
   tailscale: ['--socket'],
-  ovhcloud: ['-o', '--output', '--profile', '--cloud-project'],
+  ovhcloud: ['-o', '--output', '--cloud-project'],
 };
 
 describe('class depends on the command, never on names or flag values', () => {
