@@ -126,14 +126,14 @@ export const awsArgs: ArgRules = {
   rules: [
     // --- refused: local files, URLs fetched by the CLI, local programs, configuration overrides
     { id: 'aws.file-param', effect: 'refuse', match: { arg: FILE_URL }, reason: 'aws would read {value} from a local file; file:// and fileb:// values are refused (give the value inline)' },
-    { id: 'aws.url-param', effect: 'refuse', match: { test: urlParam }, reason: 'aws CLI v1 downloads {flag} {value} itself before the call; URL-valued parameters are refused (give the value inline)' },
     { id: 'aws.endpoint-url', effect: 'refuse', match: { flag: ['--endpoint-url'] }, reason: 'aws {flag} sends the request and its credentials to another endpoint; endpoint overrides are refused' },
+    { id: 'aws.url-param', effect: 'refuse', match: { test: urlParam }, reason: 'aws CLI v1 downloads {flag} {value} itself before the call; URL-valued parameters are refused (give the value inline)' },
     { id: 'aws.profile', effect: 'refuse', match: { flag: ['--profile'] }, reason: 'aws {flag} selects other credentials than the connected account; profiles are refused' },
     { id: 'aws.ca-bundle', effect: 'refuse', match: { flag: ['--ca-bundle'] }, reason: 'aws {flag} reads a local certificate file and changes which endpoints are trusted' },
     { id: 'aws.no-verify-ssl', effect: 'refuse', match: { flag: ['--no-verify-ssl'] }, reason: 'aws {flag} sends credentials without verifying the endpoint' },
     { id: 'aws.auto-prompt', effect: 'refuse', match: { flag: ['--cli-auto-prompt'] }, reason: 'aws {flag} waits for input at an interactive prompt' },
     { id: 'aws.configure', effect: 'refuse', on: ['configure', 'configure set', 'configure add-model', 'configure import', 'configure sso', 'configure sso-session'], reason: 'aws configure changes the CLI configuration or prompts for input; configuration commands are refused' },
-    { id: 'aws.local-program', effect: 'refuse', on: ['deploy install', 'deploy uninstall', 'emr ssh', 'emr socks', 'emr get', 'emr put', 'ssm start-session', 'ecs execute-command', 'ec2-instance-connect ssh', 'ec2-instance-connect open-tunnel', 'codeartifact login'], reason: 'this command runs a local program or opens a local port or session; it is refused' },
+    { id: 'aws.local-program', effect: 'refuse', on: ['deploy install', 'deploy uninstall', 'emr ssh', 'emr socks', 'emr get', 'emr put', 'ssm start-session', 'ecs execute-command', 'ec2-instance-connect ssh', 'ec2-instance-connect open-tunnel', 'codeartifact login'], reason: '{command} runs a local program or opens a local port or session; it is refused' },
     { id: 'aws.s3-local-path', effect: 'refuse', on: ['s3 cp', 's3 mv', 's3 sync'], match: { test: localS3Path }, reason: "aws s3 would read or write the local path '{value}'; only s3:// paths (and - for standard output) are allowed" },
     { id: 'aws.outfile', effect: 'refuse', on: OUTFILE_OPS, match: { any: [{ operand: /^(?!(-|\/dev\/stdout)$)/ }, { not: { arg: STDOUT } }] }, reason: 'this operation writes its response to a local file; give /dev/stdout as the output file to see it' },
     { id: 'aws.local-template', effect: 'refuse', on: ['cloudformation package', 'cloudformation deploy'], reason: 'aws cloudformation package/deploy read templates and artifacts from local files; use create-stack with --template-url or --template-body' },
@@ -145,15 +145,15 @@ export const awsArgs: ArgRules = {
     // --- raised: public exposure
     { id: 'aws.publicly-accessible', effect: 'destructive', match: { flag: ['--publicly-accessible'] }, reason: 'aws {flag} makes the database reachable from the internet' },
     { id: 'aws.public-acl', effect: 'destructive', match: { flag: ['--acl'], value: /^(public-read|public-read-write|authenticated-read)$/ }, reason: 'aws {flag} {value} makes objects public' },
-    { id: 'aws.public-grant', effect: 'destructive', match: { arg: /acs\.amazonaws\.com\/groups\/global\/(AllUsers|AuthenticatedUsers)/ }, reason: 'grants access to everyone (AllUsers/AuthenticatedUsers)' },
+    { id: 'aws.public-grant', effect: 'destructive', match: { arg: /acs\.amazonaws\.com\/groups\/global\/(AllUsers|AuthenticatedUsers)/ }, reason: 'grants access to everyone ({value})' },
     { id: 'aws.function-url-public', effect: 'destructive', match: { flag: ['--auth-type'], value: /^NONE$/i }, reason: 'aws {flag} {value} makes the function URL callable by anyone' },
     { id: 'aws.open-to-world', effect: 'destructive', on: WRITES, match: { arg: ANYWHERE }, reason: 'opens access from the whole internet ({value})' },
     // --- raised: passwords and credentials reset through updates
     { id: 'aws.password-reset', effect: 'destructive', on: UPDATES, match: { flag: ['--master-user-password', '--new-password', '--password', '--admin-password', '--auth-token', '--secret-string', '--secret-binary', '--rotate-master-user-password', '--manage-master-user-password'] }, reason: 'aws {flag} replaces a password or secret' },
-    { id: 'aws.credential-reset-op', effect: 'destructive', on: ['* rotate-secret', '* reset-*password*', '* admin-set-user-password', '* admin-reset-user-password', '* update-access-key', '* reset-*token*', '* reset-*credential*'], reason: 'resets or rotates a credential' },
+    { id: 'aws.credential-reset-op', effect: 'destructive', on: ['* rotate-secret', '* reset-*password*', '* admin-set-user-password', '* admin-reset-user-password', '* update-access-key', '* reset-*token*', '* reset-*credential*'], reason: '{command} resets or rotates a credential' },
     // --- raised: disabling, detaching, removing protection
-    { id: 'aws.stop-logging', effect: 'destructive', on: ['cloudtrail stop-logging', 'config stop-configuration-recorder', 'config delete-configuration-recorder'], reason: 'stops audit logging' },
-    { id: 'aws.disable', effect: 'destructive', on: ['* disable-*', '* deactivate-*'], reason: 'disables a feature or a credential' },
+    { id: 'aws.stop-logging', effect: 'destructive', on: ['cloudtrail stop-logging', 'config stop-configuration-recorder', 'config delete-configuration-recorder'], reason: '{command} stops audit logging' },
+    { id: 'aws.disable', effect: 'destructive', on: ['* disable-*', '* deactivate-*'], reason: '{command} disables a feature or a credential' },
     { id: 'aws.deletion-protection-off', effect: 'destructive', match: { any: [{ flag: ['--no-deletion-protection', '--no-deletion-protection-enabled', '--no-disable-api-termination', '--no-disable-api-stop', '--no-termination-protection', '--no-enable-termination-protection'] }, { pair: /deletion_protection\.enabled/i, value: /^false$/i }, { pair: /DeletionProtection(Enabled)?/, value: /^false$/i }] }, reason: 'removes deletion protection ({flag})' },
     { id: 'aws.backups-off', effect: 'destructive', match: { any: [{ flag: ['--backup-retention-period'], value: ZERO }, { pair: /PointInTimeRecoveryEnabled/i, value: /^false$/i }] }, reason: 'turns off backups or point-in-time recovery ({flag} {value})' },
     { id: 'aws.versioning-suspended', effect: 'destructive', match: { pair: /Status|MFADelete/, value: /^(Suspended|Disabled)$/ }, reason: 'suspends versioning or MFA delete ({flag}={value})' },
@@ -162,9 +162,9 @@ export const awsArgs: ArgRules = {
     { id: 'aws.patch-remove', effect: 'destructive', match: { pair: /op/, value: /^(remove|delete)$/i }, reason: 'the patch operations remove settings ({flag}={value})' },
     { id: 'aws.terminate-document', effect: 'destructive', on: ['ssm start-automation-execution', 'ssm send-command', 'ssm create-association'], match: { flag: ['--document-name'], value: /delete|terminate|stop|detach|remove|disable|revoke/i }, reason: 'runs an SSM document that names a destructive action ({value})' },
     // --- raised: reads that return secrets or credentials
-    { id: 'aws.function-environment', effect: 'sensitive', on: ['lambda get-function', 'lambda get-function-configuration', 'lambda list-functions'], reason: 'returns the function environment (and, for get-function, a presigned URL of its code)' },
+    { id: 'aws.function-environment', effect: 'sensitive', on: ['lambda get-function', 'lambda get-function-configuration', 'lambda list-functions'], reason: '{command} returns the function environment (and, for get-function, a presigned URL of its code)' },
     { id: 'aws.with-decryption', effect: 'sensitive', match: { flag: ['--with-decryption'] }, reason: 'aws {flag} returns decrypted secret values' },
-    { id: 'aws.user-data', effect: 'sensitive', on: ['ec2 describe-instance-attribute'], match: { flag: ['--attribute'], value: /^userData$/i }, reason: 'returns instance user data, which commonly holds secrets' },
+    { id: 'aws.user-data', effect: 'sensitive', on: ['ec2 describe-instance-attribute'], match: { flag: ['--attribute'], value: /^userData$/i }, reason: '{command} --attribute userData returns instance user data, which commonly holds secrets' },
 
     // --- lowered: explicit dry runs
     { id: 'aws.ec2-dry-run', effect: 'dry-run', on: ['ec2 *'], match: { flag: ['--dry-run'] }, off: ['--no-dry-run'], reason: 'aws ec2 {flag} checks permissions without making the change' },

@@ -26,7 +26,7 @@ export const bqArgs: ArgRules = {
     { id: 'bq.local-config', effect: 'refuse', match: { flag: ['--flagfile', '--bigqueryrc', '--credential_file', '--service_account_credential_file', '--service_account_private_key_file', '--discovery_file', '--ca_certificates_file'] }, reason: 'bq {flag} reads a local file (flags, configuration or credentials)' },
     { id: 'bq.endpoint', effect: 'refuse', match: { flag: ['--api', '--universe_domain', '--proxy_address', '--proxy_port', '--proxy_username', '--proxy_password', '--disable_ssl_validation', '--use_gce_service_account', '--service_account'] }, reason: 'bq {flag} changes the endpoint or the credentials the request goes with' },
     { id: 'bq.apilog-file', effect: 'refuse', match: { flag: ['--apilog'], value: /^(?!(stdout|stderr|-)$)/ }, reason: 'bq --apilog={value} writes a local file' },
-    { id: 'bq.interactive', effect: 'refuse', on: ['shell', 'init'], reason: 'this bq command is interactive; it is refused' },
+    { id: 'bq.interactive', effect: 'refuse', on: ['shell', 'init'], reason: '{command} is interactive; it is refused' },
     { id: 'bq.local-operand', effect: 'refuse', on: ['load', 'insert', 'mk'], match: { test: localOperand }, reason: "bq would read the local file '{value}'; give gs:// URIs or inline values" },
     { id: 'bq.local-flag', effect: 'refuse', match: { any: [{ flag: ['--schema', '--external_table_definition', '--source', '--table_definition'], value: PATHLIKE }, { flag: ['--udf_resource'], value: /^(?!gs:\/\/)/ }] }, reason: "bq {flag} reads the local file '{value}'" },
 

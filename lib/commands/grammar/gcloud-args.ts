@@ -92,9 +92,14 @@ export const gcloudArgs: ArgRules = {
       '--dry-run', '--validate-only', '--allow-unauthenticated', '--no-allow-unauthenticated', '--auto-ack',
       '--no-deletion-protection', '--deletion-protection', '--recursive', '-r', '--no-clobber', '-n', '--no-source',
       '--disabled', '--no-versioning', '--clear-soft-delete', '--assign-ip', '--no-backup', '--show-password',
+      '--delete-unmatched-destination-objects', '--checksums-only', '--no-ignore-symlinks', '--skip-unsupported', '--quiet',
     ],
   },
   rules: [
+    // --- refused: local programs, sessions and ports
+    { id: 'gcloud.local-execution', effect: 'refuse', on: SSH_LIKE, reason: '{command} runs a local program, opens a local port or session, or changes local files; it is refused' },
+    { id: 'gcloud.interactive', effect: 'refuse', on: INTERACTIVE, reason: '{command} is interactive or changes the local SDK; it is refused' },
+    { id: 'gcloud.prompt-flag', effect: 'refuse', match: { flag: ['--prompt-for-password', '--prompt-for-pvk-password', '--sqlserver-prompt-for-password', '--postgresql-prompt-for-password', '--mysql-prompt-for-password', '--oracle-prompt-for-password', '--mongodb-prompt-for-password', '--salesforce-prompt-for-password', '--read-paths-from-stdin', '--stdin'] }, reason: 'gcloud {flag} waits for input on the terminal; give the value another way' },
     // --- refused: local files and directories
     { id: 'gcloud.file-flag', effect: 'refuse', match: { test: localFileFlag }, reason: "gcloud {flag} would read or write the local path '{value}'; only cloud URLs (gs://, https://) are allowed there" },
     { id: 'gcloud.file-url', effect: 'refuse', match: { arg: FILE_URL }, reason: 'reads the local file {value}' },
@@ -102,19 +107,15 @@ export const gcloudArgs: ArgRules = {
     { id: 'gcloud.source-local', effect: 'refuse', on: SOURCE_PATHS, match: { flag: ['--source'], value: LOCAL }, reason: "gcloud {flag} {value} reads a local file or directory; give a gs:// or https:// source" },
     { id: 'gcloud.source-default', effect: 'refuse', on: ['functions deploy', 'app deploy'], match: { not: { flag: ['--source'] } }, reason: 'without --source this deploys the local working directory; give --source with a gs:// or repository URL' },
     { id: 'gcloud.run-source-default', effect: 'refuse', on: ['run deploy', 'run jobs deploy'], match: { not: { any: [{ flag: ['--source'] }, { flag: ['--image'] }] } }, reason: 'without --image this deploys the local working directory; give --image (or a gs:// --source)' },
-    { id: 'gcloud.app-deploy', effect: 'refuse', on: ['app deploy', 'endpoints services deploy', 'dns record-sets import', 'dns record-sets transaction **', 'iam service-accounts keys upload'], reason: 'this command reads local files; it is refused' },
+    { id: 'gcloud.app-deploy', effect: 'refuse', on: ['app deploy', 'endpoints services deploy', 'dns record-sets import', 'dns record-sets transaction **', 'iam service-accounts keys upload'], reason: '{command} reads local files; it is refused' },
     { id: 'gcloud.builds-source', effect: 'refuse', on: ['builds submit'], match: { all: [{ not: { flag: ['--no-source'] } }, { not: { operand: CLOUD_URL, at: 0 } }] }, reason: 'gcloud builds submit uploads a local directory unless the source is a gs:// URL or --no-source is given' },
     { id: 'gcloud.config-file', effect: 'refuse', on: ['builds submit', 'deployment-manager **'], match: { flag: ['--config', '--template'], value: LOCAL }, reason: "gcloud {flag} {value} reads a local file" },
     { id: 'gcloud.policy-file', effect: 'refuse', on: ['** set-iam-policy', '** set-policy'], match: { test: lastOperandLocal }, reason: "reads the policy from the local file '{value}'" },
     { id: 'gcloud.key-output', effect: 'refuse', on: ['iam service-accounts keys create', 'iam workload-identity-pools create-cred-config', 'iam workforce-pools create-cred-config'], match: { operand: /^(?!-$)/, at: 0 }, reason: "writes a credential to the local file '{value}'; use - to print it" },
     { id: 'gcloud.dataproc-local', effect: 'refuse', on: ['dataproc jobs submit **', 'dataproc batches submit **'], match: { any: [{ operand: LOCAL, at: 0 }, { test: localListFlag }] }, reason: "uploads the local file '{value}'; give gs:// URIs" },
-    // --- refused: local programs, sessions and ports
-    { id: 'gcloud.local-execution', effect: 'refuse', on: SSH_LIKE, reason: 'this command runs a local program, opens a local port or session, or changes local files; it is refused' },
-    { id: 'gcloud.interactive', effect: 'refuse', on: INTERACTIVE, reason: 'this command is interactive or changes the local SDK; it is refused' },
-    { id: 'gcloud.prompt-flag', effect: 'refuse', match: { flag: ['--prompt-for-password', '--prompt-for-pvk-password', '--sqlserver-prompt-for-password', '--postgresql-prompt-for-password', '--mysql-prompt-for-password', '--oracle-prompt-for-password', '--mongodb-prompt-for-password', '--salesforce-prompt-for-password', '--read-paths-from-stdin', '--stdin'] }, reason: 'gcloud {flag} waits for input on the terminal; give the value another way' },
     // --- refused: endpoint, credential and configuration overrides
     { id: 'gcloud.config-change', effect: 'refuse', on: ['config set', 'config unset', 'config configurations create', 'config configurations activate', 'config configurations delete', 'config configurations rename', 'config virtualenv **'], reason: 'gcloud config changes the CLI configuration (endpoints, credentials, defaults); configuration commands are refused' },
-    { id: 'gcloud.auth-change', effect: 'refuse', on: ['auth activate-service-account', 'auth revoke', 'auth configure-docker', 'auth application-default revoke', 'auth application-default set-quota-project', 'auth enterprise-certificate-config **', 'auth login'], reason: 'this command stores, replaces or removes CLI credentials; it is refused' },
+    { id: 'gcloud.auth-change', effect: 'refuse', on: ['auth activate-service-account', 'auth revoke', 'auth configure-docker', 'auth application-default revoke', 'auth application-default set-quota-project', 'auth enterprise-certificate-config **', 'auth login'], reason: '{command} stores, replaces or removes CLI credentials; it is refused' },
     { id: 'gcloud.credential-flag', effect: 'refuse', match: { flag: ['--configuration', '--flags-file', '--impersonate-service-account', '--access-token-file', '--credential-file-override', '--api-endpoint', '--cred-file'] }, reason: 'gcloud {flag} overrides the configuration, credentials or flags of the run; it is refused' },
 
     // --- raised: scale to zero, stop serving
@@ -128,16 +129,16 @@ export const gcloudArgs: ArgRules = {
     { id: 'gcloud.public-ingress', effect: 'destructive', match: { any: [{ flag: ['--ingress'], value: /^all$/i }, { flag: ['--ingress-settings'], value: /^all$/i }, { flag: ['--no-public-access-prevention', '--no-uniform-bucket-level-access', '--assign-ip', '--no-enable-private-nodes', '--no-enable-private-endpoint'] }, { flag: ['--public-access-prevention'], value: /^(inherited|unspecified)$/i }] }, reason: 'gcloud {flag} exposes the resource publicly' },
     // --- raised: credential resets
     { id: 'gcloud.password-reset', effect: 'destructive', on: ['** update', '** patch', '** set-*', '** reset-*', '** rotate*'], match: { flag: ['--password', '--root-password', '--admin-password', '--new-password', '--pvk-password'] }, reason: 'gcloud {flag} replaces a password' },
-    { id: 'gcloud.credential-reset-op', effect: 'destructive', on: ['** reset-*password*', '** reset-*token*', '** reset-*credential*', '** rotate-*key*', '** reset-admin-*'], reason: 'resets a credential' },
+    { id: 'gcloud.credential-reset-op', effect: 'destructive', on: ['** reset-*password*', '** reset-*token*', '** reset-*credential*', '** rotate-*key*', '** reset-admin-*'], reason: '{command} resets a credential' },
     // --- raised: disabling, detaching and removing protection
-    { id: 'gcloud.disable', effect: 'destructive', on: ['** disable', '** disable-*', '** detach-disk', '** detach-*'], reason: 'disables or detaches: what depended on it stops working' },
+    { id: 'gcloud.disable', effect: 'destructive', on: ['** disable', '** disable-*', '** detach-disk', '** detach-*'], reason: '{command} disables or detaches: what depended on it stops working' },
     { id: 'gcloud.protection-off', effect: 'destructive', match: { any: [{ flag: ['--no-deletion-protection', '--no-enable-drop-protection', '--no-backup', '--no-versioning', '--clear-soft-delete', '--clear-retention-period', '--disabled', '--no-enable-point-in-time-recovery', '--no-enable-bin-log', '--no-retain-backups-on-delete'] }, { flag: ['--deletion-protection', '--soft-delete-duration'], value: /^(false|0+[a-z]?)$/i }] }, reason: 'gcloud {flag} removes a protection (deletion protection, backups, versioning, soft delete or logging)' },
     { id: 'gcloud.no-enable', effect: 'destructive', match: { test: (s) => { const f = s.flags.find((x) => /^--no-enable-/.test(x.written)); return f ? { flag: f.written } : null; } }, reason: 'gcloud {flag} turns off a feature' },
     // --- raised: data-losing payloads
     { id: 'gcloud.auto-ack', effect: 'destructive', on: ['pubsub subscriptions pull', 'pubsub lite-subscriptions pull'], match: { flag: ['--auto-ack'] }, reason: 'gcloud {flag} acknowledges the pulled messages: they are gone from the subscription' },
     { id: 'gcloud.seek', effect: 'destructive', on: ['pubsub subscriptions seek'], match: { flag: ['--time'] }, reason: 'seeking to a time acknowledges every message before it' },
     // --- raised: reads that return secrets
-    { id: 'gcloud.function-environment', effect: 'sensitive', on: ['functions describe', 'run services describe', 'run jobs describe', 'run revisions describe'], reason: 'returns the environment variables of the service, which commonly hold secrets' },
+    { id: 'gcloud.function-environment', effect: 'sensitive', on: ['functions describe', 'run services describe', 'run jobs describe', 'run revisions describe'], reason: '{command} returns the environment variables of the service, which commonly hold secrets' },
     { id: 'gcloud.show-password', effect: 'sensitive', match: { flag: ['--show-password', '--show-secret', '--reveal'] }, reason: 'gcloud {flag} prints a password or secret' },
 
     // --- lowered: explicit dry runs (where the dry run changes nothing)

@@ -35,7 +35,7 @@ export const gsutilArgs: ArgRules = {
     { id: 'gsutil.setting-file', effect: 'refuse', on: ['acl set', 'defacl set', 'iam set', 'cors set', 'lifecycle set', 'label set', 'notification create'], match: { test: settingFile }, reason: "reads the setting from the local file '{value}'" },
     { id: 'gsutil.signurl-key', effect: 'refuse', on: ['signurl'], match: { operand: /^(?!gs:\/\/)/, at: 0 }, unless: { flag: ['-u'] }, reason: "gsutil signurl reads the private key file '{value}' locally; use -u to sign with the connected account" },
     { id: 'gsutil.boto-override', effect: 'refuse', match: { flag: ['-o'], value: /^(Credentials:|Boto:(proxy|ca_certificates_file|https_validate_certificates)|GSUtil:(state_dir|default_api_version|test_)|OAuth2:)|_host\s*=|_port\s*=/i }, reason: 'gsutil -o {value} changes endpoints, credentials or local state of the CLI' },
-    { id: 'gsutil.local-program', effect: 'refuse', on: ['config', 'update', 'test', 'perfdiag'], reason: 'this command is interactive, changes the local installation or runs local tests; it is refused' },
+    { id: 'gsutil.local-program', effect: 'refuse', on: ['config', 'update', 'test', 'perfdiag'], reason: '{command} is interactive, changes the local installation or runs local tests; it is refused' },
 
     { id: 'gsutil.public-acl', effect: 'destructive', match: { flag: ['-a'], value: /^(public-read|public-read-write|authenticated-read)$/ }, reason: 'gsutil -a {value} makes the objects public' },
     { id: 'gsutil.everyone', effect: 'destructive', match: { arg: EVERYONE }, unless: { flag: ['-d'] }, reason: 'grants access to everyone ({value})' },

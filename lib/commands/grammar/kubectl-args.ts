@@ -49,6 +49,7 @@ const WRITES = ['apply', 'create', 'create *', 'replace', 'patch', 'edit', 'expo
 export const kubectlArgs: ArgRules = {
   flags: { bool: ['--dry-run'] },
   rules: [
+    { id: 'kubectl.helm', effect: 'refuse', match: { flag: ['--enable-helm', '--helm-command', '--enable-alpha-plugins', '--enable-exec', '--exec-command', '--exec-arg', '--exec-env', '--exec-api-version', '--exec-interactive-mode', '--auth-provider', '--auth-provider-arg', '--mount', '--network'] }, reason: 'kubectl {flag} runs local programs (helm, exec plugins, functions)' },
     // --- refused: local files, directories and standard input
     { id: 'kubectl.filename', effect: 'refuse', match: { test: filename }, reason: "kubectl {flag} '{value}' reads a local file, standard input or an internal URL; give the manifest inline (kubectl create/patch) or as a public https URL" },
     { id: 'kubectl.kustomize', effect: 'refuse', match: { flag: ['-k', '--kustomize'] }, reason: 'kubectl {flag} reads a local directory or clones a repository locally' },
@@ -59,7 +60,6 @@ export const kubectlArgs: ArgRules = {
     { id: 'kubectl.session', effect: 'refuse', on: ['exec', 'attach', 'port-forward', 'proxy', 'debug', 'cp', 'edit', 'apply edit-last-applied'], reason: '{command} opens a session, a local port or an editor, or copies local files; it is refused' },
     { id: 'kubectl.plugin', effect: 'refuse', on: ['plugin **', 'krew **'], reason: 'kubectl plugins run local programs; they are refused' },
     { id: 'kubectl.plugin-command', effect: 'refuse', match: { test: plugin }, reason: "'{value}' is not a kubectl command: kubectl would run a kubectl-{value} plugin program; it is refused" },
-    { id: 'kubectl.helm', effect: 'refuse', match: { flag: ['--enable-helm', '--helm-command', '--enable-alpha-plugins', '--enable-exec', '--exec-command', '--exec-arg', '--exec-env', '--exec-api-version', '--exec-interactive-mode', '--auth-provider', '--auth-provider-arg', '--mount', '--network'] }, reason: 'kubectl {flag} runs local programs (helm, exec plugins, functions)' },
     { id: 'kubectl.interactive', effect: 'refuse', match: { test: interactive }, reason: 'kubectl {flag} waits for input on the terminal or opens an editor' },
     // --- refused: credential, endpoint and configuration overrides
     { id: 'kubectl.endpoint', effect: 'refuse', match: { flag: ['-s', '--server', '--tls-server-name', '--insecure-skip-tls-verify', '--certificate-authority'] }, reason: 'kubectl {flag} changes which API server receives the credentials, or how it is verified' },

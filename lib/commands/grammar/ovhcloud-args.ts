@@ -8,7 +8,7 @@ export const ovhcloudArgs: ArgRules = {
     { id: 'ovhcloud.local-file', effect: 'refuse', match: { flag: ['--from-file', '--init-file', '--editor', '--config', '--cloud-init'] }, reason: 'ovhcloud {flag} reads a local file or opens an editor' },
     { id: 'ovhcloud.profile', effect: 'refuse', match: { flag: ['--profile'] }, reason: 'ovhcloud {flag} uses another profile than the connected account' },
     { id: 'ovhcloud.interactive', effect: 'refuse', match: { flag: ['-i', '--interactive'] }, reason: 'ovhcloud {flag} waits for input' },
-    { id: 'ovhcloud.config-change', effect: 'refuse', on: ['config set', 'config set-*', 'config unset', 'config reset', 'login', 'browser', 'upgrade'], reason: 'this command changes the CLI configuration or endpoint, is interactive, or changes the installation; it is refused' },
+    { id: 'ovhcloud.config-change', effect: 'refuse', on: ['config set', 'config set-*', 'config unset', 'config reset', 'login', 'browser', 'upgrade'], reason: '{command} changes the CLI configuration or endpoint, is interactive, or changes the installation; it is refused' },
     { id: 'ovhcloud.api-internal', effect: 'refuse', on: ['api call'], match: { operand: /^https?:\/\//i }, reason: 'ovhcloud api call takes an API path, not a URL ({value})' },
 
     { id: 'ovhcloud.scale-to-zero', effect: 'destructive', match: { any: [{ flag: ['--desired-nodes', '--max-nodes'], value: ZERO }, { pair: /desiredNodes|maxNodes/, value: ZERO }] }, reason: 'ovhcloud {flag} {value} scales to zero' },
