@@ -58,7 +58,7 @@ export const kubectlArgs: ArgRules = {
     { id: 'kubectl.profile', effect: 'refuse', match: { flag: ['--profile'], value: /^(?!none$)/ }, reason: 'kubectl {flag} writes a profile to a local file' },
     // --- refused: local programs, ports, sessions, editors and plugins
     { id: 'kubectl.session', effect: 'refuse', on: ['exec', 'attach', 'port-forward', 'proxy', 'debug', 'cp', 'edit', 'apply edit-last-applied'], reason: '{command} opens a session, a local port or an editor, or copies local files; it is refused' },
-    { id: 'kubectl.plugin', effect: 'refuse', on: ['plugin **', 'krew **'], reason: 'kubectl plugins run local programs; they are refused' },
+    { id: 'kubectl.plugin', effect: 'refuse', on: ['plugin **', 'krew **'], reason: '{command}: kubectl plugins run local programs; they are refused' },
     { id: 'kubectl.plugin-command', effect: 'refuse', match: { test: plugin }, reason: "'{value}' is not a kubectl command: kubectl would run a kubectl-{value} plugin program; it is refused" },
     { id: 'kubectl.interactive', effect: 'refuse', match: { test: interactive }, reason: 'kubectl {flag} waits for input on the terminal or opens an editor' },
     // --- refused: credential, endpoint and configuration overrides

@@ -343,7 +343,9 @@ export function applyRules(set: ArgRules, scan: Scan, base: Verdict, help: boole
     if (r.effect !== 'destructive' && r.effect !== 'sensitive') continue;
     const hit = fires(r);
     if (!hit) continue;
-    const next = stronger(v, verdict(r.effect, fill(r.reason, hit, scan)));
+    const mine = verdict(r.effect, fill(r.reason, hit, scan));
+    // At the same class the first rule's reason beats the grammar's: it names the argument.
+    const next = fired.length === 0 && mine.class === v.class ? mine : stronger(v, mine);
     if (next !== v) fired.push(r.id);
     v = next;
   }
