@@ -7,10 +7,11 @@
  */
 import type { CliName, ProviderId } from './binaries.ts';
 import { checkBinary, isProviderId, PROVIDER_IDS } from './binaries.ts';
-import type { CommandClass } from './engine.ts';
+import type { CommandClass, Outcome } from './engine.ts';
+import { isFlagToken } from './engine.ts';
 import type { Grammar } from './grammar/common.ts';
 import { isHelp } from './grammar/common.ts';
-import type { ArgRules } from './grammar/rules.ts';
+import type { ArgRules, RuleDecision } from './grammar/rules.ts';
 import { applyRules, rulesTable, scanArgs } from './grammar/rules.ts';
 import { awsArgs } from './grammar/aws-args.ts';
 import { azArgs } from './grammar/az-args.ts';
@@ -83,13 +84,46 @@ export function classify(provider: ProviderId, argv: readonly string[]): Classif
   const binary = argv[0] ?? '';
   const check = checkBinary(provider, binary);
   if (!check.ok) return { class: 'unknown', reason: check.reason, binary, path: [], rules: [] };
-  const grammar = GRAMMARS[check.cli];
+  const cli = check.cli;
   const args = argv.slice(1);
-  const result = grammar.classify(args);
-  const set = ARG_RULES[check.cli];
-  const scan = scanArgs(check.cli, result.path, args, rulesTable(grammar.argTable(result.path), set), set.abbreviations, set.valueByDefault);
-  const d = applyRules(set, scan, result, isHelp(result));
+  const result = GRAMMARS[cli].classify(args);
+  const d = decide(cli, args, result);
+  if (!d.refused && result.class === 'unknown') {
+    // The grammar could not tell where the command path ends (an option it does not know came
+    // first). Refuse when any reading of those options leads to a refused command.
+    for (const alt of readings(args)) {
+      const r = decide(cli, alt, GRAMMARS[cli].classify(alt));
+      if (r.refused) return { class: 'rejected', reason: r.reason, binary, path: result.path, rules: r.rules };
+    }
+  }
   return { class: d.refused ? 'rejected' : d.class, reason: d.reason, binary, path: result.path, rules: d.rules };
+}
+
+function decide(cli: CliName, args: readonly string[], result: Outcome): RuleDecision {
+  const set = ARG_RULES[cli];
+  const scan = scanArgs(cli, result.path, args, rulesTable(GRAMMARS[cli].argTable(result.path), set), set.abbreviations, set.valueByDefault);
+  return applyRules(set, scan, result, isHelp(result));
+}
+
+/**
+ * The argument lists the CLI might see when the first few `--flag` tokens (without `=`) are
+ * either booleans or take the next token: each one dropped alone, or with its value.
+ */
+function readings(args: readonly string[]): string[][] {
+  const flags = args.flatMap((t, i) => (isFlagToken(t) && !t.includes('=') ? [i] : [])).slice(0, 4);
+  const out: string[][] = [];
+  for (let mask = 1; mask < 3 ** flags.length; mask++) {
+    const drop = new Set<number>();
+    let m = mask;
+    for (const i of flags) {
+      const choice = m % 3;
+      m = Math.floor(m / 3);
+      if (choice >= 1) drop.add(i);
+      if (choice === 2) drop.add(i + 1);
+    }
+    out.push(args.filter((_, i) => !drop.has(i)));
+  }
+  return out;
 }
 
 /** Parses, checks and classifies a command string; the single entry point for server and CLI. */

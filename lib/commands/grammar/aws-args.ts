@@ -89,7 +89,8 @@ const STDOUT = /^(-|\/dev\/stdout)$/;
 
 /** `aws s3 cp/mv/sync`: every path must be in S3, except `-` as the destination of cp (stdout). */
 function localS3Path(scan: Scan): Hit | null {
-  const ops = scan.operands;
+  // A path hidden behind an option we do not know is still a path.
+  const ops = scan.looseOperands;
   const op = scan.path[1];
   for (let i = 0; i < ops.length; i++) {
     const o = ops[i]!;

@@ -126,6 +126,11 @@ export interface Scan {
   readonly flags: readonly FlagSeen[];
   /** Non-flag arguments after the command path, then everything after `--`. */
   readonly operands: readonly string[];
+  /**
+   * The same, reading every unrecognised option as a switch: a superset of `operands` (for
+   * valueByDefault CLIs), for rules that must not miss a path hidden behind an unknown flag.
+   */
+  readonly looseOperands: readonly string[];
   readonly abbreviations: boolean;
   readonly style: 'gnu' | 'go';
 }
@@ -161,30 +166,34 @@ export function scanArgs(cli: string, path: readonly string[], tokens: readonly 
     });
     i = f.next;
   }
-  const positionals: string[] = [];
-  for (let k = 0; k < before.length; k++) {
-    const t = before[k]!;
-    if (!isFlagToken(t)) {
-      positionals.push(t);
-      continue;
+  const operandsOf = (unknownTakesValue: boolean): string[] => {
+    const positionals: string[] = [];
+    for (let k = 0; k < before.length; k++) {
+      const t = before[k]!;
+      if (!isFlagToken(t)) {
+        positionals.push(t);
+        continue;
+      }
+      const f = readFlag(before, k, table);
+      k = f.next - 1;
+      // An unrecognised option may take the next token: CLIs whose options nearly all take a
+      // value (aws) say so, and then that token is not an operand.
+      if (!f.known && unknownTakesValue && !t.startsWith('--no-') && !t.includes('=') && t.startsWith('--')) k++;
     }
-    const f = readFlag(before, k, table);
-    k = f.next - 1;
-    // An unrecognised option may take the next token: CLIs whose options nearly all take a
-    // value (aws) say so, and then that token is not an operand.
-    if (!f.known && valueByDefault && !t.startsWith('--no-') && !t.includes('=') && t.startsWith('--')) k++;
-  }
-  // Drop the words of the command path (and words the grammar skipped, like a release track).
-  const operands: string[] = [];
-  let j = 0;
-  for (const p of positionals) {
-    if (j < path.length) {
-      if (p === path[j]) j++;
-      continue;
+    // Drop the words of the command path (and words the grammar skipped, like a release track).
+    const operands: string[] = [];
+    let j = 0;
+    for (const p of positionals) {
+      if (j < path.length) {
+        if (p === path[j]) j++;
+        continue;
+      }
+      operands.push(p);
     }
-    operands.push(p);
-  }
-  return { cli, path, tokens, before, after, flags, operands: [...operands, ...after], abbreviations, style: table.style };
+    return [...operands, ...after];
+  };
+  const operands = operandsOf(valueByDefault);
+  return { cli, path, tokens, before, after, flags, operands, looseOperands: valueByDefault ? operandsOf(false) : operands, abbreviations, style: table.style };
 }
 
 function nameMatches(scan: Scan, seen: string, want: string): boolean {
