@@ -127,13 +127,14 @@ function redactValue(v: string, literal: boolean): string {
   }
   let r = v;
   for (const re of CREDENTIAL_SHAPES) r = r.replace(re, REDACTED_VALUE);
-  r = r.replace(/([a-z][a-z0-9+.-]*:\/\/)[^/\s@?#]+@/gi, `$1${REDACTED_VALUE}@`);
+  // Up to the last `@`: a password may hold unencoded `/` or `#`; hiding a path with an `@` in it errs safe.
+  r = r.replace(/([a-z][a-z0-9+.-]*:\/\/)[^\s]*@/gi, `$1${REDACTED_VALUE}@`);
   r = r.replace(/^((?:proxy-)?authorization|x-api-key|x-goog-encryption-key|x-amz-server-side-encryption-customer-key)(\s*[:=]\s*).*$/i, `$1$2${REDACTED_VALUE}`);
   // JSON members: "password": "…" (strings, numbers and literals).
   r = r.replace(/("([^"\\]+)"\s*:\s*)("(?:[^"\\]|\\.)*"|[-0-9.eE+]+|true|false)/g, (m, head: string, key: string) => (SECRET_KEY.test(key) ? `${head}"${REDACTED_VALUE}"` : m));
   // key=value, possibly several, comma-separated or inside shorthand brackets.
   let lastKeyNamedSecret = false;
-  r = r.replace(/(^|[,{[\s])([A-Za-z_][\w.-]*)(=|:)([^,}\]\s]*)/g, (m, lead: string, key: string, sep: string, value: string) => {
+  r = r.replace(/(^|[,{[\s])([A-Za-z_][\w.-]*)(=|:)([^,{}[\]\s]*)/g, (m, lead: string, key: string, sep: string, value: string) => {
     if ((sep === ':' && !lead) || value.startsWith(REDACTED_VALUE.slice(0, -1))) return m;
     const keyed = /^(name|key|parameterkey|parameter-key|variable)$/i.test(key);
     if (SECRET_KEY.test(key) || (lastKeyNamedSecret && /^(value|parametervalue|parameter-value)$/i.test(key))) {
