@@ -180,8 +180,9 @@ function getVerdict(args: ParsedArgs): Verdict {
       return verdict('sensitive', `kubectl get --raw ${raw} may return secret data`);
     }
   }
-  // `--raw` without a path is an error in kubectl; it must not turn the rest into a read.
-  if (flagValues(args, '--raw').length > 0) return verdict('read', 'kubectl get --raw reads an API path');
+  // `--raw` without a path, or with resource arguments, is an error in kubectl; it must not turn
+  // the rest into a read.
+  if (flagValues(args, '--raw').length > 0 && args.positionals.length === 0) return verdict('read', 'kubectl get --raw reads an API path');
   const formats = flagValues(args, '-o', '--output').map((f) => f.split('=')[0]!.toLowerCase());
   const revealing = formats.some((f) => !SUMMARY_FORMATS.has(f)) || hasFlag(args, '--template');
   if (!revealing) return verdict('read', 'kubectl get lists resources (summary output shows no secret data)');

@@ -358,7 +358,10 @@ export function applyRules(set: ArgRules, scan: Scan, base: Verdict, help: boole
     if (next !== v) fired.push(r.id);
     v = next;
   }
-  if (v.class === 'write' || v.class === 'destructive') {
+  // The grammar must know the command (write or destructive), not only the rules: an unknown
+  // command raised by an argument is still one we cannot say a dry run applies to.
+  const lowerable = (c: CommandClass) => c === 'write' || c === 'destructive';
+  if (lowerable(base.class) && lowerable(v.class)) {
     for (const r of set.rules) {
       if (r.effect !== 'dry-run' || !applies(r)) continue;
       const hit = dryRunOn(r, scan);
