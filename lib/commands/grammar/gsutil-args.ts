@@ -27,7 +27,7 @@ function settingFile(scan: Scan): Hit | null {
 }
 
 export const gsutilArgs: ArgRules = {
-  flags: { value: ['-a', '-h', '-p', '-L', '-I'] },
+  flags: { value: ['-a', '-h', '-p', '-L', '-i'], bool: ['-I'] },
   rules: [
     { id: 'gsutil.local-path', effect: 'refuse', on: ['cp', 'mv', 'rsync'], match: { test: localPath }, reason: "gsutil would read or write the local path '{value}'; only gs:// and s3:// URLs (and - for standard output) are allowed" },
     { id: 'gsutil.stdin-list', effect: 'refuse', on: ['cp', 'mv', 'rm', 'rewrite', 'setmeta'], match: { flag: ['-I'] }, reason: 'gsutil -I reads the list of objects from standard input' },
@@ -35,6 +35,7 @@ export const gsutilArgs: ArgRules = {
     { id: 'gsutil.setting-file', effect: 'refuse', on: ['acl set', 'defacl set', 'iam set', 'cors set', 'lifecycle set', 'label set', 'notification create'], match: { test: settingFile }, reason: "reads the setting from the local file '{value}'" },
     { id: 'gsutil.signurl-key', effect: 'refuse', on: ['signurl'], match: { operand: /^(?!gs:\/\/)/, at: 0 }, unless: { flag: ['-u'] }, reason: "gsutil signurl reads the private key file '{value}' locally; use -u to sign with the connected account" },
     { id: 'gsutil.boto-override', effect: 'refuse', match: { flag: ['-o'], value: /^(Credentials:|Boto:(proxy|ca_certificates_file|https_validate_certificates)|GSUtil:(state_dir|default_api_version|test_)|OAuth2:)|_host\s*=|_port\s*=/i }, reason: 'gsutil -o {value} changes endpoints, credentials or local state of the CLI' },
+    { id: 'gsutil.impersonate', effect: 'refuse', match: { flag: ['-i'] }, reason: 'gsutil -i impersonates another service account than the connected one' },
     { id: 'gsutil.local-program', effect: 'refuse', on: ['config', 'update', 'test', 'perfdiag'], reason: '{command} is interactive, changes the local installation or runs local tests; it is refused' },
 
     { id: 'gsutil.public-acl', effect: 'destructive', match: { flag: ['-a'], value: /^(public-read|public-read-write|authenticated-read)$/ }, reason: 'gsutil -a {value} makes the objects public' },

@@ -345,6 +345,7 @@ describe('gsutil argument rules', () => {
     ['gsutil -o Credentials:gs_json_host=127.0.0.1 ls', 'rejected', 'Credentials:gs_json_host'],
     ['gsutil -o Boto:proxy=127.0.0.1 ls', 'rejected', 'Boto:proxy'],
     ['gsutil config', 'rejected', 'gsutil config'],
+    ['gsutil -i admin@p.iam.gserviceaccount.com ls', 'rejected', '-i'],
     ['gsutil cp -a public-read gs://a/o gs://b/o', 'destructive', '-a public-read'],
     ['gsutil versioning set off gs://b', 'destructive', 'versioning set off'],
     ['gsutil iam ch allUsers:objectViewer gs://b', 'destructive', 'allUsers'],
@@ -470,6 +471,12 @@ describe('ovhcloud argument rules', () => {
     ['ovhcloud api call POST /vps/v1/terminate', 'destructive', '/vps/v1/terminate'],
     ['ovhcloud cloud kube nodepool edit c p --desired-nodes 0', 'destructive', '--desired-nodes'],
     ['ovhcloud api call POST /dedicated/server/x/reboot', 'write', ''],
+    ['ovhcloud vps list -o interactive', 'rejected', '-o'],
+    ['ovhcloud logout', 'rejected', 'ovhcloud logout'],
+    ['ovhcloud iam user create --editor', 'rejected', '--editor'],
+    ['ovhcloud iam user create --init-file params.yaml', 'rejected', '--init-file'],
+    ['ovhcloud api call DELETE /domain/zone/x/record/1 --dry-run', 'read', '--dry-run'],
+    ['ovhcloud api call PUT /dedicated/server/x --from-file body.json --dry-run', 'rejected', '--from-file'],
   ]);
 });
 
