@@ -1,6 +1,6 @@
 /** Argument rules for az (Azure CLI 2.x, argparse without abbreviations). See ./rules.ts. */
 import type { ArgRules, Hit, Scan } from './rules.ts';
-import { ANYWHERE, internalUrl, ZERO } from './rules.ts';
+import { ANYWHERE, internalUrl, pathIs, ZERO } from './rules.ts';
 
 /** A value that names a local file: az accepts a path for many JSON-or-file arguments. */
 const PATHLIKE = /^(\.{0,2}\/|~)|\.(json|ya?ml|bicep|txt|sh|ps1|pem|crt|cer|pfx|key|pub|zip|csv)$/i;
@@ -26,13 +26,17 @@ const FILE_COMMANDS = [
   'role definition create', 'role definition update', 'ad app create', 'ad app update', 'ad sp create-for-rbac',
 ];
 
+/** Long flags named after a file are local paths in every command group. */
+const FILE_NAMED = /^--(.+-)?file(-path)?$/;
+
 function localFileFlag(scan: Scan): Hit | null {
+  const anywhere = !scan.path.length || !FILE_COMMANDS.some((p) => pathIs(p, scan.path));
   for (let i = 0; i < scan.before.length; i++) {
     const t = scan.before[i]!;
     if (!t.startsWith('-')) continue;
     const eq = t.indexOf('=');
     const name = eq >= 0 ? t.slice(0, eq) : t;
-    if (!FILE_FLAGS.includes(name)) continue;
+    if (anywhere ? !FILE_NAMED.test(name) : !FILE_FLAGS.includes(name) && !FILE_NAMED.test(name)) continue;
     const value = eq >= 0 ? t.slice(eq + 1) : (scan.before[i + 1] ?? '');
     if (/^https:\/\//i.test(value) && !internalUrl(value)) continue;
     // `az aks get-credentials -f -` prints the kubeconfig instead of writing it.
@@ -89,7 +93,7 @@ export const azArgs: ArgRules = {
   rules: [
     // --- refused: local files
     { id: 'az.at-file', effect: 'refuse', match: { arg: /^@|=@/ }, reason: "az reads '{value}' from a local file (@file arguments are refused; give the value inline)" },
-    { id: 'az.file-flag', effect: 'refuse', on: FILE_COMMANDS, match: { test: localFileFlag }, reason: "az {flag} '{value}' reads or writes a local file or directory; give a URL or the value inline" },
+    { id: 'az.file-flag', effect: 'refuse', match: { test: localFileFlag }, reason: "az {flag} '{value}' reads or writes a local file or directory; give a URL or the value inline" },
     { id: 'az.json-or-file', effect: 'refuse', match: { test: jsonOrFile }, reason: "az {flag} '{value}' would be read from a local file; give the JSON or key inline" },
     { id: 'az.generate-ssh-keys', effect: 'refuse', match: { flag: ['--generate-ssh-keys'] }, reason: 'az --generate-ssh-keys writes a key pair to local files that the run discards; give --ssh-key-values with a public key' },
     { id: 'az.local-source', effect: 'refuse', on: ['webapp up', 'acr build'], match: { not: { operand: /^https:\/\// } }, reason: '{command} uploads a local directory; it is refused' },
@@ -107,6 +111,7 @@ export const azArgs: ArgRules = {
     { id: 'az.credential-reset-op', effect: 'destructive', on: ['** reset-credentials', '** reset-password', '** rotate', '** renew-*', 'aks rotate-certs'], reason: '{command} resets or rotates credentials' },
     { id: 'az.disable', effect: 'destructive', on: ['** disable', '** disable-*', '** detach', 'vm disk detach'], reason: '{command} disables or detaches: what depended on it stops working' },
     { id: 'az.protection-off', effect: 'destructive', match: { flag: ['--enable-delete-retention', '--enable-versioning', '--enable-soft-delete', '--enable-purge-protection', '--enable-container-delete-retention', '--enable-change-feed', '--enable-restore-policy', '--enable-deletion-protection', '--enable-backup', '--deletion-protection'], value: /^(false|0|no|disabled?)$/i }, reason: 'az {flag} {value} removes a protection against data loss' },
+    { id: 'az.disable-flag', effect: 'destructive', on: ['** create', '** update', '** set', '** set-*'], match: { test: (s) => { const f = s.flags.find((x) => /^--disable-/.test(x.written) && !/^(false|0|no)$/i.test(x.attached ?? '')); return f ? { flag: f.written } : null; } }, reason: 'az {flag} turns off a feature' },
     { id: 'az.invoke-destructive-action', effect: 'destructive', on: ['resource invoke-action'], match: { flag: ['--action'], value: /delete|poweroff|power-off|deallocate|stop|restart|reimage|regenerate|revoke|remove|purge|failover|reset/i }, reason: 'az resource invoke-action {value} is a destructive action' },
     { id: 'az.rest-change', effect: 'destructive', on: ['rest'], match: { flag: ['--method', '-m'], value: /^(post|put|patch|delete)$/i }, reason: 'az rest {value} can perform any action on the resource' },
     { id: 'az.rest-keys', effect: 'sensitive', on: ['rest'], match: { test: (s) => { const m = restUrl(s)?.match(/\/(list\w*keys?|list\w*secrets?|list\w*credentials?|listConnectionStrings|regenerate\w*keys?|listAccountSas|listServiceSas|listKeyValue|getAccessToken|listUserCredential)\b/i); return m ? { value: m[1] } : null; } }, reason: 'az rest …/{value} returns keys or credentials' },

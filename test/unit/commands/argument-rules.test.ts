@@ -99,6 +99,8 @@ describe('aws argument rules', () => {
       ['aws lambda get-function-configuration --function-name f', 'sensitive', 'environment'],
       ['aws ssm describe-parameters --with-decryption', 'sensitive', '--with-decryption'],
       ['aws ec2 describe-instance-attribute --instance-id i-1 --attribute userData', 'sensitive', 'userData'],
+      ['aws rds modify-db-instance --db-instance-identifier d --no-enable-iam-database-authentication', 'destructive', '--no-enable-iam-database-authentication'],
+      ['aws ec2 get-rdp-password --instance-id i-1', 'sensitive', 'returns secrets'],
     ]);
   });
   describe('keep', () => {
@@ -415,6 +417,9 @@ describe('az argument rules', () => {
     ['az network nsg rule create -g rg --nsg-name n -n r --priority 100 --source-address-prefixes *', 'destructive', '--source-address-prefixes'],
     ['az postgres flexible-server firewall-rule create -g rg -n pg -r all --start-ip-address 0.0.0.0 --end-ip-address 255.255.255.255', 'destructive', '--start-ip-address'],
     ['az webapp update -g rg -n app --https-only false', 'destructive', '--https-only'],
+    ['az aks update -g rg -n c --disable-azure-policy', 'destructive', '--disable-azure-policy'],
+    ['az network application-gateway ssl-cert create -g rg --gateway-name g -n c --cert-file ./c.pfx', 'rejected', '--cert-file'],
+    ['az webapp config ssl upload -g rg -n app --certificate-file c.pfx --certificate-password x', 'rejected', '--certificate-file'],
     ['az sql server update -g rg -n s --admin-password n3w', 'destructive', '--admin-password'],
     ['az vm disk detach -g rg --vm-name vm -n d', 'destructive', 'az vm disk detach'],
     ['az storage account blob-service-properties update --account-name a --enable-delete-retention false', 'destructive', '--enable-delete-retention'],
