@@ -83,6 +83,26 @@ const OUTFILE_OPS = [
   'omics get-read-set', 'omics get-reference', 'sagemaker-geospatial get-tile', 'workmailmessageflow get-raw-message-content',
 ];
 
+/** Streaming input parameters: their value is always the path of a local file to upload. */
+const STREAMING_INPUTS: ReadonlyArray<readonly [op: string, flag: string]> = [
+  ['cloudsearchdomain upload-documents', '--documents'], ['codeartifact publish-package-version', '--asset-content'],
+  ['ebs put-snapshot-block', '--block-data'], ['glacier upload-archive', '--body'], ['glacier upload-multipart-part', '--body'],
+  ['lambda invoke-async', '--invoke-args'], ['lex-runtime post-content', '--input-stream'],
+  ['lexv2-runtime recognize-utterance', '--input-stream'], ['mediastore-data put-object', '--body'],
+  ['omics upload-read-set-part', '--payload'], ['s3api put-object', '--body'], ['s3api upload-part', '--body'],
+  ['s3api write-get-object-response', '--body'],
+];
+
+function streamingInput(scan: Scan): Hit | null {
+  const op = scan.path.join(' ');
+  for (const [o, flag] of STREAMING_INPUTS) {
+    if (o !== op) continue;
+    const f = scan.flags.find((x) => x.written === flag || x.names.includes(flag));
+    if (f) return { flag, value: f.attached ?? scan.before[f.index + 1] };
+  }
+  return null;
+}
+
 const S3_PATH = /^s3:\/\//i;
 /** The standard output stream as a file name: the only local "file" a run may write. */
 const STDOUT = /^(-|\/dev\/stdout)$/;
@@ -127,18 +147,22 @@ export const awsArgs: ArgRules = {
   rules: [
     // --- refused: local files, URLs fetched by the CLI, local programs, configuration overrides
     { id: 'aws.file-param', effect: 'refuse', match: { arg: FILE_URL }, reason: 'aws would read {value} from a local file; file:// and fileb:// values are refused (give the value inline)' },
-    { id: 'aws.endpoint-url', effect: 'refuse', match: { flag: ['--endpoint-url'] }, reason: 'aws {flag} sends the request and its credentials to another endpoint; endpoint overrides are refused' },
+    { id: 'aws.endpoint-url', effect: 'refuse', match: { flag: ['--endpoint-url'], prefixes: true }, reason: 'aws {flag} sends the request and its credentials to another endpoint; endpoint overrides are refused' },
     { id: 'aws.url-param', effect: 'refuse', match: { test: urlParam }, reason: 'aws CLI v1 downloads {flag} {value} itself before the call; URL-valued parameters are refused (give the value inline)' },
-    { id: 'aws.profile', effect: 'refuse', match: { flag: ['--profile'] }, reason: 'aws {flag} selects other credentials than the connected account; profiles are refused' },
-    { id: 'aws.ca-bundle', effect: 'refuse', match: { flag: ['--ca-bundle'] }, reason: 'aws {flag} reads a local certificate file and changes which endpoints are trusted' },
-    { id: 'aws.no-verify-ssl', effect: 'refuse', match: { flag: ['--no-verify-ssl'] }, reason: 'aws {flag} sends credentials without verifying the endpoint' },
-    { id: 'aws.auto-prompt', effect: 'refuse', match: { flag: ['--cli-auto-prompt'] }, reason: 'aws {flag} waits for input at an interactive prompt' },
+    { id: 'aws.profile', effect: 'refuse', match: { flag: ['--profile'], prefixes: true }, reason: 'aws {flag} selects other credentials than the connected account; profiles are refused' },
+    { id: 'aws.ca-bundle', effect: 'refuse', match: { flag: ['--ca-bundle'], prefixes: true }, reason: 'aws {flag} reads a local certificate file and changes which endpoints are trusted' },
+    { id: 'aws.no-verify-ssl', effect: 'refuse', match: { flag: ['--no-verify-ssl'], prefixes: true }, reason: 'aws {flag} sends credentials without verifying the endpoint' },
+    { id: 'aws.auto-prompt', effect: 'refuse', match: { flag: ['--cli-auto-prompt'], prefixes: true }, reason: 'aws {flag} waits for input at an interactive prompt' },
     { id: 'aws.configure', effect: 'refuse', on: ['configure', 'configure set', 'configure add-model', 'configure import', 'configure sso', 'configure sso-session'], reason: 'aws configure changes the CLI configuration or prompts for input; configuration commands are refused' },
     { id: 'aws.local-program', effect: 'refuse', on: ['deploy install', 'deploy uninstall', 'emr ssh', 'emr socks', 'emr get', 'emr put', 'ssm start-session', 'ecs execute-command', 'ec2-instance-connect ssh', 'ec2-instance-connect open-tunnel', 'codeartifact login'], reason: '{command} runs a local program or opens a local port or session; it is refused' },
     { id: 'aws.s3-local-path', effect: 'refuse', on: ['s3 cp', 's3 mv', 's3 sync'], match: { test: localS3Path }, reason: "aws s3 would read or write the local path '{value}'; only s3:// paths (and - for standard output) are allowed" },
     { id: 'aws.outfile', effect: 'refuse', on: OUTFILE_OPS, match: { any: [{ operand: /^(?!(-|\/dev\/stdout)$)/ }, { not: { arg: STDOUT } }] }, reason: 'this operation writes its response to a local file; give /dev/stdout as the output file to see it' },
     { id: 'aws.local-template', effect: 'refuse', on: ['cloudformation package', 'cloudformation deploy'], reason: 'aws cloudformation package/deploy read templates and artifacts from local files; use create-stack with --template-url or --template-body' },
     { id: 'aws.kubeconfig-file', effect: 'refuse', match: { flag: ['--kubeconfig'] }, reason: 'aws {flag} writes a local file outside the run' },
+    { id: 'aws.streaming-input', effect: 'refuse', match: { test: streamingInput }, reason: "aws {flag} uploads the local file '{value}'" },
+    // Options of the CLI's own customizations that read or write local files (awscli/customizations).
+    { id: 'aws.local-file-flag', effect: 'refuse', match: { any: [{ flag: ['--priv-launch-key', '--outfile', '--certificate-pem-outfile', '--public-key-outfile', '--private-key-outfile', '--build-root', '--codedeploy-appspec'], prefixes: true }, { flag: ['--key-pair-file', '--template-file', '--save-as'] }] }, reason: 'aws {flag} reads or writes a local file' },
+    { id: 'aws.local-upload', effect: 'refuse', on: ['ecs deploy', 'deploy push', 'deploy register', 'deploy deregister', 'gamelift upload-build', 'gamelift get-game-session-log', 'opsworks register', 'history **'], reason: '{command} reads or writes local files or runs local programs; it is refused' },
 
     // --- raised: scale to zero
     { id: 'aws.scale-to-zero', effect: 'destructive', match: { flag: ['--desired-count', '--desired-capacity', '--max-size', '--max-capacity', '--reserved-concurrent-executions'], value: ZERO }, reason: 'aws {flag} {value} scales to zero: the service stops serving' },
@@ -165,7 +189,7 @@ export const awsArgs: ArgRules = {
     { id: 'aws.terminate-document', effect: 'destructive', on: ['ssm start-automation-execution', 'ssm send-command', 'ssm create-association'], match: { flag: ['--document-name'], value: /delete|terminate|stop|detach|remove|disable|revoke/i }, reason: 'runs an SSM document that names a destructive action ({value})' },
     // --- raised: reads that return secrets or credentials
     { id: 'aws.function-environment', effect: 'sensitive', on: ['lambda get-function', 'lambda get-function-configuration', 'lambda list-functions'], reason: '{command} returns the function environment (and, for get-function, a presigned URL of its code)' },
-    { id: 'aws.with-decryption', effect: 'sensitive', match: { flag: ['--with-decryption'] }, reason: 'aws {flag} returns decrypted secret values' },
+    { id: 'aws.with-decryption', effect: 'sensitive', match: { flag: ['--with-decryption'], prefixes: true }, reason: 'aws {flag} returns decrypted secret values' },
     { id: 'aws.user-data', effect: 'sensitive', on: ['ec2 describe-instance-attribute'], match: { flag: ['--attribute'], value: /^userData$/i }, reason: '{command} --attribute userData returns instance user data, which commonly holds secrets' },
 
     // --- lowered: explicit dry runs

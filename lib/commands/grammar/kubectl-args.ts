@@ -52,6 +52,7 @@ export const kubectlArgs: ArgRules = {
     { id: 'kubectl.helm', effect: 'refuse', match: { flag: ['--enable-helm', '--helm-command', '--enable-alpha-plugins', '--enable-exec', '--exec-command', '--exec-arg', '--exec-env', '--exec-api-version', '--exec-interactive-mode', '--auth-provider', '--auth-provider-arg', '--mount', '--network'] }, reason: 'kubectl {flag} runs local programs (helm, exec plugins, functions)' },
     // --- refused: local files, directories and standard input
     { id: 'kubectl.filename', effect: 'refuse', match: { test: filename }, reason: "kubectl {flag} '{value}' reads a local file, standard input or an internal URL; give the manifest inline (kubectl create/patch) or as a public https URL" },
+    { id: 'kubectl.tls-files', effect: 'refuse', on: ['create secret'], match: { flag: ['--cert', '--key'] }, reason: 'kubectl create secret tls {flag} reads a local file' },
     { id: 'kubectl.kustomize', effect: 'refuse', match: { flag: ['-k', '--kustomize'] }, reason: 'kubectl {flag} reads a local directory or clones a repository locally' },
     { id: 'kubectl.kustomize-command', effect: 'refuse', on: ['kustomize'], reason: 'kubectl kustomize reads local directories, clones repositories and can run helm or plugins; it is refused' },
     { id: 'kubectl.local-write', effect: 'refuse', match: { flag: ['--output-directory', '--cache-dir', '--log-file', '--log-dir', '--profile-output', '--kuberc', '--from-file', '--from-env-file', '--env-file', '--patch-file'] }, reason: 'kubectl {flag} reads or writes local files' },

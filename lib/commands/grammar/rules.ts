@@ -23,8 +23,12 @@ export type Effect = 'refuse' | 'destructive' | 'sensitive' | 'dry-run';
 
 /** What a rule looks for. Every form is data; `test` is the escape hatch for a few shapes. */
 export type Match =
-  /** One of these flags; with `value`, the flag takes a value and it must match. */
-  | { readonly flag: readonly string[]; readonly value?: RegExp }
+  /**
+   * One of these flags; with `value`, the flag takes a value and it must match. With `prefixes`,
+   * on a CLI that accepts abbreviations, any prefix of the names counts too (only for names no
+   * shorter real option starts, or `--key` would count as `--key-pair-file`).
+   */
+  | { readonly flag: readonly string[]; readonly value?: RegExp; readonly prefixes?: boolean }
   /** Any token at all (operands, flag values, after `--`) matches: `file://…`. */
   | { readonly arg: RegExp }
   /** An operand (non-flag argument after the command path); `at` picks one by position. */
@@ -52,7 +56,7 @@ export interface ArgRule {
 }
 
 export interface ArgRules {
-  /** argparse-style CLIs accept any unique prefix of a long option (`--e` for `--endpoint-url`). */
+  /** argparse-style CLIs accept any unique prefix of a long option (`--e` for `--endpoint-url`); see `prefixes`. */
   readonly abbreviations?: boolean;
   /** Flags the grammar's table lacks but the rules need to read correctly (values, dry-run booleans). */
   readonly flags?: FlagSpec;
@@ -196,19 +200,19 @@ export function scanArgs(cli: string, path: readonly string[], tokens: readonly 
   return { cli, path, tokens, before, after, flags, operands, looseOperands: valueByDefault ? operandsOf(false) : operands, abbreviations, style: table.style };
 }
 
-function nameMatches(scan: Scan, seen: string, want: string): boolean {
+function nameMatches(scan: Scan, seen: string, want: string, prefixes = false): boolean {
   const w = canonical(scan.style, want);
   if (seen === w) return true;
   // argparse resolves a unique prefix; matching every prefix of three or more characters errs
   // on the side of the rule (an ambiguous prefix makes the CLI fail anyway).
-  return scan.abbreviations && seen.startsWith('--') && seen.length >= 3 && w.startsWith(seen);
+  return prefixes && scan.abbreviations && seen.startsWith('--') && seen.length >= 3 && w.startsWith(seen);
 }
 
 /** Every value given to one of `names`, read the way a rule reads it. */
-function valuesOf(scan: Scan, names: readonly string[]): Array<{ flag: string; value: string | undefined }> {
+function valuesOf(scan: Scan, names: readonly string[], prefixes: boolean): Array<{ flag: string; value: string | undefined }> {
   const out: Array<{ flag: string; value: string | undefined }> = [];
   for (const f of scan.flags) {
-    const hit = f.names.find((n) => names.some((w) => nameMatches(scan, n, w)));
+    const hit = f.names.find((n) => names.some((w) => nameMatches(scan, n, w, prefixes)));
     if (hit === undefined) continue;
     const last = f.names[f.names.length - 1] === hit;
     // A flag the table does not know is read as taking the next token: the rule says it does.
@@ -245,12 +249,12 @@ export function match(m: Match, scan: Scan): Hit | null {
   if ('flag' in m) {
     if (!m.value) {
       for (const f of scan.flags) {
-        const hit = f.names.find((n) => m.flag.some((w) => nameMatches(scan, n, w)));
+        const hit = f.names.find((n) => m.flag.some((w) => nameMatches(scan, n, w, m.prefixes)));
         if (hit !== undefined) return { flag: f.written.startsWith('--') || f.names.length === 1 ? f.written : hit, value: f.attached };
       }
       return null;
     }
-    for (const { flag, value } of valuesOf(scan, m.flag)) {
+    for (const { flag, value } of valuesOf(scan, m.flag, m.prefixes ?? false)) {
       if (value !== undefined && m.value.test(value)) return { flag, value };
     }
     return null;

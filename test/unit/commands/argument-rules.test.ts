@@ -56,6 +56,14 @@ describe('aws argument rules', () => {
       ['aws s3api get-object --bucket b --key k /root/.bashrc', 'rejected', 'local file'],
       ['aws cloudformation deploy --template-file t.yaml --stack-name s', 'rejected', 'aws cloudformation package/deploy'],
       ['aws eks update-kubeconfig --name c --kubeconfig /etc/kubernetes/admin.conf', 'rejected', '--kubeconfig'],
+      ['aws s3api put-object --bucket b --key k --body /proc/1/environ', 'rejected', '--body'],
+      ['aws glacier upload-archive --vault-name v --body archive.zip', 'rejected', '--body'],
+      ['aws ec2 get-password-data --instance-id i-1 --priv-launch-key /root/.ssh/key.pem', 'rejected', '--priv-launch-key'],
+      ['aws ec2 get-password-data --instance-id i-1 --priv /root/.ssh/key.pem', 'rejected', '--priv'],
+      ['aws iot create-keys-and-certificate --set-as-active --private-key-outfile /tmp/k', 'rejected', '--private-key-outfile'],
+      ['aws iam create-virtual-mfa-device --virtual-mfa-device-name m --outfile /tmp/qr.png --bootstrap-method QRCodePNG', 'rejected', '--outfile'],
+      ['aws deploy push --application-name a --s3-location s3://b/a.zip --source .', 'rejected', 'aws deploy push'],
+      ['aws ecs deploy --service s --task-definition td.json --codedeploy-appspec appspec.yaml', 'rejected', '--codedeploy-appspec'],
     ]);
   });
   describe('raise', () => {
@@ -117,6 +125,8 @@ describe('aws argument rules', () => {
       ['aws s3api put-bucket-versioning --bucket b --versioning-configuration Status=Enabled', 'write', ''],
       ['aws secretsmanager create-secret --name s --secret-string first', 'write', ''],
       ['aws s3 ls s3://public-read-bucket/delete-list-prod/', 'read', ''],
+      // --key is an option of its own here, not an abbreviation of --key-pair-file.
+      ['aws s3api head-object --bucket b --key k', 'read', ''],
     ]);
   });
   describe('lower', () => {
@@ -184,6 +194,7 @@ describe('gcloud argument rules', () => {
       ['gcloud auth configure-docker', 'rejected', 'gcloud auth configure-docker'],
       ['gcloud sql users create u --instance i --prompt-for-password', 'rejected', '--prompt-for-password'],
       ['gcloud artifacts print-settings npm --json-key=/root/key.json', 'rejected', '--json-key'],
+      ['gcloud compute ssl-certificates create c --certificate=/etc/ssl/c.pem --private-key=/etc/ssl/k.pem', 'rejected', '--certificate'],
     ]);
   });
   describe('raise', () => {
@@ -265,6 +276,7 @@ describe('kubectl argument rules', () => {
       ['kubectl apply -f https://169.254.169.254/latest/', 'rejected', '169.254.169.254'],
       ['kubectl create secret generic s --from-file=/etc/passwd', 'rejected', '--from-file'],
       ['kubectl create configmap c --from-env-file=.env', 'rejected', '--from-env-file'],
+      ['kubectl create secret tls t --cert=/etc/ssl/c.pem --key=/etc/ssl/k.pem', 'rejected', '--cert'],
       ['kubectl exec -it pod -- sh', 'rejected', 'kubectl exec'],
       ['kubectl attach pod', 'rejected', 'kubectl attach'],
       ['kubectl port-forward svc/db 5432:5432', 'rejected', 'kubectl port-forward'],
