@@ -6,9 +6,11 @@
  *
  * How rules combine is decided here, once, so no table can get it wrong:
  * 1. any `refuse` rule that matches rejects the command (the first one gives the reason);
- * 2. `destructive` and `sensitive` rules only ever raise the class (the stronger verdict wins);
- * 3. a `dry-run` rule turns `write` or `destructive` into `read`, and nothing else: it never
- *    lowers `sensitive` or `unknown`, and a refused command stays refused.
+ * 2. `destructive` and `sensitive` rules only ever raise the class (the stronger verdict wins; at
+ *    the same class the rule's reason replaces the grammar's, because it names the argument);
+ * 3. a `dry-run` rule turns `write` or `destructive` into `read`, and nothing else: only when the
+ *    grammar itself knows the command as one of those, never `sensitive` or `unknown`, and a
+ *    refused command stays refused.
  *
  * Matching errs towards the rule when the rule refuses or raises (a flag named by a rule takes the
  * next token as its value even when the grammar's flag table does not know the flag, and every
@@ -430,4 +432,3 @@ export function internalUrl(value: string): boolean {
   return a === 127 || a === 0 || a === 10 || (a === 172 && b >= 16 && b <= 31) || (a === 192 && b === 168) || (a === 169 && b === 254) || (a === 100 && b >= 64 && b <= 127);
 }
 
-export type { CommandClass };
