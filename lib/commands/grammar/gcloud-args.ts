@@ -14,6 +14,9 @@ const NOT_FILE = new Set(['--file-format', '--force-key-file-overwrite', '--read
 const PATH_FLAGS = [
   '--package-path', '--pvk-path', '--jwk-json-path', '--idp-metadata-path', '--cert-path', '--output-path', '--output-directory',
   '--json-key', '--dockerfile-dir', '--custom-gpu-driver-path', '--trust-store-config-path', '--ignore-file',
+  '--auth-provider-cmd-path', '--credential-cert-path', '--credential-cert-private-key-path', '--credential-cert-trust-chain-path',
+  '--image-repository-cert-path', '--input-iam-policy-dir', '--output-iam-policy-dir', '--local-data', '--local-filename',
+  '--local-package-path', '--local-source', '--go-binary-path',
 ];
 /** An output file flag: `-` (standard output) is fine there. */
 const OUTPUT_FLAGS = new Set(['--plaintext-file', '--signature-file', '--output-file', '--ciphertext-file-out']);
