@@ -260,9 +260,7 @@ export const aws: Grammar = {
     if (hasFlagOrAbbrev(all, '--debug')) {
       v = escalate(v, 'sensitive', 'aws --debug logs request headers, including the session token');
     }
-    if (hasFlagOrAbbrev(all, '--endpoint-url')) {
-      v = escalate(v, 'sensitive', 'aws --endpoint-url sends signed requests and the session token to another endpoint');
-    }
+    // --endpoint-url, --profile and file:// values are refused by the argument rules (aws-args.ts).
     return outcome(v, path);
   },
 };

@@ -6,7 +6,7 @@
  * even when it starts with `-`, so the flag tables must be right to find positionals at all.
  */
 import type { CommandClass, FlagSpec, FlagTable, ParsedArgs, Verdict } from '../engine.ts';
-import { commandArgs, flagTable, flagValues, groupTree, hasFlag, parseArgs, verdict, walkTree } from '../engine.ts';
+import { commandArgs, flagTable, flagValues, groupTree, hasFlag, verdict, walkTree } from '../engine.ts';
 import type { Grammar } from './common.ts';
 import { escalate, helpVerdict, outcome, unknownVerb, walkProblem } from './common.ts';
 
@@ -248,13 +248,7 @@ export const kubectl: Grammar = {
       if (problem) v = problem;
       else v = decide(walk.path, commandArgs(walk, table));
     }
-    // Wherever they appear, these make kubectl send the token elsewhere or read credentials
-    // from files on the server.
-    const all = parseArgs(args, table);
-    if (hasFlag(all, '-s', '--server')) v = escalate(v, 'sensitive', 'kubectl --server sends the credentials to another API server');
-    if (hasFlag(all, '--kubeconfig', '--client-key', '--client-certificate')) {
-      v = escalate(v, 'sensitive', 'kubectl --kubeconfig/--client-key reads credentials from files on the server');
-    }
+    // --server, --kubeconfig and the other credential flags are refused by the argument rules (kubectl-args.ts).
     return outcome(v, walk.path);
   },
 };
