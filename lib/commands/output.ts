@@ -54,6 +54,11 @@ export function redactArgv(argv: readonly string[]): string[] {
       break;
     }
     if (/^(configure|config)$/.test(a) && argv[i + 1] === 'set') configureSet = i + 1;
+    // `configure set aws_secret_access_key VALUE`, `config set proxy/password VALUE`
+    if (configureSet >= 0 && i === configureSet + 2 && SECRET_KEY.test(argv[configureSet + 1] ?? '')) {
+      out.push(REDACTED);
+      continue;
+    }
     if (a.startsWith('-') && a.length > 1) {
       const eq = a.indexOf('=');
       const name = eq === -1 ? a : a.slice(0, eq);
@@ -61,7 +66,9 @@ export function redactArgv(argv: readonly string[]): string[] {
         if (eq !== -1) out.push(`${name}=${REDACTED}`);
         else {
           out.push(a);
-          if (i + 1 < argv.length && !isBooleanName(name) && !(argv[i + 1]!.startsWith('-') && argv[i + 1] !== '-') && argv[i + 1] !== '--') {
+          // The next token is the value unless it is plainly another option: a password may
+          // start with `-` (pflag CLIs take it as the value), and hiding a short flag errs safe.
+          if (i + 1 < argv.length && !isBooleanName(name) && !argv[i + 1]!.startsWith('--')) {
             out.push(REDACTED);
             i++;
           }
@@ -75,17 +82,10 @@ export function redactArgv(argv: readonly string[]): string[] {
       out.push(a);
       continue;
     }
-    // `configure set aws_secret_access_key VALUE`, `config set proxy/password VALUE`
-    if (configureSet >= 0 && i === configureSet + 2 && SECRET_KEY.test(argv[configureSet + 1] ?? '')) {
-      out.push(REDACTED);
-      continue;
-    }
     out.push(redactValue(a, false));
   }
   return out;
 }
-
-const REDACTED_VALUE = REDACTED;
 
 /** Keys (of flags, pairs and JSON members) whose value is a credential. */
 const SECRET_KEY =
@@ -123,23 +123,23 @@ const CREDENTIAL_SHAPES = [
 function redactValue(v: string, literal: boolean): string {
   if (literal) {
     const eq = v.indexOf('=');
-    return eq === -1 ? REDACTED_VALUE : `${v.slice(0, eq)}=${REDACTED_VALUE}`;
+    return eq === -1 ? REDACTED : `${v.slice(0, eq)}=${REDACTED}`;
   }
   let r = v;
-  for (const re of CREDENTIAL_SHAPES) r = r.replace(re, REDACTED_VALUE);
+  for (const re of CREDENTIAL_SHAPES) r = r.replace(re, REDACTED);
   // Up to the last `@`: a password may hold unencoded `/` or `#`; hiding a path with an `@` in it errs safe.
-  r = r.replace(/([a-z][a-z0-9+.-]*:\/\/)[^\s]*@/gi, `$1${REDACTED_VALUE}@`);
-  r = r.replace(/^((?:proxy-)?authorization|x-api-key|x-goog-encryption-key|x-amz-server-side-encryption-customer-key)(\s*[:=]\s*).*$/i, `$1$2${REDACTED_VALUE}`);
+  r = r.replace(/([a-z][a-z0-9+.-]*:\/\/)[^\s]*@/gi, `$1${REDACTED}@`);
+  r = r.replace(/^((?:proxy-)?authorization|x-api-key|x-goog-encryption-key|x-amz-server-side-encryption-customer-key)(\s*[:=]\s*).*$/i, `$1$2${REDACTED}`);
   // JSON members: "password": "…" (strings, numbers and literals).
-  r = r.replace(/("([^"\\]+)"\s*:\s*)("(?:[^"\\]|\\.)*"|[-0-9.eE+]+|true|false)/g, (m, head: string, key: string) => (SECRET_KEY.test(key) ? `${head}"${REDACTED_VALUE}"` : m));
+  r = r.replace(/("([^"\\]+)"\s*:\s*)("(?:[^"\\]|\\.)*"|[-0-9.eE+]+|true|false)/g, (m, head: string, key: string) => (SECRET_KEY.test(key) ? `${head}"${REDACTED}"` : m));
   // key=value, possibly several, comma-separated or inside shorthand brackets.
   let lastKeyNamedSecret = false;
   r = r.replace(/(^|[,{[\s])([A-Za-z_][\w.-]*)(=|:)([^,{}[\]\s]*)/g, (m, lead: string, key: string, sep: string, value: string) => {
-    if ((sep === ':' && !lead) || value.startsWith(REDACTED_VALUE.slice(0, -1))) return m;
+    if ((sep === ':' && !lead) || value.startsWith(REDACTED.slice(0, -1))) return m;
     const keyed = /^(name|key|parameterkey|parameter-key|variable)$/i.test(key);
     if (SECRET_KEY.test(key) || (lastKeyNamedSecret && /^(value|parametervalue|parameter-value)$/i.test(key))) {
       lastKeyNamedSecret = false;
-      return `${lead}${key}${sep}${value === '' ? '' : REDACTED_VALUE}`;
+      return `${lead}${key}${sep}${value === '' ? '' : REDACTED}`;
     }
     lastKeyNamedSecret = keyed && SECRET_KEY.test(value.replace(/^"|"$/g, ''));
     return m;

@@ -30,6 +30,7 @@ const CASES: Array<[string, string, string[]]> = [
   ['kubectl create secret generic s --from-literal=password=k8ssecret3 --from-literal=user=admin', 'k8ssecret3', ['--from-literal=password', 's']],
   ['kubectl create secret docker-registry r --docker-server=ghcr.io --docker-password=dockersecret5', 'dockersecret5', ['--docker-password', 'ghcr.io']],
   ['kubectl get pods --token eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJ4In0.c2lnbmF0dXJlX3g', 'eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJ4In0.c2lnbmF0dXJlX3g', ['--token', 'pods']],
+  ['kubectl get pods --password -Dash3dSecret', '-Dash3dSecret', ['--password', 'pods']],
   [`kubectl run x --image=busybox -- sh -c 'echo containersecret8'`, 'containersecret8', ['--image=busybox', '--']],
   ['scw secret version create 11111111-1111-4111-8111-111111111111 data=scwsecret6', 'scwsecret6', ['data=', '11111111-1111-4111-8111-111111111111']],
   ['scw config set secret-key=0b6c6a0e-4d5e-4f1a-9c3b-7e2d8f9a1b2c', '0b6c6a0e-4d5e-4f1a-9c3b-7e2d8f9a1b2c', ['secret-key=']],
@@ -71,7 +72,7 @@ describe('redactArgv', () => {
     }
   });
 
-  const secretValue = fc.stringMatching(/^[A-Za-z0-9+/!%^_.-]{12,40}$/).filter((s) => !s.startsWith('-'));
+  const secretValue = fc.stringMatching(/^[A-Za-z0-9+/!%^_.-]{12,40}$/).filter((s) => !s.startsWith('--'));
   const SHAPES: Array<(s: string) => string[]> = [
     (s) => ['aws', 'rds', 'modify-db-instance', '--db-instance-identifier', 'd', '--master-user-password', s],
     (s) => ['aws', 'rds', 'modify-db-instance', '--db-instance-identifier', 'd', `--master-user-password=${s}`],
