@@ -39,7 +39,7 @@ export const gsutilArgs: ArgRules = {
     { id: 'gsutil.local-program', effect: 'refuse', on: ['config', 'update', 'test', 'perfdiag'], reason: '{command} is interactive, changes the local installation or runs local tests; it is refused' },
 
     { id: 'gsutil.public-acl', effect: 'destructive', match: { flag: ['-a'], value: /^(public-read|public-read-write|authenticated-read)$/ }, reason: 'gsutil -a {value} makes the objects public' },
-    { id: 'gsutil.everyone', effect: 'destructive', match: { arg: EVERYONE }, unless: { flag: ['-d'] }, reason: 'grants access to everyone ({value})' },
+    { id: 'gsutil.everyone', effect: 'destructive', on: ['iam ch', 'acl ch', 'defacl ch'], match: { arg: EVERYONE }, unless: { flag: ['-d'] }, reason: 'grants access to everyone ({value})' },
     { id: 'gsutil.versioning-off', effect: 'destructive', on: ['versioning set'], match: { operand: /^off$/i, at: 0 }, reason: 'gsutil versioning set off suspends object versioning' },
     { id: 'gsutil.retention-off', effect: 'destructive', on: ['retention clear', 'retention temp', 'retention event'], match: { operand: /^(release|clear)$/i }, reason: 'releases or clears a retention hold' },
 

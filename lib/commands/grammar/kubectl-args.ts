@@ -69,7 +69,9 @@ export const kubectlArgs: ArgRules = {
 
     // --- raised
     { id: 'kubectl.scale-to-zero', effect: 'destructive', match: { any: [{ flag: ['--replicas', '--max'], value: ZERO }, { pair: /replicas/, value: ZERO }] }, reason: 'kubectl {flag}={value} scales to zero: the workload stops' },
-    { id: 'kubectl.expose-public', effect: 'destructive', on: WRITES, match: { any: [{ flag: ['--type'], value: /^(LoadBalancer|NodePort)$/i }, { pair: /type/, value: /^(LoadBalancer|NodePort)$/ }, { operand: /^(loadbalancer|nodeport)$/ }, { arg: ANYWHERE }] }, reason: 'exposes the service outside the cluster ({value})' },
+    { id: 'kubectl.expose-public', effect: 'destructive', on: WRITES, match: { any: [{ flag: ['--type'], value: /^(LoadBalancer|NodePort)$/i }, { pair: /type/, value: /^(LoadBalancer|NodePort)$/ }, { flag: ['--load-balancer-source-ranges'], value: ANYWHERE }] }, reason: 'exposes the service outside the cluster ({value})' },
+    // `create service loadbalancer|nodeport NAME`: the service type is a subcommand word there.
+    { id: 'kubectl.create-public-service', effect: 'destructive', on: ['create service'], match: { operand: /^(loadbalancer|nodeport)$/, at: 0 }, reason: 'exposes the service outside the cluster ({value})' },
     { id: 'kubectl.taint-evict', effect: 'destructive', on: ['taint'], match: { operand: /:NoExecute$/ }, reason: 'a NoExecute taint evicts the pods running on the node' },
     { id: 'kubectl.config-secrets', effect: 'sensitive', on: ['config view'], match: { flag: ['--raw', '--flatten'] }, reason: 'kubectl config view {flag} prints credentials' },
 

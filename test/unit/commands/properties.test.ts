@@ -8,6 +8,9 @@ const TRICKY = [
   'delete', 'list', 'get', 'rm', 'describe', 'show', 'terminate', 'destroy', 'drop', 'purge', 'secret', 'secrets',
   'remove', 'help', 'read', 'ls', 'cat', 'yaml', 'json', 'access', 'print-access-token', 'get-secret-value',
   'target', 'widget', 'my-list-project', 'i-0list', 'delete-me', 'kill', 'exec', '-h', '--help', '--force', '-d',
+  // Words the argument rules react to elsewhere (paths, values); as names they must not count.
+  'local', 'nodeport', 'loadbalancer', 'bucket-allUsers', 'public-read', 'terminate', 'poweroff', 'disable', 'dry-run',
+  'stop-logging', 'detach-disk', 'plugin', 'krew', 'kustomize', 'replicas', 'zero',
 ];
 const trickyWord = fc.oneof(fc.constantFrom(...TRICKY), fc.stringMatching(/^[a-z][a-z0-9-]{0,15}$/));
 
