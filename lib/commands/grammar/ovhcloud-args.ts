@@ -12,7 +12,7 @@ export const ovhcloudArgs: ArgRules = {
     { id: 'ovhcloud.api-internal', effect: 'refuse', on: ['api call'], match: { operand: /^https?:\/\//i }, reason: 'ovhcloud api call takes an API path, not a URL ({value})' },
 
     { id: 'ovhcloud.scale-to-zero', effect: 'destructive', match: { any: [{ flag: ['--desired-nodes', '--max-nodes'], value: ZERO }, { pair: /desiredNodes|maxNodes/, value: ZERO }] }, reason: 'ovhcloud {flag} {value} scales to zero' },
-    { id: 'ovhcloud.api-destructive-action', effect: 'destructive', on: ['api call'], match: { operand: /\/(terminate|reinstall|changePassword|resetPassword|confirmTermination|revoke|disable)\b/i, at: 1 }, reason: 'ovhcloud api call {value} names a destructive action' },
+    { id: 'ovhcloud.api-destructive-action', effect: 'destructive', on: ['api call'], match: { operand: /\/(terminate|reinstall|changePassword|resetPassword|confirmTermination|revoke|disable)\/?$/i, at: 1 }, reason: 'ovhcloud api call {value} names a destructive action' },
 
     { id: 'ovhcloud.api-dry-run', effect: 'dry-run', on: ['api call'], match: { flag: ['--dry-run'] }, reason: 'ovhcloud api call {flag} prints the request without sending it' },
   ],

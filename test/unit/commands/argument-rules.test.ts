@@ -501,6 +501,8 @@ describe('ovhcloud argument rules', () => {
     ['ovhcloud api call POST /vps/v1/terminate', 'destructive', '/vps/v1/terminate'],
     ['ovhcloud cloud kube nodepool edit c p --desired-nodes 0', 'destructive', '--desired-nodes'],
     ['ovhcloud api call POST /dedicated/server/x/reboot', 'write', ''],
+    // The action is the last path segment; a server named terminate-… is only a name.
+    ['ovhcloud api call POST /vps/terminate-me.vps.ovh.net/reboot', 'write', ''],
     ['ovhcloud vps list -o interactive', 'rejected', '-o'],
     ['ovhcloud logout', 'rejected', 'ovhcloud logout'],
     ['ovhcloud iam user create --editor', 'rejected', '--editor'],
