@@ -453,6 +453,7 @@ describe('az argument rules', () => {
     ['az rest -m PATCH --url /subscriptions/s/resourceGroups/rg?api-version=2021-04-01 --body {"tags":{}}', 'destructive', 'az rest PATCH'],
     ['az rest --method post --url https://management.azure.com/subscriptions/s/resourceGroups/rg/providers/Microsoft.Storage/storageAccounts/a/listKeys?api-version=2023-01-01', 'sensitive', 'listKeys'],
     ['az rest --method get --url https://management.azure.com/subscriptions/s/resourceGroups?api-version=2021-04-01', 'read', ''],
+    ['az rest --method get --url https://management.azure.com/subscriptions/s/resourceGroups/listkeys-rg/resources?api-version=2021-04-01', 'read', ''],
     ['az rest --url https://management.azure.com/subscriptions?api-version=2022-12-01', 'read', ''],
     ['az aks get-credentials -g rg -n c --file -', 'sensitive', ''],
     ['az acr login -n r --expose-token', 'sensitive', ''],
