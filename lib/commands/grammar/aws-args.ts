@@ -186,7 +186,7 @@ export const awsArgs: ArgRules = {
     // --- raised: generic actions and data-losing payloads
     { id: 'aws.route53-delete', effect: 'destructive', on: ['route53 change-resource-record-sets'], match: { pair: /Action/, value: /^DELETE$/i }, reason: 'the change batch deletes DNS records (Action DELETE)' },
     { id: 'aws.patch-remove', effect: 'destructive', match: { pair: /op/, value: /^(remove|delete)$/i }, reason: 'the patch operations remove settings ({flag}={value})' },
-    { id: 'aws.terminate-document', effect: 'destructive', on: ['ssm start-automation-execution', 'ssm send-command', 'ssm create-association'], match: { flag: ['--document-name'], value: /delete|terminate|stop|detach|remove|disable|revoke/i }, reason: 'runs an SSM document that names a destructive action ({value})' },
+    { id: 'aws.terminate-document', effect: 'destructive', on: ['ssm start-automation-execution', 'ssm send-command', 'ssm create-association'], match: { flag: ['--document-name'], value: /^AWS-\w*(Delete|Terminate|Stop|Detach|Remove|Disable|Revoke|Purge)/ }, reason: 'runs an AWS-owned SSM document that names a destructive action ({value})' },
     // --- raised: reads that return secrets or credentials
     { id: 'aws.function-environment', effect: 'sensitive', on: ['lambda get-function', 'lambda get-function-configuration', 'lambda list-functions'], reason: '{command} returns the function environment (and, for get-function, a presigned URL of its code)' },
     { id: 'aws.with-decryption', effect: 'sensitive', match: { flag: ['--with-decryption'], prefixes: true }, reason: 'aws {flag} returns decrypted secret values' },

@@ -106,6 +106,8 @@ describe('aws argument rules', () => {
       ['aws route53 change-resource-record-sets --hosted-zone-id Z --change-batch Changes=[{Action=DELETE,ResourceRecordSet={Name=a.example.com,Type=A}}]', 'destructive', 'Action DELETE'],
       ['aws apigateway update-rest-api --rest-api-id a --patch-operations op=remove,path=/policy', 'destructive', 'op=remove'],
       ['aws ssm start-automation-execution --document-name AWS-TerminateEC2Instance --parameters InstanceId=i-1', 'destructive', 'AWS-TerminateEC2Instance'],
+      // Only AWS's own catalogue names an action; a user's document name is just a name.
+      ['aws ssm start-automation-execution --document-name stop-watch-report', 'write', 'start-automation-execution'],
       ['aws lambda get-function --function-name f', 'sensitive', 'aws lambda get-function'],
       ['aws lambda get-function-configuration --function-name f', 'sensitive', 'environment'],
       ['aws ssm describe-parameters --with-decryption', 'sensitive', '--with-decryption'],
