@@ -14,7 +14,7 @@ export const scwArgs: ArgRules = {
     { id: 'scw.public', effect: 'destructive', on: ['** create', '** update', '** set', '** add', '** set-*'], match: { any: [{ pair: /privacy/, value: /^public$/i }, { pair: /is-public/, value: /^true$/i }, { pair: /acl/, value: /^public-read(-write)?$/i }, { arg: ANYWHERE }] }, reason: 'makes the resource public ({flag}={value})' },
     { id: 'scw.secret-write', effect: 'destructive', on: ['secret version create', 'secret version update', 'iam api-key update', '** reset-password', '** set-password'], reason: '{command} replaces a secret or a password' },
     { id: 'scw.password', effect: 'destructive', on: ['** update', '** set'], match: { pair: /password|admin-password/ }, reason: 'scw {flag}= replaces a password' },
-    { id: 'scw.protection-off', effect: 'destructive', match: { any: [{ pair: /protected|enable-versioning|backup-schedule-enabled|enabled/, value: /^false$/i }, { pair: /is-backup-schedule-disabled|disable-backup/, value: /^true$/i }] }, reason: 'scw {flag}={value} removes a protection or turns a feature off' },
+    { id: 'scw.protection-off', effect: 'destructive', match: { any: [{ pair: /protected|enable-versioning|backup-schedule-enabled|enabled/, value: /^false$/i }, { pair: /[\w.-]*disabled|disable-[\w.-]+/, value: /^true$/i }] }, reason: 'scw {flag}={value} removes a protection or turns a feature off' },
     { id: 'scw.disable', effect: 'destructive', on: ['** disable', '** disable-*', '** detach', 'block volume detach', 'instance volume detach'], reason: '{command} disables or detaches: what depended on it stops working' },
     { id: 'scw.credentials-read', effect: 'sensitive', on: ['mnq * credentials get'], reason: '{command} returns the credentials, secret key included' },
   ],
