@@ -1,12 +1,26 @@
 /**
  * Classification of cloud_tool commands: parse (no shell), check the binary against the
- * provider, then walk that CLI's grammar. The result decides the policy: Ask mode runs only
- * `read`; `destructive`, `sensitive` and `unknown` need a confirmation; `rejected` never runs.
+ * provider, walk that CLI's grammar to the command path and its class, then apply that CLI's
+ * argument rules (grammar/<cli>-args.ts), which may refuse the command, raise its class, or lower
+ * an explicit dry run. The result decides the policy: Ask mode runs only `read`; `destructive`,
+ * `sensitive` and `unknown` need a confirmation; `rejected` never runs.
  */
 import type { CliName, ProviderId } from './binaries.ts';
 import { checkBinary, isProviderId, PROVIDER_IDS } from './binaries.ts';
-import type { CommandClass } from './engine.ts';
+import type { CommandClass, Outcome } from './engine.ts';
+import { isFlagToken } from './engine.ts';
 import type { Grammar } from './grammar/common.ts';
+import { isHelp } from './grammar/common.ts';
+import type { ArgRules, RuleDecision } from './grammar/rules.ts';
+import { applyRules, rulesTable, scanArgs } from './grammar/rules.ts';
+import { awsArgs } from './grammar/aws-args.ts';
+import { azArgs } from './grammar/az-args.ts';
+import { bqArgs } from './grammar/bq-args.ts';
+import { gcloudArgs } from './grammar/gcloud-args.ts';
+import { gsutilArgs } from './grammar/gsutil-args.ts';
+import { kubectlArgs } from './grammar/kubectl-args.ts';
+import { ovhcloudArgs } from './grammar/ovhcloud-args.ts';
+import { scwArgs } from './grammar/scw-args.ts';
 import { aws } from './grammar/aws.ts';
 import { az } from './grammar/az.ts';
 import { bq } from './grammar/bq.ts';
@@ -22,8 +36,11 @@ export type { CommandClass } from './engine.ts';
 export type AnalysisClass = CommandClass | 'rejected';
 
 export interface Classification {
-  class: CommandClass;
+  /** `rejected` when an argument rule refuses the command. */
+  class: AnalysisClass;
   reason: string;
+  /** Ids of the argument rules that refused, raised or lowered it (empty when the grammar alone decided). */
+  rules: string[];
   /** argv[0] as given. */
   binary: string;
   /** Command path (groups and verb) without flags or arguments, e.g. ['compute', 'instances', 'stop']. */
@@ -33,13 +50,20 @@ export interface Classification {
 export interface Analysis {
   class: AnalysisClass;
   reason: string;
-  /** Present unless the command was rejected. */
+  /** Present once the command parsed and its program belongs to the provider (argument refusals included). */
   argv?: string[];
   binary?: string;
   path?: string[];
+  /** Argument rules that decided the class (see Classification.rules). */
+  rules?: string[];
 }
 
 const GRAMMARS: Readonly<Record<CliName, Grammar>> = { gcloud, gsutil, bq, kubectl, aws, az, scw, tailscale, ovhcloud };
+// tailscale commands are served from the Tailscale API, not a CLI, so it has no argument rules.
+const ARG_RULES: Readonly<Record<CliName, ArgRules>> = {
+  gcloud: gcloudArgs, gsutil: gsutilArgs, bq: bqArgs, kubectl: kubectlArgs, aws: awsArgs, az: azArgs, scw: scwArgs,
+  tailscale: { rules: [] }, ovhcloud: ovhcloudArgs,
+};
 
 /** Commands that need no confirmation in Agent mode and may run in Ask mode (reads only). */
 export function isReadOnly(cls: AnalysisClass): boolean {
@@ -59,9 +83,47 @@ export function needsConfirmation(cls: AnalysisClass): boolean {
 export function classify(provider: ProviderId, argv: readonly string[]): Classification {
   const binary = argv[0] ?? '';
   const check = checkBinary(provider, binary);
-  if (!check.ok) return { class: 'unknown', reason: check.reason, binary, path: [] };
-  const result = GRAMMARS[check.cli].classify(argv.slice(1));
-  return { class: result.class, reason: result.reason, binary, path: result.path };
+  if (!check.ok) return { class: 'unknown', reason: check.reason, binary, path: [], rules: [] };
+  const cli = check.cli;
+  const args = argv.slice(1);
+  const result = GRAMMARS[cli].classify(args);
+  const d = decide(cli, args, result);
+  if (!d.refused && result.class === 'unknown') {
+    // The grammar could not tell where the command path ends (an option it does not know came
+    // first). Refuse when any reading of those options leads to a refused command.
+    for (const alt of readings(args)) {
+      const r = decide(cli, alt, GRAMMARS[cli].classify(alt));
+      if (r.refused) return { class: 'rejected', reason: r.reason, binary, path: result.path, rules: r.rules };
+    }
+  }
+  return { class: d.refused ? 'rejected' : d.class, reason: d.reason, binary, path: result.path, rules: d.rules };
+}
+
+function decide(cli: CliName, args: readonly string[], result: Outcome): RuleDecision {
+  const set = ARG_RULES[cli];
+  const scan = scanArgs(cli, result.path, args, rulesTable(GRAMMARS[cli].argTable(result.path), set), set.abbreviations, set.valueByDefault);
+  return applyRules(set, scan, result, isHelp(result));
+}
+
+/**
+ * The argument lists the CLI might see when the first few `--flag` tokens (without `=`) are
+ * either booleans or take the next token: each one dropped alone, or with its value.
+ */
+function readings(args: readonly string[]): string[][] {
+  const flags = args.flatMap((t, i) => (isFlagToken(t) && !t.includes('=') ? [i] : [])).slice(0, 4);
+  const out: string[][] = [];
+  for (let mask = 1; mask < 3 ** flags.length; mask++) {
+    const drop = new Set<number>();
+    let m = mask;
+    for (const i of flags) {
+      const choice = m % 3;
+      m = Math.floor(m / 3);
+      if (choice >= 1) drop.add(i);
+      if (choice === 2) drop.add(i + 1);
+    }
+    out.push(args.filter((_, i) => !drop.has(i)));
+  }
+  return out;
 }
 
 /** Parses, checks and classifies a command string; the single entry point for server and CLI. */
@@ -75,5 +137,5 @@ export function analyzeCommand(provider: string, command: string): Analysis {
   const check = checkBinary(provider, binary);
   if (!check.ok) return { class: 'rejected', reason: check.reason };
   const c = classify(provider, parsed.argv);
-  return { class: c.class, reason: c.reason, argv: parsed.argv, binary: c.binary, path: c.path };
+  return { class: c.class, reason: c.reason, argv: parsed.argv, binary: c.binary, path: c.path, rules: c.rules };
 }

@@ -3,9 +3,11 @@
  * parser does, walking a command-group tree to find the command path, and ranking verdicts.
  *
  * The one rule everything here serves: the class of a command comes from its command path (groups
- * and verb) and from named flags, never from positional values, resource names or flag values. To
- * keep to it we must know where the command path ends, which means knowing which flags consume
- * the next token. When we cannot tell, the answer is `unknown`, never a guess.
+ * and verb) and from named flags, never from resource names. (The argument rules in
+ * grammar/<cli>-args.ts add the values of named flags and argument shapes such as `--replicas=0`;
+ * names still never count.) To keep to it we must know where the command path ends, which means
+ * knowing which flags consume the next token. When we cannot tell, the answer is `unknown`,
+ * never a guess.
  */
 
 export type CommandClass = 'read' | 'write' | 'destructive' | 'sensitive' | 'unknown';

@@ -1,11 +1,17 @@
 /**
  * POSIX shell-word parsing for cloud_tool commands.
  *
- * We never run a shell, so the argv we execute must be exactly what a POSIX shell (bash) would
- * have produced for the same text. Anything whose meaning depends on a shell (operators,
- * expansions, redirections, globbing, comments) is rejected instead of being passed through
- * literally: passing `a;b` as one argument would silently differ from what the user read and
- * confirmed, and expanding it ourselves would be a shell.
+ * We never run a shell: quoting and word splitting work as in a POSIX shell (bash), and anything
+ * whose meaning depends on running one (operators, command and variable expansion, redirections,
+ * tilde expansion, comments, subshells) is rejected instead of being passed through literally:
+ * passing `a;b` as one argument would silently differ from what the user meant and confirmed,
+ * and expanding it ourselves would be a shell.
+ *
+ * Glob and brace characters (`*`, `?`, `[…]`, `{a,b}`) are the exception: with no shell and no
+ * local files there is nothing to expand them against, and what users mean by them is the
+ * literal text (`gsutil ls gs://b/*`, `az rest --url …?api-version=…`, AWS shorthand
+ * `IpPermissions=[{IpProtocol=tcp,FromPort=22}]`). The command shown for confirmation quotes them
+ * (see displayCommand), so what is confirmed is exactly what runs.
  */
 
 export type ParseResult = { ok: true; argv: string[] } | { ok: false; reason: string };
@@ -73,12 +79,11 @@ export function parseCommand(command: string): ParseResult {
   const argv: string[] = [];
   let word = '';
   let inWord = false;
-  // A shell applies assignment, tilde, redirection-fd and brace rules only to unquoted text, so
+  // A shell applies assignment, tilde and redirection-fd rules only to unquoted text, so
   // the parser tracks whether the word so far is entirely unquoted and what came last.
   let allUnquoted = true;
   let isAssignment = false;
   let lastUnquoted = '';
-  let braceOpen = false;
   let i = 0;
   const s = command;
 
@@ -95,7 +100,6 @@ export function parseCommand(command: string): ParseResult {
     allUnquoted = true;
     isAssignment = false;
     lastUnquoted = '';
-    braceOpen = false;
     return null;
   };
 
@@ -205,10 +209,6 @@ export function parseCommand(command: string): ParseResult {
         if (what) return fail(`${what} is not allowed; write the value literally`);
         break;
       }
-      case '*':
-      case '?':
-      case '[':
-        return fail(`glob character '${ch}' outside quotes is not allowed (a shell would expand it; quote it)`);
       case '#':
         if (!inWord) return fail("comment '#' is not allowed (quote it if it is part of an argument)");
         break;
@@ -219,17 +219,8 @@ export function parseCommand(command: string): ParseResult {
           return fail("tilde expansion '~' after '=' or ':' is not allowed (quote it or write the path)");
         }
         break;
-      case '{':
-        braceOpen = true;
-        break;
       case '=':
         if (!isAssignment && allUnquoted && NAME.test(word)) isAssignment = true;
-        break;
-      case ',':
-        if (braceOpen) return fail("brace expansion '{a,b}' is not allowed (quote the braces)");
-        break;
-      case '.':
-        if (braceOpen && s[i + 1] === '.') return fail("brace expansion '{a..b}' is not allowed (quote the braces)");
         break;
       default:
         break;

@@ -6,7 +6,7 @@
 import type { CommandClass, ParsedArgs, Verdict, VerbTable } from '../engine.ts';
 import { commandArgs, flagTable, flagValues, hasFlagOrAbbrev, parseArgs, verdict, walkTree } from '../engine.ts';
 import type { Grammar } from './common.ts';
-import { classifySql, escalate, fromTable, outcome, unknownVerb, walkProblem } from './common.ts';
+import { classifySql, escalate, fromTable, helpOnly, outcome, unknownVerb, walkProblem } from './common.ts';
 
 const CLI = 'aws';
 
@@ -232,6 +232,7 @@ function decide(service: string, op: string, args: ParsedArgs): Verdict {
 
 export const aws: Grammar = {
   cli: CLI,
+  argTable: () => ARG_FLAGS,
   classify(args) {
     const walk = walkTree(args, ROOT, { flags: () => GLOBAL_FLAGS });
     const path = walk.path;
@@ -241,14 +242,14 @@ export const aws: Grammar = {
     if (walk.kind === 'group' && path.length === 0 && before.some((f) => f.names.includes('--version'))) {
       v = verdict('read', 'aws --version prints the CLI version');
     } else if (walk.kind === 'group' && path.length === 1 && path[0] === 'help') {
-      v = verdict('read', 'aws help output only');
+      v = helpOnly(CLI);
     } else if (walk.kind === 'group' && path.length === 1 && path[0] === 'configure') {
       v = verdict('unknown', 'aws configure prompts interactively');
     } else if (walk.kind === 'command' && path[1] === 'help' && walk.rest.length === 0) {
-      v = verdict('read', 'aws help output only');
+      v = helpOnly(CLI);
     } else if (walk.kind === 'command' && walk.rest.length === 1 && walk.rest[0] === 'help') {
       // Only a bare trailing `help` is help: after other arguments it may be a parameter value.
-      v = verdict('read', 'aws help output only');
+      v = helpOnly(CLI);
     } else {
       const problem = walkProblem(CLI, walk, false);
       if (problem || walk.kind !== 'command') return outcome(problem ?? verdict('unknown', 'aws: no command'), path);
@@ -259,9 +260,7 @@ export const aws: Grammar = {
     if (hasFlagOrAbbrev(all, '--debug')) {
       v = escalate(v, 'sensitive', 'aws --debug logs request headers, including the session token');
     }
-    if (hasFlagOrAbbrev(all, '--endpoint-url')) {
-      v = escalate(v, 'sensitive', 'aws --endpoint-url sends signed requests and the session token to another endpoint');
-    }
+    // --endpoint-url, --profile and file:// values are refused by the argument rules (aws-args.ts).
     return outcome(v, path);
   },
 };

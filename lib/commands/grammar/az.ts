@@ -319,6 +319,7 @@ function decide(path: readonly string[], args: ParsedArgs): Verdict {
 
 export const az: Grammar = {
   cli: CLI,
+  argTable: () => ARG_FLAGS,
   classify(args) {
     const walk = walkTree(args, TREE, { flags: () => GLOBAL_FLAGS });
     const help = helpVerdict(CLI, args, ARG_FLAGS, ['-h', '--help']);

@@ -1,6 +1,6 @@
 /** bq: absl flags (`-flag` or `--flag`), a command, and for `query` the SQL decides. */
 import type { CommandClass, Verdict } from '../engine.ts';
-import { commandArgs, flagTable, flagValues, hasFlag, LEAF_GROUP, parseArgs, verdict, walkTree } from '../engine.ts';
+import { commandArgs, flagTable, hasFlag, LEAF_GROUP, parseArgs, verdict, walkTree } from '../engine.ts';
 import type { Grammar } from './common.ts';
 import { classifySql, escalate, helpVerdict, outcome, unknownVerb, walkProblem } from './common.ts';
 
@@ -75,6 +75,7 @@ function queryVerdict(positionals: readonly string[], opaque: boolean): Verdict 
 
 export const bq: Grammar = {
   cli: CLI,
+  argTable: () => COMMAND_FLAGS,
   classify(args) {
     const walk = walkTree(args, LEAF_GROUP, { flags: () => GLOBAL_FLAGS });
     const help = helpVerdict(CLI, args, COMMAND_FLAGS, ['--help', '-help', '--helpshort', '--helpfull', '-h']);
@@ -104,12 +105,7 @@ export const bq: Grammar = {
     if (hasFlag(all, '--apilog', '--httplib2_debuglevel')) {
       v = escalate(v, 'sensitive', 'bq API logging can include request credentials');
     }
-    if (flagValues(all, '--api').length > 0 || hasFlag(all, '--api', '--universe_domain')) {
-      v = escalate(v, 'sensitive', 'bq --api sends the access token to another endpoint');
-    }
-    if (hasFlag(all, '--credential_file', '--service_account_credential_file', '--service_account_private_key_file')) {
-      v = escalate(v, 'sensitive', 'bq reads a credential file from the server');
-    }
+    // --api, --flagfile and credential files are refused by the argument rules (bq-args.ts).
     return outcome(v, walk.path);
   },
 };

@@ -7,6 +7,19 @@ export interface Grammar {
   readonly cli: CliName;
   /** Classifies the arguments after the binary name. */
   classify(args: readonly string[]): Outcome;
+  /** The flags this CLI understands after the command path, for the argument rules. */
+  argTable(path: readonly string[]): FlagTable;
+}
+
+const HELP_REASON = 'help output only';
+
+/** The verdict for a request that only prints help. */
+export function helpOnly(cli: string): Verdict {
+  return verdict('read', `${cli} ${HELP_REASON}`);
+}
+
+export function isHelp(v: Verdict): boolean {
+  return v.class === 'read' && v.reason.endsWith(` ${HELP_REASON}`);
 }
 
 export function outcome(v: Verdict, path: readonly string[]): Outcome {
@@ -17,7 +30,7 @@ export function outcome(v: Verdict, path: readonly string[]): Outcome {
 export function walkProblem(cli: string, walk: Walk, help: boolean): Verdict | null {
   if (walk.kind === 'ambiguous') return verdict('unknown', `${cli}: ${walk.reason}`);
   if (walk.kind === 'group' && !walk.node.hybrid) {
-    if (help) return verdict('read', `${cli} help output only`);
+    if (help) return helpOnly(cli);
     if (walk.path.length === 0) return verdict('unknown', `${cli}: no command given`);
     return verdict('unknown', `${cli} ${walk.path.join(' ')} is a command group; a subcommand is needed`);
   }
@@ -25,7 +38,7 @@ export function walkProblem(cli: string, walk: Walk, help: boolean): Verdict | n
 }
 
 export function helpVerdict(cli: string, tokens: readonly string[], table: FlagTable, helpFlags: readonly string[]): Verdict | null {
-  return helpRequested(tokens, table, helpFlags) ? verdict('read', `${cli} help output only`) : null;
+  return helpRequested(tokens, table, helpFlags) ? helpOnly(cli) : null;
 }
 
 /**

@@ -170,9 +170,6 @@ const ACCESS_AREAS: AccessAreas = [
   ['organizations', 'organisation'],
 ];
 
-// Properties that redirect where gcloud sends the user's token, or swap the credential it uses.
-const SENSITIVE_PROPERTY = /^(auth\/|api_endpoint_overrides\/|core\/universe_domain|proxy\/|core\/custom_ca_certs_file|core\/account|credential)/;
-
 function decide(path: readonly string[], all: ParsedArgs): Verdict {
   let v: Verdict | undefined = matchPathRule(CLI, path, PATHS);
   // Commands nested under a verb-named group (`sql export csv`, `builds triggers create github`)
@@ -186,23 +183,16 @@ function decide(path: readonly string[], all: ParsedArgs): Verdict {
   if (path[path.length - 1]?.startsWith('execute-sql')) {
     for (const sql of flagValues(all, '--sql')) v = escalate(v, classifySql(sql).class, `${CLI} ${path.join(' ')}: ${classifySql(sql).reason}`);
   }
-  if (pathMatches('config set', path) && SENSITIVE_PROPERTY.test(all.positionals[0] ?? '')) {
-    v = escalate(v, 'sensitive', `gcloud config set ${all.positionals[0]} changes where credentials are sent or which are used`);
-  }
   if (path[0] === 'artifacts' && path[1] === 'print-settings' && hasFlag(all, '--json-key')) {
     v = escalate(v, 'sensitive', 'gcloud artifacts print-settings --json-key embeds a service-account key in the output');
   }
-  if (hasFlag(all, '--access-token-file', '--credential-file-override')) {
-    v = escalate(v, 'sensitive', 'reads a credential from a file on the server instead of the user’s own');
-  }
-  if (hasFlag(all, '--flags-file') && (v.class === 'read' || v.class === 'write')) {
-    v = escalate(v, 'unknown', '--flags-file supplies flags we cannot see');
-  }
+  // Configuration, credential and file-reading flags are refused by the argument rules (gcloud-args.ts).
   return v;
 }
 
 export const gcloud: Grammar = {
   cli: CLI,
+  argTable: () => ARG_FLAGS,
   classify(args) {
     const walk = walkTree(args, TREE, { flags: () => GLOBAL_FLAGS, transparent: TRACKS });
     const path = walk.path.filter((p, i) => !(i === 0 && TRACKS.has(p)));

@@ -64,8 +64,13 @@ const VERBS: Record<string, readonly [CommandClass, string]> = {
 /** Groups whose changes are access-control changes. */
 const ACCESS_GROUPS = new Set(['acl', 'defacl', 'iam', 'ubla', 'bucketpolicyonly', 'pap']);
 
+// The rules see top-level and command options in one pass.
+const ALL_FLAGS = flagTable('gnu', { value: [...COMMAND_FLAGS.value], bool: [...COMMAND_FLAGS.bool] }, { value: [...TOP_FLAGS.value], bool: [...TOP_FLAGS.bool] });
+const ALL_RSYNC_FLAGS = flagTable('gnu', { value: [...RSYNC_FLAGS.value], bool: [...RSYNC_FLAGS.bool] }, { value: [...TOP_FLAGS.value], bool: [...TOP_FLAGS.bool] });
+
 export const gsutil: Grammar = {
   cli: CLI,
+  argTable: (path) => (path[0] === 'rsync' ? ALL_RSYNC_FLAGS : ALL_FLAGS),
   classify(args) {
     const walk = walkTree(args, TREE, { flags: () => TOP_FLAGS });
     const path = walk.path;

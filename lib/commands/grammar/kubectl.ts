@@ -6,7 +6,7 @@
  * even when it starts with `-`, so the flag tables must be right to find positionals at all.
  */
 import type { CommandClass, FlagSpec, FlagTable, ParsedArgs, Verdict } from '../engine.ts';
-import { commandArgs, flagTable, flagValues, groupTree, hasFlag, parseArgs, verdict, walkTree } from '../engine.ts';
+import { commandArgs, flagTable, flagValues, groupTree, hasFlag, verdict, walkTree } from '../engine.ts';
 import type { Grammar } from './common.ts';
 import { escalate, helpVerdict, outcome, unknownVerb, walkProblem } from './common.ts';
 
@@ -180,7 +180,9 @@ function getVerdict(args: ParsedArgs): Verdict {
       return verdict('sensitive', `kubectl get --raw ${raw} may return secret data`);
     }
   }
-  if (hasFlag(args, '--raw')) return verdict('read', 'kubectl get --raw reads an API path');
+  // `--raw` without a path, or with resource arguments, is an error in kubectl; it must not turn
+  // the rest into a read.
+  if (flagValues(args, '--raw').length > 0 && args.positionals.length === 0) return verdict('read', 'kubectl get --raw reads an API path');
   const formats = flagValues(args, '-o', '--output').map((f) => f.split('=')[0]!.toLowerCase());
   const revealing = formats.some((f) => !SUMMARY_FORMATS.has(f)) || hasFlag(args, '--template');
   if (!revealing) return verdict('read', 'kubectl get lists resources (summary output shows no secret data)');
@@ -234,6 +236,7 @@ function decide(path: readonly string[], args: ParsedArgs): Verdict {
 
 export const kubectl: Grammar = {
   cli: CLI,
+  argTable: flagsFor,
   classify(args) {
     const walk = walkTree(args, TREE, { flags: flagsFor });
     const table = flagsFor(walk.path);
@@ -245,13 +248,7 @@ export const kubectl: Grammar = {
       if (problem) v = problem;
       else v = decide(walk.path, commandArgs(walk, table));
     }
-    // Wherever they appear, these make kubectl send the token elsewhere or read credentials
-    // from files on the server.
-    const all = parseArgs(args, table);
-    if (hasFlag(all, '-s', '--server')) v = escalate(v, 'sensitive', 'kubectl --server sends the credentials to another API server');
-    if (hasFlag(all, '--kubeconfig', '--client-key', '--client-certificate')) {
-      v = escalate(v, 'sensitive', 'kubectl --kubeconfig/--client-key reads credentials from files on the server');
-    }
+    // --server, --kubeconfig and the other credential flags are refused by the argument rules (kubectl-args.ts).
     return outcome(v, walk.path);
   },
 };

@@ -24,8 +24,9 @@ vps(automated-backup disk image ip secondary-dns-domain service-info snapshot) v
 `);
 
 const GLOBAL_FLAGS = flagTable('gnu', {
-  value: ['-o', '--output', '-f', '--format', '--profile', '--cloud-project'],
-  bool: ['-d', '--debug', '-e', '--ignore-errors', '-i', '--interactive', '-j', '--json', '-y', '--yaml', '-h', '--help'],
+  value: ['-o', '--output', '-f', '--format', '--profile', '--cloud-project', '--from-file', '--init-file'],
+  // --editor, --replace and --dry-run belong to the create/edit commands and `api call`.
+  bool: ['-d', '--debug', '-e', '--ignore-errors', '-i', '--interactive', '-j', '--json', '-y', '--yaml', '-h', '--help', '--editor', '--replace', '--dry-run'],
 });
 
 const VERBS: VerbTable = {
@@ -95,6 +96,7 @@ function decide(path: readonly string[], args: ParsedArgs): Verdict {
 
 export const ovhcloud: Grammar = {
   cli: CLI,
+  argTable: () => GLOBAL_FLAGS,
   classify(args) {
     const walk = walkTree(args, TREE, { flags: () => GLOBAL_FLAGS });
     const help = helpVerdict(CLI, args, GLOBAL_FLAGS, ['-h', '--help']);

@@ -94,6 +94,7 @@ function decide(path: readonly string[]): Verdict {
 
 export const scw: Grammar = {
   cli: CLI,
+  argTable: () => GLOBAL_FLAGS,
   classify(args) {
     const walk = walkTree(args, TREE, { flags: () => GLOBAL_FLAGS });
     const help = helpVerdict(CLI, args, GLOBAL_FLAGS, ['-h', '--help']);

@@ -68,6 +68,7 @@ const HYBRID = new Set(['serve', 'funnel']);
 
 export const tailscale: Grammar = {
   cli: CLI,
+  argTable: () => GLOBAL_FLAGS,
   classify(args) {
     const walk = walkTree(args, TREE, { flags: () => GLOBAL_FLAGS });
     const help = helpVerdict(CLI, args, GLOBAL_FLAGS, ['-h', '--help', '-help', '--h']);

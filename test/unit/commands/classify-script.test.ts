@@ -23,7 +23,8 @@ describe('scripts/classify.ts', () => {
       'gcp\tgcloud compute instances stop target-vm',
       'aws\taws s3 rb s3://b --force',
       'azure\taz keyvault secret show --vault-name v -n s',
-      'gcp\tkubectl frobnicate',
+      // (kubectl frobnicate would run a kubectl-frobnicate plugin, so it is refused, not unknown)
+      'gcp\tgcloud compute instances frobnicate vm',
       'gcp\taws s3 ls',
       'mars\tgcloud version',
       'gcp\tgcloud compute instances list | sh',

@@ -8,6 +8,9 @@ const TRICKY = [
   'delete', 'list', 'get', 'rm', 'describe', 'show', 'terminate', 'destroy', 'drop', 'purge', 'secret', 'secrets',
   'remove', 'help', 'read', 'ls', 'cat', 'yaml', 'json', 'access', 'print-access-token', 'get-secret-value',
   'target', 'widget', 'my-list-project', 'i-0list', 'delete-me', 'kill', 'exec', '-h', '--help', '--force', '-d',
+  // Words the argument rules react to elsewhere (paths, values); as names they must not count.
+  'local', 'nodeport', 'loadbalancer', 'bucket-allUsers', 'public-read', 'terminate', 'poweroff', 'disable', 'dry-run',
+  'stop-logging', 'detach-disk', 'plugin', 'krew', 'kustomize', 'replicas', 'zero',
 ];
 const trickyWord = fc.oneof(fc.constantFrom(...TRICKY), fc.stringMatching(/^[a-z][a-z0-9-]{0,15}$/));
 
@@ -41,17 +44,20 @@ const BASE: Case[] = [
   ['ovh', ['ovhcloud', 'cloud', 'instance', 'delete']],
 ];
 
-/** Flags known to take a value, per CLI; their values must never matter. */
+/**
+ * Flags known to take a value, per CLI; their values must never matter. (Profile flags are not
+ * here: they pick other credentials, so the argument rules refuse them whatever their value.)
+ */
 const VALUE_FLAGS: Record<string, string[]> = {
   gcloud: ['--project', '--format', '--filter', '--zone', '--region', '--account', '--verbosity'],
   gsutil: [],
   bq: ['--project_id', '--format', '--location'],
   kubectl: ['-n', '--namespace', '--context', '-l', '--selector', '--field-selector', '-c', '--cluster'],
-  aws: ['--region', '--profile', '--output', '--query'],
+  aws: ['--region', '--output', '--query'],
   az: ['--subscription', '-g', '--resource-group', '-o', '--query', '-n', '--name'],
-  scw: ['-p', '--profile', '-o', '--output'],
+  scw: ['-o', '--output'],
   tailscale: ['--socket'],
-  ovhcloud: ['-o', '--output', '--profile', '--cloud-project'],
+  ovhcloud: ['-o', '--output', '--cloud-project'],
 };
 
 describe('class depends on the command, never on names or flag values', () => {
