@@ -1,7 +1,7 @@
 import { BadRequestError } from '../../errors.ts';
 import { OVH_ENDPOINTS, type OvhEndpoint } from './settings.ts';
 import type { OAuthStartHook } from '../hooks.ts';
-import { initiateOvh } from './service.ts';
+import { initiateOvh } from './oauth.ts';
 
 /** GET /api/auth/ovh[?endpoint=ovh-ca]: the same single-use state and PKCE as POST initiate; EU unless asked. */
 export const ovhOAuthStart: OAuthStartHook = async (d, userId, query) => {
