@@ -16,6 +16,8 @@ export interface HttpRequest<R extends RouteDef> {
   query: Out<R['request']['query']>;
   params: Out<R['request']['params']>;
   headers: Record<string, string | undefined>;
+  /** the request's cookies, "name=value" each (payload v2) */
+  cookies: string[];
   requestId: string;
   event: APIGatewayProxyEventV2;
 }
@@ -24,10 +26,12 @@ export interface HttpResult {
   status: number;
   body?: unknown;
   headers?: Record<string, string>;
+  /** Set-Cookie values */
+  cookies?: string[];
 }
 
-export const ok = (body: unknown, status = 200): HttpResult => ({ status, body });
-export const redirect = (location: string): HttpResult => ({ status: 302, headers: { location } });
+export const ok = (body: unknown, status = 200, cookies?: string[]): HttpResult => ({ status, body, ...(cookies?.length ? { cookies } : {}) });
+export const redirect = (location: string, cookies?: string[]): HttpResult => ({ status: 302, headers: { location }, ...(cookies?.length ? { cookies } : {}) });
 
 type Impl<R extends RouteDef> = (req: HttpRequest<R>, deps: Deps) => Promise<HttpResult>;
 
@@ -57,6 +61,7 @@ export function httpHandler<R extends RouteDef>(route: R, impl: Impl<R>) {
         query: state.query as HttpRequest<R>['query'],
         params: state.params as HttpRequest<R>['params'],
         headers: event.headers ?? {},
+        cookies: event.cookies ?? [],
         requestId: state.requestId,
         event,
       },
@@ -211,7 +216,7 @@ function toApiResult(route: RouteDef, result: HttpResult): APIGatewayProxyStruct
   }
   const headers: Record<string, string> = { ...result.headers };
   if (result.body !== undefined) headers['content-type'] = 'application/json';
-  return { statusCode: result.status, headers, body: result.body === undefined ? '' : JSON.stringify(result.body) };
+  return { statusCode: result.status, headers, ...(result.cookies?.length ? { cookies: result.cookies } : {}), body: result.body === undefined ? '' : JSON.stringify(result.body) };
 }
 
 /**

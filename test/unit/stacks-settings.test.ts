@@ -2,7 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { allSettings, load } from '../../lib/config.ts';
-import { DEFAULT_THROTTLE, SCHEDULED_JOBS, deploySettings } from '../../lib/stacks/plan/index.ts';
+import { DEFAULT_THROTTLE, SCHEDULED_JOBS, deploySettings, planApi } from '../../lib/stacks/plan/index.ts';
 
 const root = resolve(import.meta.dirname, '../..');
 const planDir = join(root, 'lib/stacks/plan');
@@ -41,5 +41,9 @@ describe('the deploy plan reads only declared settings', () => {
   it('deploy-only settings are not forwarded to the functions', () => {
     const s = deploySettings({ API_THROTTLE_BURST_LIMIT: '20', API_THROTTLE_RATE_LIMIT: '10', LOG_LEVEL: 'warn' }, allSettings());
     expect(s.shared).toEqual({ LOG_LEVEL: 'warn' });
+  });
+
+  it('CORS allows credentials, so the OAuth login routes can set the browser-binding cookie', () => {
+    expect(planApi({ FRONTURL: 'https://app.example.com/chat' }, { authMode: 'jwt' }).cors.allowCredentials).toBe(true);
   });
 });

@@ -5,7 +5,8 @@ import type { AuthMode } from './types.ts';
 
 export interface ApiPlan {
   authMode: AuthMode;
-  cors: { allowOrigins: string[]; allowHeaders: string[]; allowMethods: Array<HttpMethod | 'OPTIONS'>; maxAgeSeconds: number };
+  /** credentials: the OAuth login routes set the browser-binding cookie (lib/oauth/binding.ts) */
+  cors: { allowOrigins: string[]; allowHeaders: string[]; allowMethods: Array<HttpMethod | 'OPTIONS'>; allowCredentials: true; maxAgeSeconds: number };
   throttle: { burstLimit: number; rateLimit: number };
   /** a JWT authorizer for "user" routes, when JWT_ISSUER is set */
   jwt?: { issuer: string; audiences: string[] };
@@ -38,7 +39,7 @@ export function planApi(env: Record<string, string | undefined>, settings: Pick<
   if (settings.authMode === 'trusted-header') allowHeaders.push('x-user-id');
   return {
     authMode: settings.authMode,
-    cors: { allowOrigins: [origin], allowHeaders, allowMethods: ['GET', 'POST', 'PUT', 'DELETE', 'PATCH', 'OPTIONS'], maxAgeSeconds: 3600 },
+    cors: { allowOrigins: [origin], allowHeaders, allowMethods: ['GET', 'POST', 'PUT', 'DELETE', 'PATCH', 'OPTIONS'], allowCredentials: true, maxAgeSeconds: 3600 },
     throttle: {
       burstLimit: positiveInt(env, 'API_THROTTLE_BURST_LIMIT', DEFAULT_THROTTLE.burstLimit),
       rateLimit: positiveInt(env, 'API_THROTTLE_RATE_LIMIT', DEFAULT_THROTTLE.rateLimit),
