@@ -21,8 +21,8 @@ export const coreSection = section(
     VALIDATE_RESPONSES: setting(bool(false), 'Validate every response against its route schema (on in tests and locally).'),
     AURORA_DATA_DIR: setting(str('.data'), 'Local runtime: where the embedded DynamoDB and the local secret store persist.'),
     PORT: setting(int(5080, 0, 65535), 'Local runtime: HTTP port of the local gateway.'),
-    API_THROTTLE_BURST_LIMIT: setting(int(100, 1, 100000), 'Deploy time (read by `sst deploy`, not by the functions): API Gateway burst limit of every route.'),
-    API_THROTTLE_RATE_LIMIT: setting(int(50, 1, 100000), 'Deploy time (read by `sst deploy`, not by the functions): API Gateway steady request rate limit of every route, per second.'),
+    API_THROTTLE_BURST_LIMIT: setting(int(100, 1, 100000), 'sst deploy only: API Gateway burst limit per route.'),
+    API_THROTTLE_RATE_LIMIT: setting(int(50, 1, 100000), 'sst deploy only: API Gateway rate limit per route (requests per second).'),
   },
   (v) => {
     const deployed = v.AURORA_STAGE !== 'local';
@@ -43,8 +43,6 @@ export const coreSection = section(
       validateResponses: v.VALIDATE_RESPONSES,
       dataDir: v.AURORA_DATA_DIR,
       port: v.PORT,
-      /** what `sst deploy` gives API Gateway (lib/stacks/plan/api.ts reads the same settings) */
-      apiThrottle: { burstLimit: v.API_THROTTLE_BURST_LIMIT, rateLimit: v.API_THROTTLE_RATE_LIMIT },
     };
   },
 );

@@ -25,9 +25,10 @@ const startHooks: Partial<Record<ProviderId, () => Promise<OAuthStartHook>>> = {
   },
 };
 
+// OVH's callback has its own route (GET /api/auth/ovh/callback is one of its paths, and a literal
+// path wins over {provider}), so only its start is here.
 const callbackHooks: Partial<Record<ProviderId, () => Promise<OAuthCallbackHook>>> = {
   gcp: async () => (await import('./gcp/oauth.ts')).handleGcpCallback,
-  ovh: async () => (await import('./ovh/oauth.ts')).ovhCallback,
 };
 
 function requireOAuthProvider(d: Deps, provider: ProviderId): void {

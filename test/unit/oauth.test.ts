@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ProviderAuthError, ProviderUnavailableError } from '../../lib/errors.ts';
 import { bindingCookie, bindingCookieName, bindingMatches, clearBindingCookie, newBinding, readCookie } from '../../lib/oauth/binding.ts';
 import { OAuthRefusal } from '../../lib/oauth/errors.ts';
-import { freshAccessToken, type StoredTokens } from '../../lib/oauth/refresh.ts';
+import { freshAccessToken, type RefreshPlan, type StoredTokens } from '../../lib/oauth/refresh.ts';
 import { tokenRequest } from '../../lib/oauth/token.ts';
 import { secret } from '../../lib/secret-value.ts';
 import { setRetryDelayScale } from '../../lib/retry.ts';
@@ -112,7 +112,7 @@ describe('refresh with rotation (lib/oauth/refresh.ts)', () => {
     const valid = new Set([initial.refresh_token]);
     let seq = 0;
     const saves: StoredTokens[] = [];
-    const plan = {
+    const plan: RefreshPlan<StoredTokens> = {
       provider: 'Example',
       skewMs: 60_000,
       nowMs: NOW,
@@ -121,7 +121,7 @@ describe('refresh with rotation (lib/oauth/refresh.ts)', () => {
         saves.push(t);
         stored = t;
       },
-      refresh: async (rt: string) => {
+      refresh: async (rt: string): Promise<StoredTokens> => {
         if (!valid.delete(rt)) throw new OAuthRefusal('invalid_grant', 'refused');
         seq++;
         const next = { access_token: `at-${seq}`, refresh_token: `rt-${seq}`, expires_at: NOW + 3600_000 };

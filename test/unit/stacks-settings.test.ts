@@ -1,7 +1,8 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { allSettings, load } from '../../lib/config.ts';
+import { allSettings } from '../../lib/config.ts';
+import { coreSection } from '../../lib/config/core.ts';
 import { DEFAULT_THROTTLE, SCHEDULED_JOBS, deploySettings, planApi } from '../../lib/stacks/plan/index.ts';
 
 const root = resolve(import.meta.dirname, '../..');
@@ -35,7 +36,8 @@ describe('the deploy plan reads only declared settings', () => {
   });
 
   it('the plan defaults are the declared defaults', () => {
-    expect(load({}).core.apiThrottle).toEqual(DEFAULT_THROTTLE);
+    const schemaDefault = (name: 'API_THROTTLE_BURST_LIMIT' | 'API_THROTTLE_RATE_LIMIT') => Number(coreSection.settings[name].schema.parse(undefined));
+    expect({ burstLimit: schemaDefault('API_THROTTLE_BURST_LIMIT'), rateLimit: schemaDefault('API_THROTTLE_RATE_LIMIT') }).toEqual(DEFAULT_THROTTLE);
   });
 
   it('deploy-only settings are not forwarded to the functions', () => {
