@@ -6,6 +6,7 @@ import { parseArgs } from 'node:util';
 import { config } from '../lib/config.ts';
 import { log } from '../lib/log.ts';
 import { startLocalRuntime } from '../lib/local/runtime.ts';
+import { LocalRuntimeError } from '../lib/local/data-dir.ts';
 
 const started = Date.now();
 const { values } = parseArgs({
@@ -21,7 +22,12 @@ if (values.port) process.env.PORT = values.port;
 if (values['data-dir']) process.env.AURORA_DATA_DIR = values['data-dir'];
 
 const cfg = config();
-const runtime = await startLocalRuntime({ port: cfg.core.port, dataDir: cfg.core.dataDir, simulate: values.simulate });
+const runtime = await startLocalRuntime({ port: cfg.core.port, dataDir: cfg.core.dataDir, simulate: values.simulate }).catch((e: unknown) => {
+  // what the user can fix (a busy port, a data dir another runtime holds) is one line, not a stack
+  if (!(e instanceof LocalRuntimeError)) throw e;
+  process.stderr.write(`aurora-connectors: ${e.message}\n`);
+  process.exit(1);
+});
 log.info('aurora-connectors ready', {
   url: `http://localhost:${runtime.gateway.port}`,
   dataDir: cfg.core.dataDir,

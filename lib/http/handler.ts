@@ -228,6 +228,12 @@ function isDependencyOutage(err: unknown): boolean {
   return e?.$fault === 'server' || /Throttl|ProvisionedThroughputExceeded|RequestLimitExceeded|ServiceUnavailable|InternalServerError/.test(e?.name ?? '');
 }
 
+/** middy stops the handler just before the function's own timeout (context.getRemainingTimeInMillis). */
+function isFunctionTimeout(err: unknown): boolean {
+  const e = err as { name?: string; cause?: { package?: string } };
+  return e?.name === 'TimeoutError' && e.cause?.package === '@middy/core';
+}
+
 /** CORS headers for the configured frontend origin only (API Gateway answers preflights when deployed). */
 function corsHeaders(event: APIGatewayProxyEventV2): Record<string, string> {
   const origin = event.headers?.origin;
@@ -258,7 +264,13 @@ function errorMapper(route: RouteDef): MiddlewareObj<APIGatewayProxyEventV2, API
       } else if (appErr.status >= 500) {
         log.error('request failed', { route: route.id, code: appErr.code, error: appErr });
       }
-      const mapped = appErr ?? (isDependencyOutage(err) ? new AppError(503, 'service_unavailable', 'A storage dependency failed', { expose: false, publicMessage: 'The service is temporarily unavailable. Please try again.', headers: { 'retry-after': '2' } }) : new AppError(500, 'internal_error', 'Internal server error', { expose: false }));
+      const mapped =
+        appErr ??
+        (isFunctionTimeout(err)
+          ? new AppError(504, 'timeout', 'The request did not finish within the function time limit', { expose: false, publicMessage: 'The request took too long and was stopped. Please try again.' })
+          : isDependencyOutage(err)
+            ? new AppError(503, 'service_unavailable', 'A storage dependency failed', { expose: false, publicMessage: 'The service is temporarily unavailable. Please try again.', headers: { 'retry-after': '2' } })
+            : new AppError(500, 'internal_error', 'Internal server error', { expose: false }));
       request.response = {
         statusCode: mapped.status,
         headers: { 'content-type': 'application/json', ...corsHeaders(request.event), ...mapped.headers },
