@@ -1,6 +1,6 @@
 import type { Deps } from '../deps.ts';
 import { BadRequestError, NotFoundError } from '../errors.ts';
-import type { CallbackInput, CallbackOutcome, StartedFlow } from '../oauth/flow.ts';
+import type { CallbackInput, CallbackOutcome, OAuthCallbackHook, OAuthStartHook, StartedFlow } from '../oauth/flow.ts';
 import { enabledProviders, PROVIDERS, type ProviderId } from './registry.ts';
 
 /**
@@ -9,26 +9,17 @@ import { enabledProviders, PROVIDERS, type ProviderId } from './registry.ts';
  * (lib/oauth/flow.ts). A connector that is switched off is 404 (it does not exist); one that does
  * not use OAuth is 400.
  */
-export type OAuthStartHook = (d: Deps, userId: string, query: Record<string, string | undefined>) => Promise<StartedFlow>;
-export type OAuthCallbackHook = (d: Deps, input: CallbackInput) => Promise<CallbackOutcome>;
-
 // Two maps, each read by one function: the start's bundle carries only the consent URL builders,
 // the callback's the code exchange and what connecting starts (lib/connectors/hooks.ts says why).
 const startHooks: Partial<Record<ProviderId, () => Promise<OAuthStartHook>>> = {
-  gcp: async () => {
-    const { gcpLogin } = await import('./gcp/login.ts');
-    return (d, userId) => gcpLogin(d, userId);
-  },
-  ovh: async () => {
-    const { ovhLogin } = await import('./ovh/oauth-start.ts');
-    return (d, userId, query) => ovhLogin(d, userId, query.endpoint);
-  },
+  gcp: async () => (await import('./gcp/login.ts')).oauthStart,
+  ovh: async () => (await import('./ovh/oauth-start.ts')).oauthStart,
 };
 
 // OVH's callback has its own route (GET /api/auth/ovh/callback is one of its paths, and a literal
 // path wins over {provider}), so only its start is here.
 const callbackHooks: Partial<Record<ProviderId, () => Promise<OAuthCallbackHook>>> = {
-  gcp: async () => (await import('./gcp/oauth.ts')).handleGcpCallback,
+  gcp: async () => (await import('./gcp/oauth.ts')).oauthCallback,
 };
 
 function requireOAuthProvider(d: Deps, provider: ProviderId): void {

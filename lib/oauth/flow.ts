@@ -88,6 +88,11 @@ export interface CallbackOutcome {
   cookies: string[];
 }
 
+/** A connector's entry for GET /api/auth/{provider} (`oauthStart` in its folder): query parameters such as OVH's endpoint. */
+export type OAuthStartHook = (d: Deps, userId: string, query: Record<string, string | undefined>) => Promise<StartedFlow>;
+/** A connector's entry for GET /api/auth/{provider}/callback (`oauthCallback` in its folder). */
+export type OAuthCallbackHook = (d: Deps, input: CallbackInput) => Promise<CallbackOutcome>;
+
 /** The provider's consent URL for one flow. */
 export function authorizationUrl(d: Deps, start: OAuthStart, client: OAuthClient, region: string | undefined, st: { state: string; codeChallenge: string }): string {
   const url = new URL(client.authUrl);

@@ -1,5 +1,5 @@
 import type { Deps } from '../../deps.ts';
-import { startOAuth, type OAuthStart, type StartedFlow } from '../../oauth/flow.ts';
+import { startOAuth, type OAuthStart, type OAuthStartHook, type StartedFlow } from '../../oauth/flow.ts';
 import { secret } from '../../secret-value.ts';
 import { requireClient } from './tokens.ts';
 
@@ -24,3 +24,6 @@ export const gcpOAuth: OAuthStart = {
 
 /** POST /gcp/login and GET /api/auth/gcp: the consent URL, and the cookie binding the flow to this browser. */
 export const gcpLogin = (d: Deps, userId: string): Promise<StartedFlow> => startOAuth(d, gcpOAuth, userId);
+
+/** GET /api/auth/gcp (lib/connectors/oauth.ts loads it by this name). */
+export const oauthStart: OAuthStartHook = (d, userId) => gcpLogin(d, userId);

@@ -4,7 +4,7 @@ import { getConnection } from '../../connections/repo.ts';
 import { ProviderUnavailableError } from '../../errors.ts';
 import { log } from '../../log.ts';
 import { OAuthRefusal } from '../../oauth/errors.ts';
-import { finishOAuth, type CallbackInput, type CallbackOutcome, type OAuthFinish } from '../../oauth/flow.ts';
+import { finishOAuth, type CallbackInput, type CallbackOutcome, type OAuthCallbackHook, type OAuthFinish } from '../../oauth/flow.ts';
 import { secret } from '../../secret-value.ts';
 import type { SecretDocument } from '../../secrets/port.ts';
 import { startSetup } from '../../gcp-setup/service.ts';
@@ -75,3 +75,6 @@ export const gcpOAuthFinish: OAuthFinish<GcpTokenDoc> = {
 
 /** GET /callback (and its aliases, and GET /api/auth/gcp/callback). */
 export const handleGcpCallback = (d: Deps, input: CallbackInput): Promise<CallbackOutcome> => finishOAuth(d, gcpOAuth, gcpOAuthFinish, input);
+
+/** GET /api/auth/gcp/callback through the generic route (lib/connectors/oauth.ts loads it by this name). */
+export const oauthCallback: OAuthCallbackHook = handleGcpCallback;

@@ -1,6 +1,6 @@
 import type { Deps } from '../../deps.ts';
 import { BadRequestError } from '../../errors.ts';
-import { startOAuth, type OAuthStart, type StartedFlow } from '../../oauth/flow.ts';
+import { startOAuth, type OAuthStart, type OAuthStartHook, type StartedFlow } from '../../oauth/flow.ts';
 import { OVH_ENDPOINTS, type OvhEndpoint } from './settings.ts';
 import { oauthRegion } from './adapter.ts';
 
@@ -26,3 +26,6 @@ export const ovhOAuth: OAuthStart = {
 
 /** POST /ovh_api/ovh/oauth2/initiate and GET /api/auth/ovh[?endpoint=ovh-ca] (EU unless asked). */
 export const ovhLogin = (d: Deps, userId: string, endpoint: string = 'ovh-eu'): Promise<StartedFlow> => startOAuth(d, ovhOAuth, userId, endpoint);
+
+/** GET /api/auth/ovh[?endpoint=ovh-ca] (lib/connectors/oauth.ts loads it by this name). */
+export const oauthStart: OAuthStartHook = (d, userId, query) => ovhLogin(d, userId, query.endpoint);
