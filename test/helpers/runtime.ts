@@ -70,6 +70,11 @@ export async function startTestRuntime(opts: { simulate?: boolean; env?: Record<
     if (cookie && !headers.cookie) headers.cookie = cookie;
     const res = await fetch(runtime.url + path, { method, headers, body, redirect: o.redirect ?? 'manual' });
     jar?.store(res);
+    // the OAuth browser-binding nonces are credentials of the browser: the leak scan looks for them too
+    for (const c of res.headers.getSetCookie()) {
+      const m = /^aurora_oauth_[\w-]+=([\w-]{16,});/.exec(c);
+      if (m) seenSecrets.push(m[1]);
+    }
     const text = await res.text();
     responses.push(text);
     let parsed: unknown = text;
