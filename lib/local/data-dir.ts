@@ -18,16 +18,24 @@ export class LocalRuntimeError extends Error {
   }
 }
 
+/** What the runtime keeps in the data dir; nothing else in it is touched (it may be a directory the user also uses). */
+const OWN_ENTRIES = ['dynamodb', 'secrets', 'simulators', 'runtime.json', 'runtime.lock'];
+
 /**
- * The data dir at 0700 and everything in it at 0600 (directories 0700), including what earlier
- * versions left at 0755/0644; and a umask of 077 for what this process creates in it from now on
- * (LevelDB writes new table files as it compacts). Returns the previous umask.
+ * The data dir at 0700 and everything the runtime keeps in it at 0600 (directories 0700),
+ * including what earlier versions left at 0755/0644; and a umask of 077 for what this process
+ * creates from now on (LevelDB writes new table files as it compacts). Returns the previous umask.
  */
 export function secureDataDir(dir: string): number {
   const previous = process.umask(0o077);
   mkdirSync(dir, { recursive: true, mode: 0o700 });
   const walk = (p: string) => {
-    const st = lstatSync(p);
+    let st;
+    try {
+      st = lstatSync(p);
+    } catch {
+      return;
+    }
     if (st.isSymbolicLink()) return;
     if (st.isDirectory()) {
       if ((st.mode & 0o777) !== 0o700) chmodSync(p, 0o700);
@@ -36,7 +44,8 @@ export function secureDataDir(dir: string): number {
       chmodSync(p, 0o600);
     }
   };
-  walk(dir);
+  chmodSync(dir, 0o700);
+  for (const name of OWN_ENTRIES) walk(join(dir, name));
   return previous;
 }
 

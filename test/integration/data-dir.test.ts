@@ -6,11 +6,13 @@ import { startLocalRuntime, type RuntimeFile } from '../../lib/local/runtime.ts'
 
 /** The local runtime's data dir is its owner's only (issue 10); one runtime in this file, on disk. */
 describe('the data dir', () => {
-  it('is made 0700 with every file in it 0600, what was already there included; runtime.json records how it was started', async () => {
+  it('is made 0700 with every file the runtime keeps in it 0600, what was already there included; runtime.json records how it was started', async () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'aurora-modes-'));
     chmodSync(dataDir, 0o755);
     mkdirSync(join(dataDir, 'secrets'), { mode: 0o755 });
     writeFileSync(join(dataDir, 'secrets', 'left-by-an-old-version.secret'), 'x', { mode: 0o644 });
+    // not the runtime's: left as it is
+    writeFileSync(join(dataDir, 'notes.txt'), 'mine', { mode: 0o644 });
     const runtime = await startLocalRuntime({ port: 0, dataDir, env: { LOG_LEVEL: 'silent', FEATURE_FLAG_OVH_ENABLED: 'true' } });
     try {
       const modes: string[] = [];
@@ -20,7 +22,7 @@ describe('the data dir', () => {
         if (st.isDirectory()) for (const n of readdirSync(p)) walk(join(p, n));
       };
       walk(dataDir);
-      expect(modes.filter((m) => !/ (600|700)$/.test(m))).toEqual([]);
+      expect(modes.filter((m) => !/ (600|700)$/.test(m))).toEqual(['/notes.txt 644']);
       expect(modes).toContain('/secrets/left-by-an-old-version.secret 600');
       expect(modes.some((m) => m.startsWith('/dynamodb/'))).toBe(true);
       const file = JSON.parse(readFileSync(join(dataDir, 'runtime.json'), 'utf8')) as RuntimeFile;
