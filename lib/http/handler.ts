@@ -267,7 +267,7 @@ function errorMapper(route: RouteDef): MiddlewareObj<APIGatewayProxyEventV2, API
       const mapped =
         appErr ??
         (isFunctionTimeout(err)
-          ? new AppError(504, 'timeout', 'The request did not finish within the function time limit', { expose: false, publicMessage: 'The request took too long and was stopped. Please try again.' })
+          ? new AppError(504, 'timeout', 'The request took too long and was stopped. Please try again.', { expose: true })
           : isDependencyOutage(err)
             ? new AppError(503, 'service_unavailable', 'A storage dependency failed', { expose: false, publicMessage: 'The service is temporarily unavailable. Please try again.', headers: { 'retry-after': '2' } })
             : new AppError(500, 'internal_error', 'Internal server error', { expose: false }));
