@@ -16,3 +16,4 @@ export * from './functions.ts';
 export * from './jobs.ts';
 export * from './workflow.ts';
 export * from './api.ts';
+export * from './web.ts';
