@@ -20,14 +20,15 @@ interface Started {
   child: ChildProcess;
   url?: string;
   output: () => string;
-  exited: Promise<number | null>;
+  exited: Promise<number | string | null>;
 }
 
 /** Start scripts/start.ts; resolves once it is ready or has exited. */
 async function start(dataDir: string, port = '0'): Promise<Started> {
   const child = spawn(process.execPath, ['scripts/start.ts', '--port', port, '--data-dir', dataDir], { stdio: ['ignore', 'pipe', 'pipe'], env: { PATH: process.env.PATH } });
   let out = '';
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  // a death by signal reads as its name, so an unexpected one says which it was
+  const exited = new Promise<number | string | null>((resolve) => child.once('exit', (code, signal) => resolve(code ?? signal)));
   const url = await new Promise<string | undefined>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`neither ready nor exited: ${out}`)), 20000);
     const onData = (d: Buffer) => {
