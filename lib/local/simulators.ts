@@ -9,7 +9,13 @@ export interface RunningSimulator {
   close(): Promise<void>;
 }
 
-export type SimulatorStarter = (opts: { latencyMs?: number }) => Promise<RunningSimulator>;
+export interface SimulatorOptions {
+  latencyMs?: number;
+  /** where each simulator keeps what it issued across restarts (lib/local/sim-kit.ts simStateFile); none: memory only */
+  stateDir?: string;
+}
+
+export type SimulatorStarter = (opts: SimulatorOptions) => Promise<RunningSimulator>;
 
 const starters: Array<() => Promise<SimulatorStarter>> = [
   async () => (await import('../connectors/aws/simulator.ts')).startAwsSimulator,
@@ -20,7 +26,7 @@ const starters: Array<() => Promise<SimulatorStarter>> = [
   async () => (await import('../connectors/ovh/simulator.ts')).startOvhSimulator,
 ];
 
-export async function startSimulators(opts: { latencyMs?: number } = {}): Promise<RunningSimulator[]> {
+export async function startSimulators(opts: SimulatorOptions = {}): Promise<RunningSimulator[]> {
   const running: RunningSimulator[] = [];
   for (const load of starters) running.push(await (await load())(opts));
   return running;

@@ -1,12 +1,14 @@
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { randomUUID } from 'node:crypto';
-import { join, resolve } from 'node:path';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 
 /**
  * Every test runtime writes what it saw here when it closes: response bodies, log lines, and
- * every secret value that was in its secret store. The hardening project scans them all.
+ * every secret value that was in its secret store. The hardening project scans them all. The
+ * directory is the run's own temporary one (test/helpers/global-setup.ts).
  */
-export const CAPTURE_DIR = resolve('.data/test-capture');
+export const CAPTURE_DIR = process.env.AURORA_TEST_CAPTURE_DIR ?? join(tmpdir(), `aurora-test-capture-${process.ppid}`);
 
 export interface Capture {
   file: string;

@@ -6,6 +6,7 @@ import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { setLogSink } from '../../lib/log.ts';
 import { startLocalRuntime, type LocalRuntime } from '../../lib/local/runtime.ts';
 import { deps } from '../../lib/deps.ts';
+import { defaultBrowser, type CookieJar } from '../../lib/local/cookie-jar.ts';
 import { secretStrings, writeCapture } from './capture.ts';
 
 export interface TestResponse<T = any> {
@@ -21,6 +22,8 @@ export interface RequestOptions {
   rawBody?: string;
   headers?: Record<string, string>;
   redirect?: 'manual' | 'follow';
+  /** the browser making the request: cookies it holds are sent, cookies set are kept (default: this process's; null: none) */
+  jar?: CookieJar | null;
 }
 
 export interface TestRuntime {
@@ -62,7 +65,16 @@ export async function startTestRuntime(opts: { simulate?: boolean; env?: Record<
       body = JSON.stringify(o.body);
       headers['content-type'] ??= 'application/json';
     }
+    const jar = o.jar === undefined ? defaultBrowser : o.jar;
+    const cookie = jar?.header();
+    if (cookie && !headers.cookie) headers.cookie = cookie;
     const res = await fetch(runtime.url + path, { method, headers, body, redirect: o.redirect ?? 'manual' });
+    jar?.store(res);
+    // the OAuth browser-binding nonces are credentials of the browser: the leak scan looks for them too
+    for (const c of res.headers.getSetCookie()) {
+      const m = /^aurora_oauth_[\w-]+=([\w-]{16,});/.exec(c);
+      if (m) seenSecrets.push(m[1]);
+    }
     const text = await res.text();
     responses.push(text);
     let parsed: unknown = text;

@@ -3,6 +3,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { RunningSimulator, SimulatorStarter } from '../../local/simulators.ts';
+import { entries, mapOf, simStateFile } from '../../local/sim-kit.ts';
 import { defaultGoogleFixture, OWNER_PERMISSIONS, ROLE_PERMISSIONS, SIM_CLIENT, type GoogleFixture, type SimProjectFixture } from './simulator-fixture.ts';
 
 export { defaultGoogleFixture, simProjects, SIM_CLIENT, type GoogleFixture, type SimProjectFixture } from './simulator-fixture.ts';
@@ -98,6 +99,20 @@ export function isGoogleSimulator(s: RunningSimulator): s is GoogleSimulator {
 
 const FOREIGN_MEMBER = 'user:someone-else@example.com';
 
+/** What survives a restart on the same data dir: everything Google would remember (not faults, counts or the call log). */
+interface GoogleState {
+  projects: Array<[string, { number: string; policy: Policy; services: string[] }]>;
+  serviceAccounts: Array<[string, ServiceAccount]>;
+  codes: Array<[string, { clientId: string; redirectUri: string; challenge: string; scope: string; email: string; expiresAt: number; used: boolean }]>;
+  refreshTokens: Array<[string, { email: string; clientId: string; revoked: boolean; scope: string }]>;
+  accessTokens: Array<[string, TokenInfo]>;
+  grantTimes: Array<[string, number]>;
+  orgPolicies: Array<[string, OrgPolicy]>;
+  issued: string[];
+  etagSeq: number;
+  opSeq: number;
+}
+
 export const startGoogleSimulator: SimulatorStarter = async (opts) => {
   let fixture = defaultGoogleFixture();
   if (opts.latencyMs) fixture.latencyMs = opts.latencyMs;
@@ -145,6 +160,42 @@ export const startGoogleSimulator: SimulatorStarter = async (opts) => {
     syncProjects();
   };
   syncProjects();
+
+  const store = simStateFile<GoogleState>(opts.stateDir, 'google');
+  const saved = store.load();
+  if (saved) {
+    for (const [id, p] of saved.projects) {
+      const current = projects.get(id);
+      if (current) projects.set(id, { ...current, number: p.number, policy: p.policy, services: new Set(p.services) });
+    }
+    serviceAccounts = mapOf(saved.serviceAccounts);
+    codes = mapOf(saved.codes);
+    refreshTokens = mapOf(saved.refreshTokens);
+    accessTokens = mapOf(saved.accessTokens);
+    grantTimes = mapOf(saved.grantTimes);
+    orgPolicies = mapOf(saved.orgPolicies);
+    issued = saved.issued;
+    etagSeq = saved.etagSeq;
+    opSeq = saved.opSeq;
+  }
+  const persist = () => {
+    if (!opts.stateDir) return;
+    const now = Date.now();
+    for (const [k, c] of codes) if (c.used || c.expiresAt < now) codes.delete(k);
+    for (const [k, a] of accessTokens) if (a.expiresAt < now) accessTokens.delete(k);
+    store.save({
+      projects: [...projects].map(([id, p]) => [id, { number: p.number, policy: p.policy, services: [...p.services] }]),
+      serviceAccounts: entries(serviceAccounts),
+      codes: entries(codes),
+      refreshTokens: entries(refreshTokens),
+      accessTokens: entries(accessTokens),
+      grantTimes: entries(grantTimes),
+      orgPolicies: entries(orgPolicies),
+      issued,
+      etagSeq,
+      opSeq,
+    });
+  };
 
   const token = (prefix: string) => {
     const t = `${prefix}${randomBytes(24).toString('base64url')}`;
@@ -499,9 +550,11 @@ export const startGoogleSimulator: SimulatorStarter = async (opts) => {
   const servers = await Promise.all(
     HOSTS.map(async (host) => {
       const server = createServer((req, res) => {
-        handle(req, res, host).catch(() => {
-          if (!res.headersSent) gError(res, 500, 'Internal error encountered.');
-        });
+        handle(req, res, host)
+          .catch(() => {
+            if (!res.headersSent) gError(res, 500, 'Internal error encountered.');
+          })
+          .finally(persist);
       });
       await new Promise<void>((ok) => server.listen(0, '127.0.0.1', ok));
       return { host, server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}` };

@@ -1,87 +1,16 @@
 import type { Deps } from '../../deps.ts';
 import { recordLiveCheck } from '../live-check.ts';
 import { AppError, ProviderAuthError, UnauthorizedError } from '../../errors.ts';
-import { disconnectWithHooks, saveConnection } from '../../connections/service.ts';
+import { disconnectWithHooks } from '../../connections/service.ts';
 import { listConnections } from '../../connections/repo.ts';
 import type { Connection } from '../../connections/types.ts';
-import type { Principal } from '../../http/auth.ts';
-import { consumeOAuthState, createOAuthState } from '../../oauth/state.ts';
 import { secretPath } from '../../secrets/port.ts';
 import { OVH_ENDPOINTS, type OvhEndpoint } from './settings.ts';
-import { log } from '../../log.ts';
 import { secret, SecretValue } from '../../secret-value.ts';
 import type { CheckResult } from '../hooks.ts';
-import { authorizationUrl, exchangeCode, getMe, listCloudProjects, oauthRegion, refreshTokens, type OvhTokens } from './adapter.ts';
-import { ovh } from './definition.ts';
+import { getMe, oauthRegion, refreshTokens, type OvhTokens } from './adapter.ts';
 import { ovhHooks } from './hooks.ts';
-
-/** POST initiate: a single-use state bound to the user and the region, with a PKCE S256 challenge. */
-export async function initiateOvh(d: Deps, userId: string, endpoint: OvhEndpoint) {
-  const region = oauthRegion(d.config.ovh, d.config.core.backendUrl, endpoint);
-  const { state, codeChallenge } = await createOAuthState(d.db, { userId, provider: 'ovh', redirectUri: region.redirectUri, region: endpoint }, d.now());
-  return { authorizationUrl: authorizationUrl(d.config.ovh, region, { state, codeChallenge }), state };
-}
-
-export interface OvhCallbackQuery {
-  code?: string;
-  state?: string;
-  error?: string;
-}
-
-/**
- * GET callback (open): the state is consumed first, whatever else the request says, so it can
- * never be replayed. It must be ours, unexpired, for OVH, and (when the request carries an
- * identity) the caller's own. Then code → tokens → /me → the record. Every outcome is a redirect
- * to the frontend; nothing is stored unless everything succeeded.
- */
-export async function ovhCallback(d: Deps, principal: Principal | null, q: OvhCallbackQuery): Promise<string> {
-  const consumed = await consumeOAuthState(d.db, q.state, 'ovh', d.now());
-  if (!consumed.ok) {
-    log.warn('ovh callback refused', { reason: consumed.reason });
-    return front(d, { error: 'invalid_state' });
-  }
-  const rec = consumed.record;
-  if (principal && principal.userId !== rec.userId) {
-    log.warn('ovh callback refused', { reason: 'state of another user' });
-    return front(d, { error: 'invalid_state' });
-  }
-  if (q.error) return front(d, { error: ovh.providerErrorPattern.test(q.error) ? q.error : 'provider_error' });
-  if (!q.code) return front(d, { error: 'missing_code' });
-  const endpoint = rec.region as OvhEndpoint;
-  try {
-    const region = oauthRegion(d.config.ovh, d.config.core.backendUrl, endpoint);
-    const tokens = await exchangeCode(d.config.ovh, region, q.code, rec.codeVerifier, rec.redirectUri, d.now());
-    const access = secret(tokens.access_token);
-    const me = await getMe(d.config.ovh, region, access);
-    const projects = await listCloudProjects(d.config.ovh, region, access).catch((e: unknown) => {
-      // the project list only decorates the record; an account without Public Cloud access is still an account
-      log.warn('ovh cloud project list failed', { error: e });
-      return [] as string[];
-    });
-    await saveConnection(d, {
-      userId: rec.userId,
-      provider: 'ovh',
-      accountId: me.nichandle,
-      accountName: me.organisation || [me.firstname, me.name].filter(Boolean).join(' ') || me.nichandle,
-      metadata: { endpoint, cloud_projects: projects },
-      secret: secret({ ...tokens }),
-    });
-    return front(d, { login: ovh.login.success, endpoint });
-  } catch (e) {
-    if (!(e instanceof AppError)) throw e;
-    log.warn('ovh callback failed', { error: e });
-    const error = e instanceof ProviderAuthError ? e.code : e.code === 'config_error' ? 'not_configured' : 'provider_unavailable';
-    return front(d, { error });
-  }
-}
-
-function front(d: Deps, p: { login?: string; error?: string; endpoint?: string }): string {
-  const url = new URL(d.config.core.frontUrl);
-  url.searchParams.set('login', p.login ?? ovh.login.failed);
-  if (p.error) url.searchParams.set('error', p.error);
-  if (p.endpoint) url.searchParams.set('endpoint', p.endpoint);
-  return url.toString();
-}
+import { freshAccessToken as refreshedAccessToken } from '../../oauth/refresh.ts';
 
 const isEndpoint = (v: unknown): v is OvhEndpoint => (OVH_ENDPOINTS as readonly unknown[]).includes(v);
 
@@ -92,31 +21,21 @@ async function storedTokens(d: Deps, conn: Connection): Promise<OvhTokens | null
 
 /**
  * A usable access token for a connection: the stored one while it is not near expiry, else a
- * refreshed one (stored before it is returned). A refresh that fails throws; the stale token is
- * never returned. If a concurrent refresh rotated the refresh token first (ours then reads as
- * invalid_grant), the newer tokens it stored are used instead.
+ * refreshed one, the rotated tokens stored first (lib/oauth/refresh.ts, which also handles a
+ * concurrent refresh that rotated the token first).
  */
 async function freshAccessToken(d: Deps, conn: Connection): Promise<SecretValue<string>> {
   const endpoint = conn.metadata.endpoint;
   if (!isEndpoint(endpoint)) throw new ProviderAuthError('The OVH connection has no region; reconnect', { status: 401 });
-  const skewMs = d.config.ovh.refreshSkewSeconds * 1000;
-  const current = await storedTokens(d, conn);
-  if (!current) throw new ProviderAuthError('The stored OVH tokens are missing; reconnect', { status: 401 });
-  if (current.expires_at - d.now() > skewMs) return secret(current.access_token);
-  if (!current.refresh_token) throw new ProviderAuthError('The OVH access token expired and no refresh token is stored; reconnect', { status: 401 });
-  const region = oauthRegion(d.config.ovh, d.config.core.backendUrl, endpoint);
-  let next: OvhTokens;
-  try {
-    next = await refreshTokens(d.config.ovh, region, current.refresh_token, d.now());
-  } catch (e) {
-    const latest = e instanceof ProviderAuthError ? await storedTokens(d, conn) : null;
-    if (latest && latest.refresh_token !== current.refresh_token && latest.expires_at - d.now() > skewMs) return secret(latest.access_token);
-    throw e;
-  }
-  const doc: OvhTokens = { ...next, refresh_token: next.refresh_token ?? current.refresh_token };
-  // Same path, so the record's reference stays valid; only the secret changes.
-  await d.secrets.put(secretPath(conn.userId, 'ovh', conn.accountId), secret({ ...doc }));
-  return secret(doc.access_token);
+  return refreshedAccessToken<OvhTokens>({
+    provider: 'OVH',
+    load: () => storedTokens(d, conn),
+    // Same path, so the record's reference stays valid; only the secret changes.
+    save: async (doc) => void (await d.secrets.put(secretPath(conn.userId, 'ovh', conn.accountId), secret({ ...doc }))),
+    refresh: (token) => refreshTokens(d.config.ovh, oauthRegion(d.config.ovh, d.config.core.backendUrl, endpoint), token, d.now()),
+    skewMs: d.config.ovh.refreshSkewSeconds * 1000,
+    nowMs: d.now(),
+  });
 }
 
 /** Live check: refresh ahead of expiry, then GET /me. Refusals are `auth`; 5xx/timeouts `fault`. */

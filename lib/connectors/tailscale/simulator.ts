@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { randomBytes } from 'node:crypto';
 import type { RunningSimulator, SimulatorStarter } from '../../local/simulators.ts';
-import { FaultSwitch, listenLoopback } from '../../local/sim-kit.ts';
+import { entries, FaultSwitch, listenLoopback, mapOf, simStateFile } from '../../local/sim-kit.ts';
 
 /**
  * Simulated Tailscale API v2: the OAuth client-credentials token endpoint, the tailnet device list,
@@ -85,7 +85,14 @@ export const startTailscaleSimulator: SimulatorStarter = async (opts) => {
     blocksIncomingConnections: false,
     tags: [] as string[],
   }));
-  const tokens = new Map<string, Token>();
+  // tokens minted survive a restart on the same data dir, so a disconnect can still revoke them
+  const store = simStateFile<{ tokens: Array<[string, Token]> }>(opts.stateDir, 'tailscale');
+  const tokens = mapOf<string, Token>(store.load()?.tokens);
+  const persist = () => {
+    if (!opts.stateDir) return;
+    for (const [k, t] of tokens) if (t.expiresAt < Date.now()) tokens.delete(k);
+    store.save({ tokens: entries(tokens) });
+  };
   const faults = new FaultSwitch(opts.latencyMs ?? 0);
   const requests: string[] = [];
 
@@ -151,7 +158,13 @@ export const startTailscaleSimulator: SimulatorStarter = async (opts) => {
     return send(res, 404, { message: 'not found' });
   }
 
-  const { url, close } = await listenLoopback(handle, { message: 'internal server error' });
+  const { url, close } = await listenLoopback(
+    async (req, res) => {
+      await handle(req, res);
+      persist();
+    },
+    { message: 'internal server error' },
+  );
   const sim: TailscaleSimulator = {
     name: 'tailscale',
     url,
