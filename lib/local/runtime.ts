@@ -1,4 +1,5 @@
 import { rmSync, writeFileSync } from 'node:fs';
+import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { resetConfig, config } from '../config.ts';
 import { resetDeps } from '../deps.ts';
@@ -8,6 +9,8 @@ import { startGateway, type Gateway } from './gateway.ts';
 import { startSimulators, type RunningSimulator } from './simulators.ts';
 import { buildOpenApi } from '../http/openapi.ts';
 import { consoleFallback } from './console.ts';
+import { log } from '../log.ts';
+import { startLocalExecutor, type LocalExecutor } from '../../executor/launch.ts';
 
 export interface LocalRuntimeOptions {
   port?: number;
@@ -23,6 +26,8 @@ export interface LocalRuntime {
   url: string;
   gateway: Gateway;
   simulators: RunningSimulator[];
+  /** the process that runs cloud_tool's CLIs (executor/daemon.ts) */
+  executor: LocalExecutor;
   close(): Promise<void>;
 }
 
@@ -45,6 +50,10 @@ export async function startLocalRuntime(opts: LocalRuntimeOptions): Promise<Loca
   resetDeps();
   const cfg = config();
   await ensureTable(dynamo.endpoint, cfg.core.tableName!, cfg.core.region);
+  const executor = await startExecutor(cfg, dataDir, simulators);
+  process.env.CLOUD_TOOL_EXECUTOR_SOCKET = executor.socket;
+  resetConfig();
+  resetDeps();
   let openapi: unknown;
   const gateway = await startGateway({
     routes,
@@ -69,11 +78,40 @@ export async function startLocalRuntime(opts: LocalRuntimeOptions): Promise<Loca
     url: gateway.url,
     gateway,
     simulators,
+    executor,
     close: async () => {
       if (!opts.inMemory) rmSync(runtimeFile, { force: true });
       await gateway.close();
+      await executor.close();
       for (const s of simulators) await s.close();
       await dynamo.close();
     },
   };
+}
+
+/**
+ * cloud_tool's executor, a process of its own (executor/launch.ts). Runs reach the simulated
+ * clouds (their 127.0.0.1 ports) and nothing else of this machine's network; the data directory,
+ * the repository and this HOME are invisible to them. Says in one line when this machine cannot
+ * isolate runs.
+ */
+async function startExecutor(cfg: ReturnType<typeof config>, dataDir: string, simulators: RunningSimulator[]): Promise<LocalExecutor> {
+  const forwards = new Set<number>();
+  for (const s of simulators) {
+    for (const v of Object.values(s.env)) {
+      const m = /^https?:\/\/(?:127\.0\.0\.1|localhost):(\d+)(\/|$)/.exec(v);
+      if (m) forwards.add(Number(m[1]));
+    }
+  }
+  const executor = await startLocalExecutor({
+    toolPath: cfg.commands.path,
+    forwards: [...forwards],
+    protect: [dataDir, cfg.secrets.localDir ?? join(dataDir, 'secrets'), process.cwd(), homedir()],
+    allowUnisolated: cfg.commands.unisolated === 'allow',
+    workDir: cfg.commands.workDir,
+  });
+  if (executor.isolation === 'none') log.warn(`cloud_tool runs CLIs WITHOUT isolation (CLOUD_TOOL_UNISOLATED=allow): ${executor.reason}`);
+  if (executor.isolation === 'refused') log.warn(`cloud_tool will not run CLIs: no isolation on this machine (${executor.reason}); set CLOUD_TOOL_UNISOLATED=allow to run them anyway`);
+  for (const r of executor.refused) log.warn('cloud_tool: a CLOUD_TOOL_PATH directory is left out of the sandbox', r);
+  return executor;
 }
