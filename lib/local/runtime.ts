@@ -98,10 +98,7 @@ export async function startLocalRuntime(opts: LocalRuntimeOptions): Promise<Loca
 async function startExecutor(cfg: ReturnType<typeof config>, dataDir: string, simulators: RunningSimulator[]): Promise<LocalExecutor> {
   const forwards = new Set<number>();
   for (const s of simulators) {
-    for (const v of Object.values(s.env)) {
-      const m = /^https?:\/\/(?:127\.0\.0\.1|localhost):(\d+)(\/|$)/.exec(v);
-      if (m) forwards.add(Number(m[1]));
-    }
+    for (const v of Object.values(s.env)) for (const m of v.matchAll(/https?:\/\/(?:127\.0\.0\.1|localhost):(\d+)/g)) forwards.add(Number(m[1]));
   }
   const executor = await startLocalExecutor({
     toolPath: cfg.commands.path,
