@@ -8,6 +8,7 @@
  * stacks substitute them with resolveTokens() once Pulumi has the values.
  */
 import type { Capability, HttpMethod, RouteDef } from './http/route-types.ts';
+import { executorCapability } from './stacks-plan-executor.ts';
 
 export type SecretBackend = 'vault' | 'aws-secrets-manager';
 export type AuthMode = 'jwt' | 'trusted-header';
@@ -341,6 +342,12 @@ export function planCapabilities(
     // sts:GetCallerIdentity needs no permission (AWS allows it even under an explicit deny).
     permissions.push({ actions: ['sts:AssumeRole', 'sts:SetSourceIdentity'], resources: ['arn:aws:iam::*:role/*'] });
     permissions.push({ effect: 'deny', actions: ['sts:AssumeRole'], resources: [`arn:aws:iam::${TOKENS.account}:role/*`] });
+  }
+
+  if (caps.has('executor')) {
+    const e = executorCapability();
+    Object.assign(environment, e.environment);
+    permissions.push(...e.permissions);
   }
 
   return { links, permissions, environment };
