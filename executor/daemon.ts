@@ -25,6 +25,8 @@ export interface DaemonConfig {
   /** HOME parent of unisolated runs */
   workDir: string;
   poolSize: number;
+  /** bubblewrap's path, when not in a standard place */
+  bwrap?: string;
 }
 
 export interface ReadyLine {
@@ -41,10 +43,10 @@ async function main() {
   const cfg = JSON.parse(process.argv[2] ?? '{}') as DaemonConfig;
   await mkdir(cfg.runtimeDir, { recursive: true, mode: 0o700 });
   const plan = exposurePlan(cfg.toolPath, [...cfg.protect, cfg.runtimeDir]);
-  const tools = findTools();
+  const tools = findTools(cfg.bwrap);
   let pool: SandboxPool | null = null;
   let reason: string | undefined;
-  if (!tools.bwrap) reason = 'bubblewrap (bwrap) is not installed';
+  if (!tools.bwrap) reason = cfg.bwrap ? `bubblewrap is not at ${cfg.bwrap}` : 'bubblewrap (bwrap) is not installed';
   else if (!tools.python) reason = 'no system python3 for the sandbox init';
   else {
     prepareEtc(cfg.runtimeDir);

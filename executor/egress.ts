@@ -118,6 +118,8 @@ function readUntil(sock: Socket, marker: string, max: number): Promise<{ head: s
     sock.on('data', onData);
     sock.on('end', onEnd);
     sock.on('error', onEnd);
+    // a stream paused by an earlier read does not resume just because a listener is added
+    sock.resume();
   });
 }
 
@@ -167,7 +169,7 @@ export async function startEgress(socketPath: string, policy: EgressPolicy, reso
         return inside.destroy();
       }
       // The HTTPS proxy: one CONNECT request, then bytes.
-      inside.unshift(header.rest);
+      if (header.rest.length) inside.unshift(header.rest);
       const req = await readUntil(inside, '\r\n\r\n', 16384);
       const line = req?.head.split('\r\n')[0] ?? '';
       const m = /^CONNECT (\S+) HTTP\/1\.[01]$/.exec(line);

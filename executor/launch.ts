@@ -31,6 +31,7 @@ export interface LocalExecutorOptions {
   allowUnisolated: boolean;
   workDir?: string;
   poolSize?: number;
+  bwrap?: string;
 }
 
 export async function startLocalExecutor(o: LocalExecutorOptions): Promise<LocalExecutor> {
@@ -45,6 +46,7 @@ export async function startLocalExecutor(o: LocalExecutorOptions): Promise<Local
     allowUnisolated: o.allowUnisolated,
     workDir: o.workDir ?? tmpdir(),
     poolSize: o.poolSize ?? 2,
+    bwrap: o.bwrap,
   };
   const child = spawn(process.execPath, [join(import.meta.dirname, 'daemon.ts'), JSON.stringify(cfg)], { env: {}, stdio: ['pipe', 'pipe', 'pipe'], cwd: '/' });
   const exited = new Promise<void>((ok) => child.once('exit', () => ok()));

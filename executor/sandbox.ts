@@ -28,6 +28,8 @@ export const SANDBOX_HOME = '/home/aurora';
 export const SANDBOX_UID = 1000;
 /** The sandbox-side port of the HTTPS proxy (egress.ts); never one of the forwarded ports. */
 export const PROXY_PORT = 3128;
+/** bubblewrap reports the host PID of the sandbox's PID 1 on this fd. */
+const INFO_FD = 4;
 const TMPFS_BYTES = 512 * 1024 * 1024;
 
 /** What of /etc the CLIs need (CA roots, the dynamic loader's cache), copied once per executor. */
@@ -56,9 +58,9 @@ export interface SandboxContext {
 }
 
 /** bubblewrap and a system Python (under /usr, so present inside every sandbox). */
-export function findTools(): { bwrap: string | null; python: string | null } {
+export function findTools(bwrap?: string): { bwrap: string | null; python: string | null } {
   const first = (names: string[]) => names.find((p) => existsSync(p)) ?? null;
-  return { bwrap: first(['/usr/bin/bwrap', '/usr/local/bin/bwrap', '/bin/bwrap']), python: first(['/usr/bin/python3', '/usr/local/bin/python3']) };
+  return { bwrap: first(bwrap ? [bwrap] : ['/usr/bin/bwrap', '/usr/local/bin/bwrap', '/bin/bwrap']), python: first(['/usr/bin/python3', '/usr/local/bin/python3']) };
 }
 
 /** The sandbox's /etc, built once: copies of what the CLIs need, and our own passwd, hosts, resolv.conf. */
@@ -80,7 +82,7 @@ export function readInit(): string {
 export function bwrapArgs(ctx: Pick<SandboxContext, 'plan' | 'runtimeDir' | 'python' | 'init' | 'forwards'>, egressSocket: string): string[] {
   const a: string[] = ['--unshare-user', '--disable-userns', '--uid', String(SANDBOX_UID), '--gid', String(SANDBOX_UID)];
   a.push('--unshare-pid', '--unshare-net', '--unshare-ipc', '--unshare-uts', '--unshare-cgroup-try', '--hostname', 'cloud-tool');
-  a.push('--die-with-parent', '--new-session', '--clearenv');
+  a.push('--die-with-parent', '--new-session', '--clearenv', '--info-fd', String(INFO_FD));
   for (const d of SYSTEM_DIRS) {
     let st;
     try {
@@ -111,7 +113,7 @@ export function bwrapArgs(ctx: Pick<SandboxContext, 'plan' | 'runtimeDir' | 'pyt
 export function probeSandbox(ctx: SandboxContext): { ok: true } | { ok: false; reason: string } {
   const placeholder = join(ctx.runtimeDir, 'probe.sock');
   writeFileSync(placeholder, '');
-  const r = spawnSync(ctx.bwrap, bwrapArgs(ctx, placeholder), { env: {}, input: '', stdio: ['pipe', 'pipe', 'pipe', 'pipe'], timeout: 10_000, encoding: 'utf8' });
+  const r = spawnSync(ctx.bwrap, bwrapArgs(ctx, placeholder), { env: {}, input: '', stdio: ['pipe', 'pipe', 'pipe', 'pipe', 'pipe'], timeout: 10_000, encoding: 'utf8' });
   rmSync(placeholder, { force: true });
   if (String(r.output?.[3] ?? '').includes('ready=1')) return { ok: true };
   const why = (r.error?.message ?? String(r.stderr ?? '').trim().split('\n')[0]) || `exit status ${r.status}`;
@@ -176,6 +178,8 @@ interface Sandbox {
   stdout: Buffer[];
   stderr: Buffer[];
   status: string;
+  /** host PID of the sandbox's PID 1 (from bubblewrap's info fd) */
+  pid1: number | null;
   closed: Promise<void>;
 }
 
@@ -183,14 +187,38 @@ async function buildSandbox(ctx: SandboxContext): Promise<Sandbox> {
   const dir = await mkdtemp(join(ctx.runtimeDir, 'sandbox-'));
   const socket = join(dir, 'egress.sock');
   const egress = await startEgress(socket, { forwards: new Set(ctx.forwards), proxyPort: PROXY_PORT });
-  const child = spawn(ctx.bwrap, bwrapArgs(ctx, socket), { env: {}, stdio: ['pipe', 'pipe', 'pipe', 'pipe'] });
-  const sb: Sandbox = { child, dir, egress, stdout: [], stderr: [], status: '', closed: Promise.resolve() };
-  sb.closed = new Promise((ok) => child.once('close', () => ok()));
+  const child = spawn(ctx.bwrap, bwrapArgs(ctx, socket), { env: {}, stdio: ['pipe', 'pipe', 'pipe', 'pipe', 'pipe'] });
+  const sb: Sandbox = { child, dir, egress, stdout: [], stderr: [], status: '', pid1: null, closed: Promise.resolve() };
+  let info = '';
+  (child.stdio[INFO_FD] as Readable).on('data', (c: Buffer) => {
+    info += c.toString('utf8');
+    const m = /"child-pid"\s*:\s*(\d+)/.exec(info);
+    if (m) sb.pid1 = Number(m[1]);
+  });
+  // bubblewrap exits as soon as its PID 1 reports the init's status; the namespace is gone only
+  // once that PID 1 has finished exiting (the kernel kills and reaps everything in it first).
+  sb.closed = new Promise((ok) => child.once('close', () => void namespaceGone(sb.pid1).then(ok)));
   child.once('error', () => undefined);
   (child.stdio[0] as Writable).on('error', () => undefined);
   // Until a request is assigned, output is kept (a bubblewrap failure explains itself on stderr).
   (child.stdio[3] as Readable).on('data', (c: Buffer) => (sb.status += c.toString('utf8')));
   return sb;
+}
+
+/** Resolves when the process is gone or a zombie: for a PID 1, when nothing of its namespace is left. */
+async function namespaceGone(pid: number | null): Promise<void> {
+  if (pid === null) return;
+  const deadline = Date.now() + 10_000;
+  for (;;) {
+    let state: string | undefined;
+    try {
+      state = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ').pop()?.[0];
+    } catch {
+      return;
+    }
+    if (state === 'Z' || state === 'X' || Date.now() > deadline) return;
+    await new Promise((ok) => setTimeout(ok, 2));
+  }
 }
 
 async function discard(sb: Sandbox): Promise<void> {

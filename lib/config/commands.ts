@@ -18,6 +18,7 @@ export const commandsSection = section(
       z.enum(['refuse', 'allow']).default('refuse'),
       'cloud_tool, local runtime on a machine without Linux namespaces or bubblewrap: "allow" runs the CLIs without a sandbox (the service says so at start); otherwise cloud_tool refuses to run them.',
     ),
+    CLOUD_TOOL_BWRAP: setting(optStr(), 'cloud_tool, local runtime: path of bubblewrap, which builds the sandbox of each run. Default: bwrap in /usr/bin, /usr/local/bin or /bin.'),
     CLOUD_TOOL_WORK_DIR: setting(optStr(), 'cloud_tool, unisolated runs only: directory under which each run gets its fresh temporary HOME (mode 0700, removed after the run). Default: the system temp dir. Sandboxed runs get a tmpfs HOME.'),
     CLOUD_TOOL_TIMEOUT_READ_MS: setting(int(15000, 100, 28000), 'cloud_tool: time budget of a read command (milliseconds): credential minting, preparation and the run itself; then its whole process group is stopped.'),
     CLOUD_TOOL_TIMEOUT_WRITE_MS: setting(
@@ -33,6 +34,7 @@ export const commandsSection = section(
     executorFunction: v.CLOUD_TOOL_EXECUTOR_FUNCTION,
     executorSocket: v.CLOUD_TOOL_EXECUTOR_SOCKET,
     unisolated: v.CLOUD_TOOL_UNISOLATED,
+    bwrap: v.CLOUD_TOOL_BWRAP,
     workDir: v.CLOUD_TOOL_WORK_DIR,
     timeoutMs: { read: v.CLOUD_TOOL_TIMEOUT_READ_MS, write: v.CLOUD_TOOL_TIMEOUT_WRITE_MS },
     killGraceMs: v.CLOUD_TOOL_KILL_GRACE_MS,

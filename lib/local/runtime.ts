@@ -106,6 +106,7 @@ async function startExecutor(cfg: ReturnType<typeof config>, dataDir: string, si
     protect: [dataDir, cfg.secrets.localDir ?? join(dataDir, 'secrets'), process.cwd(), homedir()],
     allowUnisolated: cfg.commands.unisolated === 'allow',
     workDir: cfg.commands.workDir,
+    bwrap: cfg.commands.bwrap,
   });
   if (executor.isolation === 'none') log.warn(`cloud_tool runs CLIs WITHOUT isolation (CLOUD_TOOL_UNISOLATED=allow): ${executor.reason}`);
   if (executor.isolation === 'refused') log.warn(`cloud_tool will not run CLIs: no isolation on this machine (${executor.reason}); set CLOUD_TOOL_UNISOLATED=allow to run them anyway`);
