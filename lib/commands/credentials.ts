@@ -134,6 +134,8 @@ const aws: ExecProfile = {
     AWS_SHARED_CREDENTIALS_FILE: join(home, '.aws', 'credentials'),
     AWS_PAGER: '',
     AWS_CLI_AUTO_PROMPT: 'off',
+    // the standard mode's three attempts fit a run's budget; the legacy mode retries DynamoDB ten times
+    AWS_RETRY_MODE: 'standard',
     // Without this the CLI could fall back to the host's metadata credentials (ours, not the user's).
     AWS_EC2_METADATA_DISABLED: 'true',
     ...kube(home),
