@@ -8,7 +8,7 @@
  * It exits when the runtime closes its stdin or goes away.
  */
 import { createServer, type Socket } from 'node:net';
-import { mkdir } from 'node:fs/promises';
+import { mkdir, rm } from 'node:fs/promises';
 import { EXECUTOR_CONTRACT_VERSION, execRequest, type ExecResult } from './contract.ts';
 import { runDirect } from './direct.ts';
 import { exposurePlan } from './mounts.ts';
@@ -100,6 +100,8 @@ async function main() {
     stopping = true;
     server.close();
     await pool?.close();
+    // the runtime removes it too; this covers a runtime that died without closing
+    await rm(cfg.runtimeDir, { recursive: true, force: true });
     process.exit(0);
   };
   process.stdin.on('end', () => void stop());
