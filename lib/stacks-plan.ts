@@ -8,7 +8,7 @@
  * stacks substitute them with resolveTokens() once Pulumi has the values.
  */
 import type { Capability, HttpMethod, RouteDef } from './http/route-types.ts';
-import { executorCapability } from './stacks-plan-executor.ts';
+import { executorCapability } from './stacks/plan/executor.ts';
 
 export type SecretBackend = 'vault' | 'aws-secrets-manager';
 export type AuthMode = 'jwt' | 'trusted-header';

@@ -1,13 +1,13 @@
 /**
  * cloud_tool's executor (design §9): its own Lambda, from the container image of
  * executor/Dockerfile (the AWS Lambda Node.js 24 base image with the pinned cloud CLIs), built
- * with Docker at deploy time and pushed to a repository of its own. lib/stacks-plan-executor.ts
+ * with Docker at deploy time and pushed to a repository of its own. lib/stacks/plan/executor.ts
  * decides its name, limits, role and (empty) environment; this file applies the plan. Its role
  * trusts Lambda and may write its own log streams: no table, no secrets, no STS, no network
  * inside a VPC. Only cloudTool.run may invoke it (the `executor` capability).
  */
 import path from "node:path";
-import { planExecutor, EXECUTOR_TOKENS, tokenKeyOf } from "../lib/stacks-plan-executor.ts";
+import { planExecutor, EXECUTOR_TOKENS, tokenKeyOf } from "../lib/stacks/plan/executor.ts";
 import { resolver, logRetention, type TokenValues } from "./functions.ts";
 
 export function createExecutor(ctx: { values: TokenValues }) {

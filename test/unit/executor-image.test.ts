@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { build } from 'esbuild';
 import { describe, expect, it } from 'vitest';
 import { allSettings } from '../../lib/config.ts';
-import { EXECUTOR_COMPONENT, planExecutor } from '../../lib/stacks-plan-executor.ts';
+import { EXECUTOR_COMPONENT, planExecutor } from '../../lib/stacks/plan/executor.ts';
 import { planFunction, planRoutes, planCapabilities, DEFAULT_SETTINGS, deploySettings } from '../../lib/stacks-plan.ts';
 import { routes } from '../../lib/http/routes.ts';
 import { cloudToolRoute } from '../../lib/commands/routes.ts';

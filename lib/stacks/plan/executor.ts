@@ -6,9 +6,10 @@
  * `cloudTool.run` gets the `executor` capability instead of `exec`: the name of that function and
  * lambda:InvokeFunction on it, nothing more.
  *
- * Pure data, like lib/stacks-plan.ts: deploy-time values are {{tokens}} the stack resolves.
+ * Pure data, like lib/stacks-plan.ts and lib/stacks/plan/web.ts: deploy-time values are {{tokens}} the
+ * stack resolves.
  */
-import type { PermissionPlan } from './stacks-plan.ts';
+import type { PermissionPlan } from '../../stacks-plan.ts';
 
 export const EXECUTOR_TOKENS = {
   arn: '{{executor.arn}}',
