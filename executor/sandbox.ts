@@ -32,6 +32,9 @@ export const PROXY_PORT = 3128;
 const INFO_FD = 4;
 const TMPFS_BYTES = 512 * 1024 * 1024;
 
+/** Parts of /proc that are global to the machine and writable by root (bubblewrap covers some). */
+const PROC_READ_ONLY = ['/proc/sys', '/proc/sysrq-trigger', '/proc/mtrr', '/proc/pressure', '/proc/acpi', '/proc/fs', '/proc/irq', '/proc/bus', '/proc/scsi', '/proc/driver', '/proc/timer_list'];
+
 /** What of /etc the CLIs need (CA roots, the dynamic loader's cache), copied once per executor. */
 const ETC_COPIED = ['ssl', 'ca-certificates', 'ca-certificates.conf', 'pki', 'crypto-policies', 'alternatives', 'ld.so.cache', 'ld.so.conf', 'ld.so.conf.d', 'mime.types', 'protocols', 'services', 'gai.conf'];
 
@@ -95,6 +98,10 @@ export function bwrapArgs(ctx: Pick<SandboxContext, 'plan' | 'runtimeDir' | 'pyt
   }
   a.push('--ro-bind', join(ctx.runtimeDir, 'etc'), '/etc');
   a.push('--proc', '/proc', '--dev', '/dev');
+  // The run's uid maps to this machine's root when the executor runs as root, and procfs keeps
+  // root-owned global knobs writable by their owner (kernel.core_pattern would run a program as
+  // root): every such part of /proc is this machine's, read-only.
+  for (const p of PROC_READ_ONLY) a.push('--ro-bind-try', p, p);
   a.push('--size', String(TMPFS_BYTES), '--perms', '1777', '--tmpfs', '/tmp');
   a.push('--size', String(TMPFS_BYTES), '--perms', '0700', '--tmpfs', SANDBOX_HOME);
   // after the tmpfs mounts, so a CLI directory under /tmp is not hidden by the run's empty /tmp

@@ -129,6 +129,17 @@ describe("the service's files, environment and processes are not there", () => {
   });
 });
 
+describe("this machine's kernel settings", () => {
+  it('are read-only in a run: kernel.core_pattern, vm sysctls, PSI triggers', async () => {
+    for (const path of ['/proc/sys/kernel/core_pattern', '/proc/sys/vm/swappiness', '/proc/sys/fs/binfmt_misc/status', '/proc/pressure/cpu']) {
+      const r = await run('alice', { provider: 'gcp', command: `gcloud compute instances list --format=__fake_rewrite=${path}__` });
+      expect(r.status).toBe(200);
+      expect(r.body.output.written, path).toBe(false);
+      expect(['EROFS', 'EACCES', 'EPERM', 'ENOENT']).toContain(r.body.output.error);
+    }
+  });
+});
+
 describe('network', () => {
   const port = (url: string) => Number(new URL(url).port);
 
