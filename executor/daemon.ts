@@ -86,7 +86,9 @@ async function main() {
       } catch {
         raw = null;
       }
-      void run(raw).then((r) => conn.end(JSON.stringify(r) + '\n'));
+      void run(raw)
+        .catch((e: unknown): ExecResult => ({ version: EXECUTOR_CONTRACT_VERSION, runId: 'invalid-request', isolation: pool ? 'namespaces' : 'none', status: 'unavailable', reason: `the executor failed: ${(e as Error).message}`.slice(0, 300), executorMs: 0 }))
+        .then((r) => conn.end(JSON.stringify(r) + '\n'));
     });
   });
   await new Promise<void>((ok) => server.listen(cfg.socket, ok));

@@ -32,6 +32,8 @@ export interface LocalExecutorOptions {
   workDir?: string;
   poolSize?: number;
   bwrap?: string;
+  /** told when the executor stops on its own (its last stderr line, if any) */
+  onExit?: (code: number | null, lastError: string) => void;
 }
 
 export async function startLocalExecutor(o: LocalExecutorOptions): Promise<LocalExecutor> {
@@ -54,7 +56,9 @@ export async function startLocalExecutor(o: LocalExecutorOptions): Promise<Local
     let out = '';
     let err = '';
     const timer = setTimeout(() => fail(new Error('the local executor did not start within 30 s')), 30_000);
-    child.stderr.on('data', (c: Buffer) => (err += c.toString('utf8')).slice(-2000));
+    child.stderr.on('data', (c: Buffer) => {
+      err = (err + c.toString('utf8')).slice(-2000);
+    });
     child.stdout.on('data', (c: Buffer) => {
       out += c.toString('utf8');
       const nl = out.indexOf('\n');
@@ -70,7 +74,14 @@ export async function startLocalExecutor(o: LocalExecutorOptions): Promise<Local
     });
   });
   child.stdout.resume();
-  child.stderr.resume();
+  let lastError = '';
+  child.stderr.on('data', (c: Buffer) => {
+    lastError = (lastError + c.toString('utf8')).slice(-2000);
+  });
+  let closing = false;
+  void exited.then(() => {
+    if (!closing) o.onExit?.(child.exitCode, lastError.trim().split('\n').pop() ?? '');
+  });
   return {
     socket: cfg.socket,
     isolation: ready.isolation,
@@ -79,6 +90,7 @@ export async function startLocalExecutor(o: LocalExecutorOptions): Promise<Local
     path: ready.path,
     pid: child.pid!,
     close: async () => {
+      closing = true;
       child.stdin.end();
       const t = setTimeout(() => child.kill('SIGKILL'), 5000);
       await exited;

@@ -107,6 +107,7 @@ async function startExecutor(cfg: ReturnType<typeof config>, dataDir: string, si
     allowUnisolated: cfg.commands.unisolated === 'allow',
     workDir: cfg.commands.workDir,
     bwrap: cfg.commands.bwrap,
+    onExit: (code, lastError) => log.error('cloud_tool executor stopped; cloud_tool runs fail until the runtime restarts', { code, lastError }),
   });
   if (executor.isolation === 'none') log.warn(`cloud_tool runs CLIs WITHOUT isolation (CLOUD_TOOL_UNISOLATED=allow): ${executor.reason}`);
   if (executor.isolation === 'refused') log.warn(`cloud_tool will not run CLIs: no isolation on this machine (${executor.reason}); set CLOUD_TOOL_UNISOLATED=allow to run them anyway`);

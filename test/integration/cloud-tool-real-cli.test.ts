@@ -5,6 +5,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { deps } from '../../lib/deps.ts';
 import { listAudit } from '../../lib/connections/repo.ts';
 import { connectGcp } from '../../lib/connectors/gcp/simulator-flow.ts';
+import { execute } from '../../lib/commands/execute.ts';
+import type { ExecRequest } from '../../executor/contract.ts';
 import { startTestRuntime, type TestRuntime } from '../helpers/runtime.ts';
 
 /**
@@ -12,8 +14,9 @@ import { startTestRuntime, type TestRuntime } from '../helpers/runtime.ts';
  * through the local runtime in simulate mode, in Ask and Agent mode, with and without
  * confirmation. They must hold by isolation alone: where an argument rule refuses a command
  * (400 command_rejected) nothing ran, and where it runs, it runs in the executor's sandbox and
- * gets nothing of the service. A canary variable in the service's environment and a canary file
- * in its data directory never appear in a response or an audit item.
+ * gets nothing of the service. The same attacks also go straight to the executor, past every
+ * rule, to show the sandbox alone holds. A canary variable in the service's environment and a
+ * canary file in its data directory never appear in a response or an audit item.
  */
 
 function onPath(name: string): string | null {
@@ -213,5 +216,56 @@ describe.concurrent('the attacks of issue 9 get nothing of the service', () => {
     }
     const audit = JSON.stringify(await listAudit(deps().db, 'ana'));
     for (const s of TYPED_SECRETS) expect(audit).not.toContain(s);
+  });
+});
+
+describe.concurrent('the same attacks straight to the executor, past every argument rule: the sandbox alone holds', () => {
+  let n = 0;
+  const direct = async (argv: string[], o: Partial<ExecRequest> = {}) => {
+    const r = await execute(deps(), { version: 1, runId: `run_direct_${++n}_${Date.now()}`, argv, env: { AWS_RETRY_MODE: 'standard', CLOUDSDK_CONFIG: '{HOME}/.config/gcloud', CLOUDSDK_CORE_DISABLE_PROMPTS: '1' }, files: [], prepare: [], timeoutMs: 25000, killGraceMs: 500, maxOutputBytes: 400000, ...o });
+    if (r.status !== 'completed') throw new Error(`${argv.join(' ')}: ${JSON.stringify(r)}`);
+    const text = r.stdout.text + r.stderr.text;
+    texts.push(text);
+    expect(text).not.toContain(CANARY_ENV);
+    expect(text).not.toContain(CANARY_FILE);
+    return { r, text };
+  };
+
+  it.skipIf(!has('aws'))('aws --cli-input-json file:// and fileb:// find no service environ, store key or secret file', async () => {
+    const secret = readdirSync(join(rt.dataDir, 'secrets')).find((f) => f !== '.key')!;
+    for (const target of [`file:///proc/${process.pid}/environ`, `fileb://${rt.dataDir}/secrets/.key`, `file://${rt.dataDir}/secrets/${secret}`, `file://${rt.dataDir}/canary.txt`]) {
+      const { r, text } = await direct(['aws', 'ec2', 'describe-instances', '--cli-input-json', target]);
+      expect(r.exitCode, target).toBe(255);
+      expect(text, target).toMatch(/Unable to load paramfile .*No such file or directory/);
+    }
+  });
+
+  it.skipIf(!has('gcloud'))('gcloud ai-platform local train runs Python as the sandbox user, which finds no service file, process or variable', async () => {
+    const probe = `import os;print('PIDS', [int(p) for p in os.listdir('/proc') if p.isdigit()]);print('DATA', os.path.exists(${JSON.stringify(rt.dataDir)}));print('SERVICE', os.path.exists('/proc/${process.pid}/environ'));print('UID', os.getuid())`;
+    const { r, text } = await direct(['gcloud', 'ai-platform', 'local', 'train', '--module-name=timeit', '--package-path=/tmp', '--', '-n1', '-r1', probe]);
+    expect(r.exitCode, text).toBe(0);
+    expect(text).toMatch(/DATA False/);
+    expect(text).toMatch(/SERVICE False/);
+    expect(text).toMatch(/UID 1000/);
+    const pids = JSON.parse(/PIDS (\[[^\]]*\])/.exec(text)![1]) as number[];
+    expect(Math.max(...pids)).toBeLessThan(200);
+  });
+
+  it.skipIf(!has('kubectl'))('kubectl kustomize --helm-command runs the binary it names, in the sandbox', async () => {
+    const chart = { path: 'chart/kustomization.yaml', content: 'helmCharts:\n- name: x\n  repo: https://charts.example.com\n  version: 1.0.0\n' };
+    const { text } = await direct(['kubectl', 'kustomize', '/home/aurora/chart', '--enable-helm', '--helm-command=/usr/bin/id'], { files: [chart] });
+    // it ran (and refused kustomize's arguments): an arbitrary binary, with nothing to reach
+    expect(text).toMatch(/\/usr\/bin\/id: invalid option/);
+    const data = await direct(['kubectl', 'kustomize', rt.dataDir, '--enable-helm', '--helm-command=/usr/bin/id']);
+    expect(data.text).toMatch(/no such file or directory/);
+  });
+
+  it.skipIf(!has('aws'))('aws --endpoint-url at the embedded DynamoDB or the gateway connects to nothing', async () => {
+    for (const endpoint of [process.env.DYNAMODB_ENDPOINT!, rt.url]) {
+      const { r, text } = await direct(['aws', 'dynamodb', 'scan', '--table-name', deps().db.table, '--endpoint-url', endpoint], { env: { AWS_RETRY_MODE: 'standard', AWS_ACCESS_KEY_ID: 'AKIAEXAMPLEEXAMPLE', AWS_SECRET_ACCESS_KEY: 'example-secret-example', AWS_REGION: 'us-east-1', AWS_DEFAULT_REGION: 'us-east-1' } });
+      expect(r.exitCode).not.toBe(0);
+      expect(text, endpoint).toMatch(/Could not connect to the endpoint URL/);
+      expect(text).not.toContain('USER#');
+    }
   });
 });
