@@ -182,8 +182,6 @@ interface Sandbox {
   child: ChildProcess;
   dir: string;
   egress: Egress;
-  stdout: Buffer[];
-  stderr: Buffer[];
   status: string;
   /** host PID of the sandbox's PID 1 (from bubblewrap's info fd) */
   pid1: number | null;
@@ -195,7 +193,7 @@ async function buildSandbox(ctx: SandboxContext): Promise<Sandbox> {
   const socket = join(dir, 'egress.sock');
   const egress = await startEgress(socket, { forwards: new Set(ctx.forwards), proxyPort: PROXY_PORT });
   const child = spawn(ctx.bwrap, bwrapArgs(ctx, socket), { env: {}, stdio: ['pipe', 'pipe', 'pipe', 'pipe', 'pipe'] });
-  const sb: Sandbox = { child, dir, egress, stdout: [], stderr: [], status: '', pid1: null, closed: Promise.resolve() };
+  const sb: Sandbox = { child, dir, egress, status: '', pid1: null, closed: Promise.resolve() };
   let info = '';
   (child.stdio[INFO_FD] as Readable).on('data', (c: Buffer) => {
     info += c.toString('utf8');
@@ -286,8 +284,9 @@ async function runIn(sb: Sandbox, req: ExecRequest, t0: number, path: string): P
 }
 
 /**
- * Keeps `size` sandboxes built ahead. take() hands one over (building one on the spot when none
- * is ready) and starts building its replacement; each serves one request and is gone.
+ * Keeps `size` sandboxes built ahead. run() takes one (building one on the spot when none is
+ * ready, or when the one it took has died while idle) and starts building its replacement; each
+ * serves one request and is gone.
  */
 export class SandboxPool {
   readonly #ctx: SandboxContext;
@@ -316,6 +315,10 @@ export class SandboxPool {
     let sb: Sandbox;
     try {
       sb = await next;
+      if (sb.child.exitCode !== null || sb.child.signalCode !== null) {
+        await discard(sb);
+        sb = await buildSandbox(this.#ctx);
+      }
     } catch (e) {
       return { version: req.version, runId: req.runId, isolation: 'namespaces', status: 'unavailable', reason: `the sandbox could not be built (${(e as Error).message})`, executorMs: Math.round(performance.now() - t0) };
     }
