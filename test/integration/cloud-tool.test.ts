@@ -380,6 +380,20 @@ describe('execution: argv, environment, HOME', () => {
     expect(o.argv).toEqual(['instance', 'server', 'list']);
   });
 
+  it('a secret value typed into a Scaleway command (data=…) reaches the CLI but never the audit', async () => {
+    const typed = 'TypedScwSecretData-93c1f0a7';
+    rt.addSecrets({ audit: [typed] });
+    const command = `scw secret version create secret-id=11111111-1111-4111-8111-111111111111 data=${typed}`;
+    const ask = await tool('carol', { command, mode: 'agent' });
+    expect(ask.body.requires_confirmation).toBe(true);
+    const r = await tool('carol', { command, mode: 'agent', confirmation_id: ask.body.confirmation_id });
+    expect(r.status).toBe(200);
+    expect(r.body.output.argv).toEqual(['secret', 'version', 'create', 'secret-id=11111111-1111-4111-8111-111111111111', `data=${typed}`]);
+    const audit = JSON.stringify((await listAudit(deps().db, 'carol')).filter((a) => a.action === 'cloud_tool.run'));
+    expect(audit).toContain('data=[redacted]');
+    expect(audit).not.toContain(typed);
+  });
+
   it('Tailscale (connected through the real route and simulator): commands are served from the Tailscale API with a fresh token, never by the CLI', async () => {
     const c = await rt.request('POST', '/tailscale_api/tailscale/connect', { user: 'dave', body: { client_id: TS.client.clientId, client_secret: TS.client.clientSecret } });
     expect(c.status).toBe(200);
