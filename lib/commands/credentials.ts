@@ -109,8 +109,13 @@ const gcp: ExecProfile = {
     const project = str(m.projectId);
     return {
       // gcloud and bq (through gcloud's credential store) read the token from the environment;
-      // the user's root project is the default when the command names none.
-      env: { CLOUDSDK_AUTH_ACCESS_TOKEN: token, ...(project ? { CLOUDSDK_CORE_PROJECT: project } : {}) },
+      // the user's root project is the default when the command names none; the configured API
+      // endpoints (Private Service Connect, the simulator) replace googleapis.com.
+      env: {
+        CLOUDSDK_AUTH_ACCESS_TOKEN: token,
+        ...(project ? { CLOUDSDK_CORE_PROJECT: project } : {}),
+        ...Object.fromEntries(Object.entries(_req.d.config.gcp.cliEndpointOverrides).map(([api, url]) => [`CLOUDSDK_API_ENDPOINT_OVERRIDES_${api.toUpperCase()}`, url])),
+      },
       // gsutil reads boto config; this is its documented way to use an externally minted token.
       files: [
         { path: '.config/gsutil/token.json', content: JSON.stringify({ type: 'external_account_authorized_user', token }) },
@@ -129,6 +134,8 @@ const aws: ExecProfile = {
     AWS_SHARED_CREDENTIALS_FILE: join(home, '.aws', 'credentials'),
     AWS_PAGER: '',
     AWS_CLI_AUTO_PROMPT: 'off',
+    // the standard mode's three attempts fit a run's budget; the legacy mode retries DynamoDB ten times
+    AWS_RETRY_MODE: 'standard',
     // Without this the CLI could fall back to the host's metadata credentials (ours, not the user's).
     AWS_EC2_METADATA_DISABLED: 'true',
     ...kube(home),
@@ -138,15 +145,16 @@ const aws: ExecProfile = {
     const { assumeForUser } = await import('../connectors/aws/adapter.ts');
     return new SecretValue<Material>({ ...(await assumeForUser(d, userId, connection.accountId, { readOnly })).reveal() });
   },
-  materialize: (m, { connection }) => {
+  materialize: (m, { d, connection }) => {
     const keys = {
       AWS_ACCESS_KEY_ID: required(m, 'accessKeyId', 'aws'),
       AWS_SECRET_ACCESS_KEY: required(m, 'secretAccessKey', 'aws'),
       AWS_SESSION_TOKEN: required(m, 'sessionToken', 'aws'),
     };
     const region = str(m.region) ?? str(connection.metadata.region);
+    const endpoint = d.config.aws.cliEndpointUrl;
     return {
-      env: { ...keys, ...(region ? { AWS_REGION: region, AWS_DEFAULT_REGION: region } : {}) },
+      env: { ...keys, ...(region ? { AWS_REGION: region, AWS_DEFAULT_REGION: region } : {}), ...(endpoint ? { AWS_ENDPOINT_URL: endpoint } : {}) },
       files: [],
       prepare: [],
       secrets: [keys.AWS_SECRET_ACCESS_KEY, keys.AWS_SESSION_TOKEN],
@@ -157,8 +165,9 @@ const aws: ExecProfile = {
 /**
  * The az CLI cannot take a bare access token, so it logs in as the user's service principal
  * inside the run's own AZURE_CONFIG_DIR first (a second spawn, no shell, before the user's
- * command starts, so nothing of the user's command can observe its arguments); the login lives
- * and dies with that directory. kubectl runs need no login.
+ * command starts); the login lives and dies with that directory. The secret reaches az as a file
+ * in the run's HOME (az reads `@<file>` argument values), never in argv, where
+ * /proc/<pid>/cmdline would show it. kubectl runs need no login.
  */
 const azure: ExecProfile = {
   accountSelection: 'prefer',
@@ -180,8 +189,11 @@ const azure: ExecProfile = {
   },
   materialize: (m, { binary }) => {
     const secret = required(m, 'clientSecret', 'azure');
-    const login = ['az', 'login', '--service-principal', `--username=${required(m, 'clientId', 'azure')}`, `--password=${secret}`, `--tenant=${required(m, 'tenantId', 'azure')}`, '--allow-no-subscriptions', '--output', 'none'];
-    return { env: {}, files: [], prepare: binary === 'az' ? [{ argv: login, what: 'az login' }] : [], secrets: [secret] };
+    // relative to HOME, the working directory of every step
+    const secretFile = '.azure/aurora-service-principal-secret';
+    const login = ['az', 'login', '--service-principal', `--username=${required(m, 'clientId', 'azure')}`, `--password=@${secretFile}`, `--tenant=${required(m, 'tenantId', 'azure')}`, '--allow-no-subscriptions', '--output', 'none'];
+    if (binary !== 'az') return { env: {}, files: [], prepare: [], secrets: [secret] };
+    return { env: {}, files: [{ path: secretFile, content: secret }], prepare: [{ argv: login, what: 'az login' }], secrets: [secret] };
   },
 };
 

@@ -1,4 +1,5 @@
 import { rmSync, writeFileSync } from 'node:fs';
+import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { allSettings, resetConfig, config } from '../config.ts';
 import { resetDeps } from '../deps.ts';
@@ -9,6 +10,8 @@ import { startSimulators, type RunningSimulator } from './simulators.ts';
 import { buildOpenApi } from '../http/openapi.ts';
 import { consoleFallback } from './console.ts';
 import { LocalRuntimeError, lockDataDir, secureDataDir } from './data-dir.ts';
+import { log } from '../log.ts';
+import { startLocalExecutor, type LocalExecutor } from '../../executor/launch.ts';
 
 export interface LocalRuntimeOptions {
   port?: number;
@@ -24,6 +27,8 @@ export interface LocalRuntime {
   url: string;
   gateway: Gateway;
   simulators: RunningSimulator[];
+  /** the process that runs cloud_tool's CLIs (executor/daemon.ts) */
+  executor: LocalExecutor;
   close(): Promise<void>;
 }
 
@@ -70,6 +75,11 @@ export async function startLocalRuntime(opts: LocalRuntimeOptions): Promise<Loca
     resetDeps();
     const cfg = config();
     await ensureTable(dynamo.endpoint, cfg.core.tableName!, cfg.core.region);
+    const executor = await startExecutor(cfg, dataDir, simulators);
+    started.push(() => executor.close());
+    process.env.CLOUD_TOOL_EXECUTOR_SOCKET = executor.socket;
+    resetConfig();
+    resetDeps();
     let openapi: unknown;
     const port = opts.port ?? cfg.core.port;
     const gateway = await startGateway({
@@ -102,9 +112,35 @@ export async function startLocalRuntime(opts: LocalRuntimeOptions): Promise<Loca
       writeFileSync(runtimeFile, JSON.stringify(file, null, 2), { mode: 0o600 });
       started.push(() => rmSync(runtimeFile, { force: true }));
     }
-    return { url: gateway.url, gateway, simulators, close: unwind };
+    return { url: gateway.url, gateway, simulators, executor, close: unwind };
   } catch (e) {
     await unwind();
     throw e;
   }
+}
+
+/**
+ * cloud_tool's executor, a process of its own (executor/launch.ts). Runs reach the simulated
+ * clouds (their 127.0.0.1 ports) and nothing else of this machine's network; the data directory,
+ * the repository and this HOME are invisible to them. Says in one line when this machine cannot
+ * isolate runs.
+ */
+async function startExecutor(cfg: ReturnType<typeof config>, dataDir: string, simulators: RunningSimulator[]): Promise<LocalExecutor> {
+  const forwards = new Set<number>();
+  for (const s of simulators) {
+    for (const v of Object.values(s.env)) for (const m of v.matchAll(/https?:\/\/(?:127\.0\.0\.1|localhost):(\d+)/g)) forwards.add(Number(m[1]));
+  }
+  const executor = await startLocalExecutor({
+    toolPath: cfg.commands.path,
+    forwards: [...forwards],
+    protect: [dataDir, cfg.secrets.localDir ?? join(dataDir, 'secrets'), process.cwd(), homedir()],
+    allowUnisolated: cfg.commands.unisolated === 'allow',
+    workDir: cfg.commands.workDir,
+    bwrap: cfg.commands.bwrap,
+    onExit: (code, lastError) => log.error('cloud_tool executor stopped; cloud_tool runs fail until the runtime restarts', { code, lastError }),
+  });
+  if (executor.isolation === 'none') log.warn(`cloud_tool runs CLIs WITHOUT isolation (CLOUD_TOOL_UNISOLATED=allow): ${executor.reason}`);
+  if (executor.isolation === 'refused') log.warn(`cloud_tool will not run CLIs: no isolation on this machine (${executor.reason}); set CLOUD_TOOL_UNISOLATED=allow to run them anyway`);
+  for (const r of executor.refused) log.warn('cloud_tool: a CLOUD_TOOL_PATH directory is left out of the sandbox', r);
+  return executor;
 }

@@ -17,6 +17,8 @@ export interface Capture {
   secrets: string[];
   /** every table item at the end of the run, as JSON */
   items?: string[];
+  /** secrets users typed into commands: never in a log line or a table item (audit), though the user's own response may echo them */
+  auditSecrets?: string[];
 }
 
 export function writeCapture(c: Omit<Capture, 'file'> & { name: string }): void {

@@ -35,6 +35,11 @@ export interface TestRuntime {
   /** every response body received, for leak scans */
   responses: string[];
   request<T = any>(method: string, path: string, opts?: RequestOptions): Promise<TestResponse<T>>;
+  /**
+   * More values for the hardening leak scan: `audit` ones are secrets a user typed into a command,
+   * which may come back to that user but never reach a log line or a table item (the audit).
+   */
+  addSecrets(s: { audit?: string[] }): void;
   close(): Promise<void>;
 }
 
@@ -50,6 +55,7 @@ export async function startTestRuntime(opts: { simulate?: boolean; env?: Record<
   const runtime = await startLocalRuntime({ port: 0, dataDir, inMemory: true, simulate: opts.simulate, env: { LOG_LEVEL: 'debug', ...opts.env } });
   // Record every secret value written during the run (disconnects delete them before close).
   const seenSecrets: string[] = [];
+  const auditSecrets: string[] = [];
   const store = deps().secrets;
   const put = store.put.bind(store);
   store.put = async (path, value) => {
@@ -92,6 +98,7 @@ export async function startTestRuntime(opts: { simulate?: boolean; env?: Record<
     logs,
     responses,
     request,
+    addSecrets: (x) => auditSecrets.push(...(x.audit ?? [])),
     close: async () => {
       // Hand everything this runtime saw to the hardening leak scan, with every secret it stored.
       const secrets: string[] = [...seenSecrets];
@@ -108,7 +115,7 @@ export async function startTestRuntime(opts: { simulate?: boolean; env?: Record<
         for (const item of page.Items ?? []) items.push(JSON.stringify(item));
         start = page.LastEvaluatedKey;
       } while (start);
-      writeCapture({ name: expect.getState().testPath?.split('/').pop() ?? 'runtime', responses, logs, secrets, items });
+      writeCapture({ name: expect.getState().testPath?.split('/').pop() ?? 'runtime', responses, logs, secrets, items, auditSecrets });
       await runtime.close();
       rmSync(dataDir, { recursive: true, force: true });
     },

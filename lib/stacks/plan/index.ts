@@ -17,3 +17,4 @@ export * from './jobs.ts';
 export * from './workflow.ts';
 export * from './api.ts';
 export * from './web.ts';
+export * from './executor.ts';

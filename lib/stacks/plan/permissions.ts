@@ -3,6 +3,7 @@ import type { Capability } from '../../http/route-types.ts';
 import { assertStage } from './names.ts';
 import { VAULT_SECRETS, type DeploySettings } from './settings.ts';
 import { TOKENS } from './tokens.ts';
+import { executorCapability } from './executor.ts';
 import type { FunctionPlan, PermissionPlan } from './types.ts';
 
 
@@ -108,6 +109,12 @@ export function planCapabilities(
     // sts:GetCallerIdentity needs no permission (AWS allows it even under an explicit deny).
     permissions.push({ actions: ['sts:AssumeRole', 'sts:SetSourceIdentity'], resources: ['arn:aws:iam::*:role/*'] });
     permissions.push({ effect: 'deny', actions: ['sts:AssumeRole'], resources: [`arn:aws:iam::${TOKENS.account}:role/*`] });
+  }
+
+  if (caps.has('executor')) {
+    const e = executorCapability();
+    Object.assign(environment, e.environment);
+    permissions.push(...e.permissions);
   }
 
   return { links, permissions, environment };
