@@ -16,8 +16,9 @@ export default $config({
       home: "aws",
       removal: production ? "retain" : "remove",
       protect: production,
-      // pinned so `sst install` (scripts/sst-prepare.sh) resolves the same provider types every time
-      providers: { aws: { version: "7.20.0" } },
+      // pinned so `sst install` (scripts/sst-prepare.sh) resolves the same provider types every time;
+      // docker-build builds the executor image (stacks/executor.ts) with Docker at deploy time
+      providers: { aws: { version: "7.20.0" }, "docker-build": { version: "0.0.14" } },
     };
   },
   async run() {
@@ -27,6 +28,7 @@ export default $config({
     const { createApi } = await import("./stacks/api.ts");
     const { createJobs } = await import("./stacks/jobs.ts");
     const { createConsoleRouter, createConsoleSite } = await import("./stacks/web.ts");
+    const { createExecutor } = await import("./stacks/executor.ts");
 
     const { table } = createStorage();
     // the console's Router first: its URL is the FRONTURL and BACKEND_URL every function gets
@@ -41,7 +43,9 @@ export default $config({
       ...web.values,
     };
     const workflow = await createWorkflow({ secrets, values });
-    const { api } = await createApi({ secrets, values: { ...values, "workflow.arn": workflow.stateMachine.arn }, corsOrigin: web.corsOrigin });
+    // cloud_tool's executor: its own image and role; cloudTool.run may only invoke it
+    const executor = createExecutor({ values });
+    const { api } = await createApi({ secrets, values: { ...values, ...executor.values, "workflow.arn": workflow.stateMachine.arn }, corsOrigin: web.corsOrigin });
     createJobs({ secrets, values });
     const consoleSite = createConsoleSite({ router: web.router, plan: web.plan, apiUrl: api.url, values });
 
@@ -51,6 +55,7 @@ export default $config({
       table: table.name,
       stateMachine: workflow.stateMachine.arn,
       failedSetupQueue: workflow.dlq.url,
+      cloudToolExecutor: executor.fn.name,
     };
   },
 });

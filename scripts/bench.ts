@@ -97,13 +97,17 @@ for (const n of [1, 100, 1000]) {
 await rt.close();
 rmSync(dataDir, { recursive: true, force: true });
 
+// cloud_tool: what a run costs besides the CLI itself (request → policy → credentials → executor →
+// sandbox → response), with a CLI that exits at once. Issue 14's target: at most 50 ms p50.
+const cloud_tool = await benchCloudTool();
+
 const extra: Record<string, unknown> = {};
 const wf = await optional<{ benchWorkflow: () => Promise<unknown> }>('scripts/bench-workflow.ts');
 if (wf) extra.workflow = await wf.benchWorkflow();
 const web = await optional<{ benchConsole: () => Promise<Record<string, number>> }>('scripts/bench-console.ts');
 if (web) Object.assign(extra, await web.benchConsole());
 
-const result = { functions, floor_import_ms, list_latency, ...extra };
+const result = { functions, floor_import_ms, list_latency, cloud_tool, ...extra };
 if (values.json) {
   process.stdout.write(JSON.stringify(result) + '\n');
 } else {
@@ -112,7 +116,35 @@ if (values.json) {
   for (const f of functions) console.log(`${f.name.padEnd(w)}  ${(f.bundle_bytes / 1024).toFixed(1).padStart(9)}  ${f.import_ms.toFixed(1).padStart(9)}`);
   console.log('\nGET /api/user_connections latency');
   for (const l of list_latency) console.log(`  ${String(l.connections).padStart(5)} connections: p50 ${l.p50_ms} ms, p99 ${l.p99_ms} ms`);
+  console.log(`\ncloud_tool overhead (request to response minus the CLI's own run time, ${cloud_tool.isolation}): p50 ${cloud_tool.overhead_p50_ms} ms, p90 ${cloud_tool.overhead_p90_ms} ms`);
   if (extra.workflow) console.log('\nGCP setup workflow', JSON.stringify(extra.workflow, null, 2));
   if (extra.console_bytes_gz !== undefined) console.log(`\nconsole (web/dist, gzip): first load ${extra.console_bytes_gz} B JS+CSS, all chunks ${extra.console_bytes_gz_all} B`);
 }
 process.exit(0);
+
+async function benchCloudTool(): Promise<{ overhead_p50_ms: number; overhead_p90_ms: number; isolation: string; runs: number }> {
+  const { SCALEWAY_FIXTURES } = await import('../lib/connectors/scaleway/simulator.ts');
+  const bin = mkdtempSync(join(tmpdir(), 'aurora-bench-bin-'));
+  // a CLI that does nothing: what remains of the time is ours
+  writeFileSync(join(bin, 'scw'), '#!/bin/sh\nexit 0\n', { mode: 0o755 });
+  const dir = mkdtempSync(join(tmpdir(), 'aurora-bench-'));
+  const runtime = await startLocalRuntime({ port: 0, dataDir: dir, inMemory: true, simulate: true, env: { LOG_LEVEL: 'silent', VALIDATE_RESPONSES: 'false', CLOUD_TOOL_PATH: `${bin}:/usr/bin:/bin` } });
+  const headers = { 'x-user-id': 'bench-tool', 'content-type': 'application/json' };
+  const connect = await fetch(`${runtime.url}/scaleway_api/scaleway/connect`, { method: 'POST', headers, body: JSON.stringify({ access_key: SCALEWAY_FIXTURES.validKey.accessKey, secret_key: SCALEWAY_FIXTURES.validKey.secretKey }) });
+  if (connect.status !== 200) throw new Error(`bench: scaleway connect answered ${connect.status}`);
+  const overheads: number[] = [];
+  const runs = 60;
+  for (let i = 0; i < runs + 5; i++) {
+    const t = performance.now();
+    const res = await fetch(`${runtime.url}/api/cloud_tool`, { method: 'POST', headers, body: JSON.stringify({ provider: 'scaleway', command: 'scw instance server list' }) });
+    const body = (await res.json()) as { return_code?: number; duration_ms?: number };
+    const total = performance.now() - t;
+    if (res.status !== 200 || body.return_code !== 0) throw new Error(`bench: cloud_tool answered ${res.status} ${JSON.stringify(body)}`);
+    if (i >= 5) overheads.push(total - (body.duration_ms ?? 0));
+  }
+  const isolation = runtime.executor.isolation;
+  await runtime.close();
+  rmSync(dir, { recursive: true, force: true });
+  rmSync(bin, { recursive: true, force: true });
+  return { overhead_p50_ms: round(median(overheads)), overhead_p90_ms: round(pct(overheads, 90)), isolation, runs };
+}

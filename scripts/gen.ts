@@ -27,6 +27,7 @@ interface Found {
   exec: boolean;
   revoke: { revoke: boolean; cleanupUser: boolean } | null;
   routesExport?: string;
+  commandsExport?: string;
   simulatorExport?: string;
   oauthStart?: string;
   oauthCallback?: string;
@@ -64,6 +65,9 @@ async function inspect(root: string, def: ConnectorDef): Promise<Found> {
   const routesSrc = read('routes.ts');
   const routesExport = routesSrc === null ? undefined : `${camel(def.id)}Routes`;
   if (routesSrc !== null && !exportsName(routesSrc, routesExport!)) throw new Error(`lib/connectors/${def.id}/routes.ts must export \`${routesExport}\``);
+  const commandsSrc = read('commands.ts');
+  const commandsExport = commandsSrc === null ? undefined : `${camel(def.id)}Commands`;
+  if (commandsSrc !== null && !exportsName(commandsSrc, commandsExport!)) throw new Error(`lib/connectors/${def.id}/commands.ts must export \`${commandsExport}\``);
   const simSrc = read('simulator.ts');
   const simulatorExport = simSrc === null ? undefined : /export\s+(?:const|(?:async\s+)?function)\s+(start\w*Simulator)\b/.exec(simSrc)?.[1];
   if (simSrc !== null && !simulatorExport) throw new Error(`lib/connectors/${def.id}/simulator.ts must export a start…Simulator function`);
@@ -76,6 +80,7 @@ async function inspect(root: string, def: ConnectorDef): Promise<Found> {
     exec: need('exec.ts', 'exec'),
     revoke,
     routesExport,
+    commandsExport,
     simulatorExport,
     oauthStart: withExport('oauthStart'),
     oauthCallback: withExport('oauthCallback'),
@@ -146,7 +151,8 @@ function loadersFile(found: Found[]): string {
   const map = (name: string, type: string, entries: string[]) => `const ${name}: Partial<Record<ConnectorId, () => Promise<${type}>>> = {\n${entries.map((e) => `  ${e},`).join('\n')}\n};\n`;
   return (
     HEADER +
-    `import type { ConnectorCheck, OAuthCallbackHook, OAuthStartHook, RevokeHooks } from '../kit/behaviour.ts';
+    `import type { ApiCommandSet } from '../kit/api-commands.ts';
+import type { ConnectorCheck, OAuthCallbackHook, OAuthStartHook, RevokeHooks } from '../kit/behaviour.ts';
 import type { ConnectorId } from './ids.ts';
 
 /** Connectors using OAuth 2.0 (GET /api/auth/{provider} and its callback). */
@@ -155,13 +161,15 @@ export const OAUTH_CONNECTORS: readonly ConnectorId[] = [${found.filter((f) => f
 // One map per purpose, each read by one function below. Lambdas are bundled without code
 // splitting, so esbuild inlines every import() a bundle can reach, but it drops a map that nothing
 // reads: a disconnect carries only the revoke modules, the OAuth start only the consent URL
-// builders, the OAuth callback only the code exchange. Live checks load provider SDKs: only the
+// builders, the OAuth callback only the code exchange, cloud_tool the API command tables. Live
+// checks load provider SDKs: only the
 // scheduled re-validation reads that map (a status function imports its own connector's check).
 
 ${map('checks', 'ConnectorCheck', found.filter((f) => f.check).map((f) => `${f.def.id}: async () => (await import('../${f.def.id}/check.ts')).check`))}
 ${map('revokes', 'RevokeHooks', found.filter((f) => f.revoke).map((f) => `${f.def.id}: async () => await import('../${f.def.id}/revoke.ts')`))}
 ${map('oauthStarts', 'OAuthStartHook', found.filter((f) => f.oauthStart).map((f) => `${f.def.id}: async () => (await import('../${f.def.id}/${f.oauthStart}')).oauthStart`))}
 ${map('oauthCallbacks', 'OAuthCallbackHook', found.filter((f) => f.oauthCallback).map((f) => `${f.def.id}: async () => (await import('../${f.def.id}/${f.oauthCallback}')).oauthCallback`))}
+${map('apiCommands', 'ApiCommandSet', found.filter((f) => f.commandsExport).map((f) => `${f.def.id}: async () => (await import('../${f.def.id}/commands.ts')).${f.commandsExport}`))}
 /** The connector's live check (scheduled re-validation). */
 export const loadCheck = async (id: ConnectorId): Promise<ConnectorCheck | undefined> => checks[id]?.();
 
@@ -171,6 +179,9 @@ export const loadRevoke = async (id: ConnectorId): Promise<RevokeHooks> => (awai
 export const loadOAuthStart = async (id: ConnectorId): Promise<OAuthStartHook | undefined> => oauthStarts[id]?.();
 
 export const loadOAuthCallback = async (id: ConnectorId): Promise<OAuthCallbackHook | undefined> => oauthCallbacks[id]?.();
+
+/** The connector's cloud_tool commands served from its API instead of a CLI (lib/commands/api-commands.ts). */
+export const loadApiCommands = async (id: ConnectorId): Promise<ApiCommandSet | undefined> => apiCommands[id]?.();
 `
   );
 }

@@ -11,6 +11,8 @@ import { config, resetConfig } from '../lib/config.ts';
 import { deps, resetDeps } from '../lib/deps.ts';
 import { revalidateAll } from '../lib/connectors/revalidate.ts';
 import { startEmbeddedDynamo, ensureTable } from '../lib/local/dynamo.ts';
+import { LocalRuntimeError, lockDataDir, secureDataDir } from '../lib/local/data-dir.ts';
+import type { RuntimeFile } from '../lib/local/runtime.ts';
 
 const { values } = parseArgs({ options: { 'data-dir': { type: 'string' } } });
 if (values['data-dir']) process.env.AURORA_DATA_DIR = values['data-dir'];
@@ -18,13 +20,28 @@ const dataDir = resolve(config().core.dataDir);
 const runtimeFile = join(dataDir, 'runtime.json');
 
 let close = async () => {};
-const running = existsSync(runtimeFile) ? (JSON.parse(readFileSync(runtimeFile, 'utf8')) as { pid: number; env: Record<string, string> }) : null;
+const running = existsSync(runtimeFile) ? (JSON.parse(readFileSync(runtimeFile, 'utf8')) as RuntimeFile) : null;
 if (running && isAlive(running.pid)) {
-  Object.assign(process.env, running.env);
+  // Its settings (feature flags included, so every connector it serves is checked), unless this run
+  // sets one itself; and always its wiring (its DynamoDB, its simulators).
+  for (const [k, v] of Object.entries(running.settings)) process.env[k] ??= v;
+  Object.assign(process.env, running.wiring);
 } else {
+  secureDataDir(dataDir);
+  let release: () => void;
+  try {
+    release = lockDataDir(dataDir, 'npm run revalidate');
+  } catch (e) {
+    if (!(e instanceof LocalRuntimeError)) throw e;
+    process.stderr.write(`revalidate: ${e.message}\n`);
+    process.exit(1);
+  }
   const dynamo = await startEmbeddedDynamo({ path: join(dataDir, 'dynamodb') });
   process.env.DYNAMODB_ENDPOINT = dynamo.endpoint;
-  close = dynamo.close;
+  close = async () => {
+    await dynamo.close();
+    release();
+  };
 }
 process.env.AURORA_DATA_DIR = dataDir;
 resetConfig();

@@ -5,7 +5,8 @@
 import { parseArgs } from 'node:util';
 import { config } from '../lib/config.ts';
 import { log } from '../lib/log.ts';
-import { startLocalRuntime } from '../lib/local/runtime.ts';
+import { startLocalRuntime, type LocalRuntime } from '../lib/local/runtime.ts';
+import { LocalRuntimeError } from '../lib/local/data-dir.ts';
 
 const started = Date.now();
 const { values } = parseArgs({
@@ -21,22 +22,32 @@ if (values.port) process.env.PORT = values.port;
 if (values['data-dir']) process.env.AURORA_DATA_DIR = values['data-dir'];
 
 const cfg = config();
-const runtime = await startLocalRuntime({ port: cfg.core.port, dataDir: cfg.core.dataDir, simulate: values.simulate });
-log.info('aurora-connectors ready', {
-  url: `http://localhost:${runtime.gateway.port}`,
-  dataDir: cfg.core.dataDir,
-  simulate: values.simulate,
-  simulators: runtime.simulators.map((s) => s.name),
-  startupMs: Date.now() - started,
-});
-
+// Ctrl-C at any moment, during startup too, stops what has started and exits 0.
 let stopping = false;
 async function stop(signal: string) {
   if (stopping) return;
   stopping = true;
   log.info('shutting down', { signal });
-  await runtime.close();
+  const rt = await starting.catch(() => undefined);
+  await rt?.close();
   process.exit(0);
 }
 process.on('SIGINT', () => void stop('SIGINT'));
 process.on('SIGTERM', () => void stop('SIGTERM'));
+
+const starting = startLocalRuntime({ port: cfg.core.port, dataDir: cfg.core.dataDir, simulate: values.simulate });
+const runtime: LocalRuntime = await starting.catch((e: unknown) => {
+  // what the user can fix (a busy port, a data dir another runtime holds) is one line, not a stack
+  if (!(e instanceof LocalRuntimeError)) throw e;
+  process.stderr.write(`aurora-connectors: ${e.message}\n`);
+  process.exit(1);
+});
+if (!stopping) {
+  log.info('aurora-connectors ready', {
+    url: `http://localhost:${runtime.gateway.port}`,
+    dataDir: cfg.core.dataDir,
+    simulate: values.simulate,
+    simulators: runtime.simulators.map((s) => s.name),
+    startupMs: Date.now() - started,
+  });
+}

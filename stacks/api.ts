@@ -29,6 +29,7 @@ export async function createApi(ctx: { secrets: SecretsStack; values: TokenValue
       allowOrigins: ctx.corsOrigin ? [ctx.corsOrigin] : apiPlan.cors.allowOrigins,
       allowHeaders: apiPlan.cors.allowHeaders,
       allowMethods: apiPlan.cors.allowMethods,
+      allowCredentials: apiPlan.cors.allowCredentials,
       maxAge: `${apiPlan.cors.maxAgeSeconds} seconds`,
     },
     accessLog: { retention: logRetention() },

@@ -1,158 +1,99 @@
-import { spawn } from 'node:child_process';
-import { constants as fsConstants, accessSync, statSync } from 'node:fs';
-import { chmod, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { constants as osConstants, tmpdir } from 'node:os';
-import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
-import { log } from '../log.ts';
+import { createConnection } from 'node:net';
+import { constants as osConstants } from 'node:os';
+import type { Deps } from '../deps.ts';
+import { AppError, ProviderUnavailableError } from '../errors.ts';
+import { execRequest, execResult, type ExecRequest, type ExecResult } from '../../executor/contract.ts';
 
 /**
- * Running one cloud CLI: no shell, a process group of its own (so a timeout stops everything it
- * started), bounded memory for its output, and a private HOME that disappears afterwards.
+ * cloud_tool's side of the executor (executor/contract.ts): `cloudTool.run` never spawns a CLI.
+ * Deployed, it invokes the executor Lambda synchronously (CLOUD_TOOL_EXECUTOR_FUNCTION, set by the
+ * stacks); locally, it talks to the executor process of the local runtime over its unix socket
+ * (CLOUD_TOOL_EXECUTOR_SOCKET). Both answer with the same validated result. Also here: how a
+ * result is read (exit status, text cleaning, caps), shared with output.ts.
  */
-
-/** The binary on the configured CLI path only; never the service's PATH, never a relative dir. */
-export function findBinary(name: string, dirs: readonly string[]): string | null {
-  if (!name || name.includes('/') || name === '.' || name === '..') return null;
-  for (const dir of dirs) {
-    if (!isAbsolute(dir)) continue;
-    const file = join(dir, name);
-    try {
-      if (!statSync(file).isFile()) continue;
-      accessSync(file, fsConstants.X_OK);
-      return file;
-    } catch {
-      /* not here */
-    }
-  }
-  return null;
-}
-
-export interface RunOptions {
-  /** absolute path of the executable */
-  file: string;
-  /** arguments after the program name, passed as they are */
-  args: readonly string[];
-  /** the complete environment of the child (nothing is inherited) */
-  env: Readonly<Record<string, string>>;
-  cwd: string;
-  timeoutMs: number;
-  killGraceMs: number;
-  /** characters kept per stream; the raw capture keeps a bounded multiple of it */
-  maxChars: number;
-}
 
 export interface StreamCapture {
   /** raw text as decoded (not yet cleaned or capped) */
   text: string;
-  /** bytes the process wrote, including any we dropped */
+  /** bytes the process wrote, including any that were not kept */
   bytes: number;
-  /** true when bytes were dropped at capture time */
+  /** true when bytes were dropped */
   overflow: boolean;
 }
 
 export interface RunResult {
   exitCode: number | null;
-  signal: NodeJS.Signals | null;
+  signal: string | null;
   timedOut: boolean;
   stdout: StreamCapture;
   stderr: StreamCapture;
   durationMs: number;
-  /** set when the process could not be started (ENOENT, EACCES...) */
-  spawnError?: string;
 }
 
-function collector(limitBytes: number) {
-  const chunks: Buffer[] = [];
-  let kept = 0;
-  let total = 0;
-  return {
-    push(chunk: Buffer) {
-      total += chunk.length;
-      if (kept >= limitBytes) return;
-      const part = chunk.length > limitBytes - kept ? chunk.subarray(0, limitBytes - kept) : chunk;
-      chunks.push(part);
-      kept += part.length;
-    },
-    result(): StreamCapture {
-      return { text: Buffer.concat(chunks).toString('utf8'), bytes: total, overflow: total > kept };
-    },
-  };
+const unavailable = (why: string) =>
+  new AppError(503, 'executor_unavailable', `cloud_tool cannot run commands right now: ${why}`, { expose: true });
+
+/** The executor's answer to one request; transport faults are a 503 naming what failed. */
+export async function execute(d: Deps, req: ExecRequest): Promise<ExecResult> {
+  execRequest.parse(req);
+  const cfg = d.config.commands;
+  let raw: unknown;
+  if (cfg.executorFunction) raw = await viaLambda(cfg.executorFunction, d.config.core.region, req);
+  else if (cfg.executorSocket) raw = await viaSocket(cfg.executorSocket, req);
+  else throw unavailable('no executor is configured (CLOUD_TOOL_EXECUTOR_FUNCTION deployed, the local runtime locally)');
+  const parsed = execResult.safeParse(raw);
+  if (!parsed.success || parsed.data.runId !== req.runId) throw new ProviderUnavailableError('The executor returned an unreadable answer', { status: 502 });
+  return parsed.data;
 }
 
-/**
- * spawn(file, args, {shell:false, detached:true}): the child leads a new process group, so on
- * timeout SIGTERM and then SIGKILL reach every process it started. When the leader exits, what is
- * left of its group is killed too: nothing of a run may outlive it (or keep its HOME busy).
- */
-export function runProcess(o: RunOptions): Promise<RunResult> {
-  return new Promise((done) => {
-    const started = performance.now();
-    // A CLI may print far more than we return; ANSI codes are removed later, so keep some slack.
-    const out = collector(o.maxChars * 8);
-    const err = collector(o.maxChars * 8);
-    let timedOut = false;
-    let exitCode: number | null = null;
-    let signal: NodeJS.Signals | null = null;
-    let spawnError: string | undefined;
-    let finished = false;
-    const timers: NodeJS.Timeout[] = [];
-
-    const child = spawn(o.file, [...o.args], {
-      shell: false,
-      env: { ...o.env },
-      cwd: o.cwd,
-      detached: true,
-      stdio: ['ignore', 'pipe', 'pipe'],
-      windowsHide: true,
-    });
-    const killGroup = (sig: NodeJS.Signals) => {
-      if (!child.pid) return;
+function viaSocket(path: string, req: ExecRequest): Promise<unknown> {
+  return new Promise((ok, fail) => {
+    const sock = createConnection(path);
+    let buf = '';
+    sock.setEncoding('utf8');
+    // The executor enforces the run's budget itself; this only catches an executor that hangs.
+    sock.setTimeout(req.timeoutMs + req.killGraceMs + 15_000, () => sock.destroy(new Error('timed out')));
+    sock.on('connect', () => sock.write(JSON.stringify(req) + '\n'));
+    sock.on('data', (c: string) => (buf += c));
+    sock.on('error', (e: NodeJS.ErrnoException) => fail(unavailable(`the local executor is not answering (${e.code ?? e.message})`)));
+    sock.on('end', () => {
       try {
-        process.kill(-child.pid, sig);
+        ok(JSON.parse(buf));
       } catch {
-        /* the group is already gone */
+        fail(unavailable('the local executor closed the connection without an answer'));
       }
-    };
-    const finish = () => {
-      if (finished) return;
-      finished = true;
-      for (const t of timers) clearTimeout(t);
-      killGroup('SIGKILL');
-      child.stdout?.destroy();
-      child.stderr?.destroy();
-      done({ exitCode, signal, timedOut, stdout: out.result(), stderr: err.result(), durationMs: Math.round(performance.now() - started), spawnError });
-    };
-
-    child.stdout?.on('data', (c: Buffer) => out.push(c));
-    child.stderr?.on('data', (c: Buffer) => err.push(c));
-    child.on('error', (e: NodeJS.ErrnoException) => {
-      spawnError = e.code ?? 'spawn_failed';
-      finish();
     });
-    child.on('exit', (code, sig) => {
-      exitCode = code;
-      signal = sig;
-      killGroup('SIGKILL');
-    });
-    child.on('close', finish);
-
-    timers.push(
-      setTimeout(() => {
-        timedOut = true;
-        killGroup('SIGTERM');
-        timers.push(setTimeout(() => killGroup('SIGKILL'), o.killGraceMs));
-      }, o.timeoutMs),
-    );
-    // A descendant that left the group could hold the pipes open forever; never wait for it.
-    timers.push(setTimeout(finish, o.timeoutMs + o.killGraceMs + 2000));
   });
 }
 
+let lambdaClient: { fn: string; client: unknown } | undefined;
+
+async function viaLambda(functionName: string, region: string | undefined, req: ExecRequest): Promise<unknown> {
+  const { LambdaClient, InvokeCommand } = await import('@aws-sdk/client-lambda');
+  if (lambdaClient?.fn !== functionName) lambdaClient = { fn: functionName, client: new LambdaClient({ region, maxAttempts: 1 }) };
+  const client = lambdaClient.client as InstanceType<typeof LambdaClient>;
+  let out;
+  try {
+    out = await client.send(new InvokeCommand({ FunctionName: functionName, InvocationType: 'RequestResponse', Payload: Buffer.from(JSON.stringify(req)) }), {
+      abortSignal: AbortSignal.timeout(req.timeoutMs + req.killGraceMs + 10_000),
+    });
+  } catch (e) {
+    throw unavailable(`the executor function could not be invoked (${(e as Error).name})`);
+  }
+  // A crashed or recycled sandbox (FunctionError) is a fault of the executor, not of the command.
+  if (out.FunctionError) throw unavailable(`the executor function failed (${out.FunctionError})`);
+  try {
+    return JSON.parse(Buffer.from(out.Payload ?? new Uint8Array()).toString('utf8'));
+  } catch {
+    throw new ProviderUnavailableError('The executor returned an unreadable answer', { status: 502 });
+  }
+}
+
 /** The exit status a shell would report: the code, 128+signal when killed, 124 on our timeout. */
-export function returnCode(r: RunResult): number {
+export function returnCode(r: Pick<RunResult, 'timedOut' | 'exitCode' | 'signal'>): number {
   if (r.timedOut) return 124;
   if (r.exitCode !== null) return r.exitCode;
-  if (r.signal) return 128 + (osConstants.signals[r.signal] ?? 0);
+  if (r.signal) return 128 + ((osConstants.signals as Record<string, number>)[r.signal] ?? 0);
   return 127;
 }
 
@@ -186,28 +127,4 @@ export function parseJsonOutput(text: string): { ok: true; value: unknown } | { 
   } catch {
     return { ok: false };
   }
-}
-
-/** A fresh private directory for one run, removed afterwards whatever happened. */
-export async function withTempHome<T>(baseDir: string | undefined, fn: (home: string) => Promise<T>): Promise<T> {
-  const home = await mkdtemp(join(baseDir ?? tmpdir(), 'cloud-tool-'));
-  try {
-    await chmod(home, 0o700);
-    await mkdir(join(home, 'tmp'), { mode: 0o700 });
-    return await fn(home);
-  } finally {
-    await rm(home, { recursive: true, force: true, maxRetries: 3, retryDelay: 50 }).catch((e: unknown) =>
-      log.error('could not remove a cloud_tool home directory', { error: e }),
-    );
-  }
-}
-
-/** Write a file inside HOME (0600, parents 0700); a path that would leave HOME is a bug. */
-export async function writeHomeFile(home: string, path: string, content: string): Promise<string> {
-  const file = resolve(home, path);
-  const rel = relative(home, file);
-  if (!rel || rel.startsWith('..') || isAbsolute(rel)) throw new Error(`refusing to write outside the run's HOME: ${path}`);
-  await mkdir(dirname(file), { recursive: true, mode: 0o700 });
-  await writeFile(file, content, { mode: 0o600, flag: 'wx' });
-  return file;
 }

@@ -12,7 +12,10 @@ export const cloudToolRoute = defineRoute({
   request: { body: s.cloudToolBody },
   responses: { 200: s.cloudToolResponse },
   errors: [400, 403, 404, 409, 410, 501, 503],
-  capabilities: ['table', 'secrets', 'sts', 'exec'],
+  // It never runs a CLI itself: the executor function does (executor/, lib/stacks/plan/executor.ts).
+  capabilities: ['table', 'secrets', 'sts', 'executor'],
+  // the longest command budget (CLOUD_TOOL_TIMEOUT_WRITE_MS, at most 28 s) within the HTTP API's 30 s
+  timeoutSeconds: 29,
 });
 
 export const cancelConfirmationRoute = defineRoute({

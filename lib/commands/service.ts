@@ -1,13 +1,18 @@
+import { createHash, randomBytes } from 'node:crypto';
 import type * as z from 'zod';
 import type { Deps } from '../deps.ts';
 import { AppError, BadRequestError, ForbiddenError, ProviderAuthError } from '../errors.ts';
 import { writeAudit } from '../connections/repo.ts';
+import type { Connection } from '../connections/types.ts';
+import type { ProviderId } from '../connectors/generated/ids.ts';
 import { log } from '../log.ts';
+import { EXECUTOR_CONTRACT_VERSION, EXECUTOR_OWNED_ENV, HOME_PLACEHOLDER, type ExecRequest, type ExecResult } from '../../executor/contract.ts';
 import { analyzeCommand } from './classify.ts';
 import { parseCommand } from './parse.ts';
 import { cancelConfirmation, checkConfirmation, consumeConfirmation, createConfirmation, runHash } from './confirmations.ts';
 import { childCredentials } from './credentials.ts';
-import { findBinary, returnCode, runProcess, withTempHome, writeHomeFile, type RunResult } from './execute.ts';
+import { apiCommandSet, type ApiCommandSet, type ApiVerb } from './api-commands.ts';
+import { execute, returnCode } from './execute.ts';
 import { displayCommand, redactArgv, shapeOutput } from './output.ts';
 import { applyScope } from './scope.ts';
 import { selectConnection, selectProvider } from './select-provider.ts';
@@ -21,113 +26,216 @@ type CommandClass = (typeof COMMAND_CLASSES)[number];
 /** Classes that run only after the user confirmed this exact command. */
 const NEEDS_CONFIRMATION: ReadonlySet<CommandClass> = new Set(['destructive', 'sensitive', 'unknown']);
 
+const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
+
+/** What was decided before anything runs: the class, the exact argv, how it will run. */
+interface Plan {
+  cls: CommandClass;
+  reason: string;
+  argv: string[];
+  /** variables the scope adds (scw's default project) */
+  scopeEnv: Record<string, string>;
+  /** an API verb (Tailscale) instead of a CLI */
+  api?: { set: ApiCommandSet; verb: ApiVerb };
+}
+
 /**
- * POST /api/cloud_tool. Pipeline (design §9): provider → parse and classify (the classifier also
- * checks the program belongs to the provider) → policy (Ask: read only; Agent: read and write run,
- * the rest needs a confirmation bound to this exact run) → connection and project scope → the
- * user's short-lived credentials in a fresh HOME → spawn without a shell, timeout, output cap →
- * audit → result.
+ * POST /api/cloud_tool (design §9). Here: provider → parse and classify (the classifier also
+ * checks the program belongs to the provider) → policy (Ask: read only; Agent: read and write
+ * run, the rest needs a confirmation bound to this exact run) → connection and project scope →
+ * the caller's short-lived credentials → the executor runs the CLI (executor/contract.ts; this
+ * function never spawns anything) → audit → result. Providers whose commands are served from the
+ * provider's API (Tailscale: its CLI would drive this machine's own daemon) take the same policy
+ * and audit, and call the API with the caller's token instead.
  */
 export async function runCloudTool(d: Deps, userId: string, input: Input): Promise<RunResponse | ConfirmationResponse> {
   const parsed = parseCommand(input.command);
   const provider = await selectProvider(d, userId, input.provider, parsed.ok ? parsed.argv[0] : undefined);
+  const plan = await classifyFor(provider, input.command, input.selected_project_id);
 
-  const analysis = analyzeCommand(provider, input.command);
-  if (analysis.class === 'rejected' || !analysis.argv?.length) {
-    throw new BadRequestError(`Command rejected: ${analysis.reason}`, { code: 'command_rejected', field: 'command' });
-  }
-  const cls = analysis.class as CommandClass;
-  if (input.mode === 'ask' && cls !== 'read') {
-    const detail = cls === 'write' || cls === 'destructive' ? '' : `: only read commands run in Ask mode, and this one is ${cls} (${analysis.reason})`;
+  if (input.mode === 'ask' && plan.cls !== 'read') {
+    const detail = plan.cls === 'write' || plan.cls === 'destructive' ? '' : `: only read commands run in Ask mode, and this one is ${plan.cls} (${plan.reason})`;
     throw new ForbiddenError(`Write operations not allowed in Ask mode${detail}`, {
       code: 'write_not_allowed_in_ask_mode',
       field: 'mode',
-      extra: { classification: cls, reason: analysis.reason },
+      extra: { classification: plan.cls, reason: plan.reason },
     });
   }
 
   const cfg = d.config.commands;
   const connection = await selectConnection(d, userId, provider, input.selected_project_id);
-  const scoped = applyScope(analysis.argv, input.selected_project_id);
-  const program = scoped.argv[0];
-  const file = findBinary(program, cfg.path);
-  if (!file) throw new AppError(501, 'cli_not_installed', `${program} is not installed on this runtime`, { expose: true });
-
-  const command = displayCommand(scoped.argv);
-  const needsConfirmation = NEEDS_CONFIRMATION.has(cls);
-  const use = { userId, provider, argvHash: runHash({ provider, accountId: connection.accountId, argv: scoped.argv, env: scoped.env }), id: input.confirmation_id ?? '', nowMs: d.now() };
+  const command = displayCommand(plan.argv);
+  const needsConfirmation = NEEDS_CONFIRMATION.has(plan.cls);
+  const use = { userId, provider, argvHash: runHash({ provider, accountId: connection.accountId, argv: plan.argv, env: plan.scopeEnv }), id: input.confirmation_id ?? '', nowMs: d.now() };
   if (needsConfirmation && !input.confirmation_id) {
-    const c = await createConfirmation(d.db, { userId, provider, argvHash: use.argvHash, classification: cls, ttlSeconds: cfg.confirmationTtlSeconds, nowMs: use.nowMs });
-    return { requires_confirmation: true, confirmation_id: c.id, provider, account_id: connection.accountId, command, classification: cls, reason: analysis.reason, expires_at: c.expiresAt };
+    const c = await createConfirmation(d.db, { userId, provider, argvHash: use.argvHash, classification: plan.cls, ttlSeconds: cfg.confirmationTtlSeconds, nowMs: use.nowMs });
+    return { requires_confirmation: true, confirmation_id: c.id, provider, account_id: connection.accountId, command, classification: plan.cls, reason: plan.reason, expires_at: c.expiresAt };
   }
   // Check before minting (clear errors, no wasted STS call); spend it only once credentials exist.
   if (needsConfirmation) await checkConfirmation(d.db, use);
 
-  const timeoutMs = cls === 'read' ? cfg.timeoutMs.read : cfg.timeoutMs.write;
+  const timeoutMs = plan.cls === 'read' ? cfg.timeoutMs.read : cfg.timeoutMs.write;
   const started = Date.now();
-  return withTempHome(cfg.workDir, async (home) => {
-    const creds = await childCredentials({ d, userId, connection, readOnly: input.mode === 'ask', binary: program }, home, cfg.path);
-    for (const f of creds.files) await writeHomeFile(home, f.path, f.content);
-    const env = { ...creds.env, ...scoped.env };
-    if (needsConfirmation) await consumeConfirmation(d.db, { ...use, nowMs: d.now() });
+  const ctx: RunContext = { d, userId, provider, connection, input, plan, needsConfirmation, started, use };
+  if (plan.api) return runApiVerb(ctx, plan.api);
 
-    const audit = (r: RunResult | null, extra: Record<string, unknown> = {}) =>
-      writeAudit(d.db, {
-        userId,
-        action: 'cloud_tool.run',
-        provider,
-        accountId: connection.accountId,
-        detail: {
-          argv: redactArgv(scoped.argv),
-          classification: cls,
-          mode: input.mode,
-          exitCode: r ? returnCode(r) : null,
-          timedOut: r?.timedOut ?? false,
-          durationMs: Date.now() - started,
-          ...(needsConfirmation ? { confirmationId: input.confirmation_id } : {}),
-          ...extra,
-        },
-      });
-
-    for (const step of creds.prepare) {
-      const stepFile = findBinary(step.argv[0], cfg.path);
-      if (!stepFile) throw new AppError(501, 'cli_not_installed', `${step.argv[0]} is not installed on this runtime`, { expose: true });
-      const r = await runProcess({ file: stepFile, args: step.argv.slice(1), env, cwd: home, timeoutMs: remaining(started, timeoutMs), killGraceMs: cfg.killGraceMs, maxChars: 2000 });
-      if (r.timedOut || r.exitCode !== 0) {
-        await audit(r, { failedStep: step.what });
-        // The step's own output can echo its arguments; it goes nowhere.
-        log.warn('cloud_tool preparation step failed', { provider, step: step.what, returnCode: returnCode(r), timedOut: r.timedOut });
-        throw new ProviderAuthError(`${step.what} failed for this ${provider} connection${r.timedOut ? ' (timed out)' : ''}; check the connection or reconnect`, {
-          code: 'cli_login_failed',
-          status: r.timedOut ? 504 : 401,
-          expose: true,
-        });
-      }
-    }
-
-    const r = await runProcess({ file, args: scoped.argv.slice(1), env, cwd: home, timeoutMs: remaining(started, timeoutMs), killGraceMs: cfg.killGraceMs, maxChars: cfg.maxOutputChars });
-    if (r.spawnError) {
-      await audit(r, { spawnError: r.spawnError });
-      throw new AppError(501, 'cli_not_installed', `${program} could not be started on this runtime (${r.spawnError})`, { expose: true });
-    }
-    await audit(r);
-    const code = returnCode(r);
-    log.info('cloud_tool run', { provider, program, classification: cls, mode: input.mode, returnCode: code, timedOut: r.timedOut, ms: r.durationMs });
-    const shaped = shapeOutput(r, creds.secrets, cfg.maxOutputChars, r.timedOut ? `[command stopped: it ran longer than ${Math.round(timeoutMs / 1000)} s, the limit for ${cls} commands]` : undefined);
-    return {
-      success: code === 0,
-      provider,
-      account_id: connection.accountId,
-      command,
-      return_code: code,
-      output: shaped.output,
-      stderr: shaped.stderr,
-      classification: cls,
-      truncated: shaped.truncated,
-      timed_out: r.timedOut,
-      duration_ms: r.durationMs,
-    };
+  const creds = await childCredentials({ d, userId, connection, readOnly: input.mode === 'ask', binary: plan.argv[0] }, HOME_PLACEHOLDER, []);
+  const env = Object.fromEntries(Object.entries({ ...creds.env, ...plan.scopeEnv }).filter(([k]) => !(EXECUTOR_OWNED_ENV as readonly string[]).includes(k)));
+  if (needsConfirmation) await consumeConfirmation(d.db, { ...use, nowMs: d.now() });
+  const req: ExecRequest = {
+    version: EXECUTOR_CONTRACT_VERSION,
+    runId: `run_${randomBytes(12).toString('base64url')}`,
+    argv: plan.argv,
+    env,
+    files: creds.files.map((f) => ({ path: f.path, content: f.content, expandHome: true })),
+    prepare: creds.prepare,
+    timeoutMs: remaining(started, timeoutMs),
+    killGraceMs: cfg.killGraceMs,
+    // characters are returned; ANSI codes are removed later and UTF-8 takes up to 4 bytes each
+    maxOutputBytes: cfg.maxOutputChars * 8,
+  };
+  let r: ExecResult;
+  try {
+    r = await execute(d, req);
+  } catch (e) {
+    await audit(ctx, { outcome: 'executor_unavailable' });
+    throw e;
+  }
+  const program = plan.argv[0];
+  if (r.status === 'unavailable') {
+    await audit(ctx, { outcome: 'executor_unavailable', isolation: r.isolation });
+    log.warn('cloud_tool executor refused the run', { provider, program, reason: r.reason });
+    throw new AppError(503, 'executor_unavailable', `cloud_tool cannot run commands here: ${r.reason}`, { expose: true });
+  }
+  if (r.status === 'not_installed') {
+    await audit(ctx, { outcome: 'cli_not_installed', isolation: r.isolation });
+    throw new AppError(501, 'cli_not_installed', `${r.program} is not installed on this runtime`, { expose: true });
+  }
+  if (r.status === 'prepare_failed') {
+    await audit(ctx, { outcome: 'prepare_failed', failedStep: r.what, exitCode: r.exitCode, timedOut: r.timedOut, isolation: r.isolation });
+    // The step's own output can echo its arguments; it goes nowhere.
+    log.warn('cloud_tool preparation step failed', { provider, step: r.what, exitCode: r.exitCode, timedOut: r.timedOut });
+    throw new ProviderAuthError(`${r.what} failed for this ${provider} connection${r.timedOut ? ' (timed out)' : ''}; check the connection or reconnect`, {
+      code: 'cli_login_failed',
+      status: r.timedOut ? 504 : 401,
+      expose: true,
+    });
+  }
+  const code = returnCode(r);
+  await audit(ctx, {
+    outcome: 'completed',
+    exitCode: code,
+    timedOut: r.timedOut,
+    durationMs: r.durationMs,
+    outputSha256: r.stdout.sha256,
+    stderrSha256: r.stderr.sha256,
+    isolation: r.isolation,
+    ...(r.survivors ? { survivorsKilled: r.survivors } : {}),
   });
+  log.info('cloud_tool run', { provider, program, classification: plan.cls, mode: input.mode, returnCode: code, timedOut: r.timedOut, ms: r.durationMs, executorMs: r.executorMs, isolation: r.isolation, survivors: r.survivors });
+  const shaped = shapeOutput(r, creds.secrets, cfg.maxOutputChars, r.timedOut ? `[command stopped: it ran longer than ${Math.round(timeoutMs / 1000)} s, the limit for ${plan.cls} commands]` : undefined);
+  return {
+    success: code === 0,
+    provider,
+    account_id: connection.accountId,
+    command,
+    return_code: code,
+    output: shaped.output,
+    stderr: shaped.stderr,
+    classification: plan.cls,
+    truncated: shaped.truncated,
+    timed_out: r.timedOut,
+    duration_ms: r.durationMs,
+  };
+}
+
+/** The class and exact argv of a command, from the CLI's grammar or the provider's API verbs. */
+async function classifyFor(provider: ProviderId, command: string, selected: string | undefined): Promise<Plan> {
+  const set = await apiCommandSet(provider);
+  if (set) {
+    const parsed = parseCommand(command);
+    if (!parsed.ok) throw new BadRequestError(`Command rejected: Rejected command syntax: ${parsed.reason}`, { code: 'command_rejected', field: 'command' });
+    const verb = set.resolve(parsed.argv);
+    if (!verb.ok) throw new BadRequestError(`Command rejected: ${verb.reason}`, { code: 'command_rejected', field: 'command' });
+    return { cls: verb.verb.class, reason: verb.verb.reason, argv: parsed.argv, scopeEnv: {}, api: { set, verb: verb.verb } };
+  }
+  const analysis = analyzeCommand(provider, command);
+  if (analysis.class === 'rejected' || !analysis.argv?.length) {
+    throw new BadRequestError(`Command rejected: ${analysis.reason}`, { code: 'command_rejected', field: 'command' });
+  }
+  const scoped = applyScope(analysis.argv, selected);
+  return { cls: analysis.class as CommandClass, reason: analysis.reason, argv: scoped.argv, scopeEnv: scoped.env };
+}
+
+interface RunContext {
+  d: Deps;
+  userId: string;
+  provider: ProviderId;
+  connection: Connection;
+  input: Input;
+  plan: Plan;
+  needsConfirmation: boolean;
+  started: number;
+  use: { userId: string; provider: ProviderId; argvHash: string; id: string; nowMs: number };
+}
+
+/**
+ * One audit item per run, whatever happened: argv with the values of secret-bearing arguments
+ * redacted, class and why, who approved it (confirmations are bound to their user, so the
+ * approver is the caller who sent the confirmation back) and the outcome, with the SHA-256 of
+ * everything the command printed rather than the output itself.
+ */
+function audit(ctx: RunContext, outcome: Record<string, unknown>): Promise<void> {
+  return writeAudit(ctx.d.db, {
+    userId: ctx.userId,
+    action: 'cloud_tool.run',
+    provider: ctx.provider,
+    accountId: ctx.connection.accountId,
+    detail: {
+      argv: redactArgv(ctx.plan.argv),
+      classification: ctx.plan.cls,
+      reason: ctx.plan.reason,
+      mode: ctx.input.mode,
+      approvedBy: ctx.needsConfirmation ? ctx.userId : null,
+      ...(ctx.needsConfirmation ? { confirmationId: ctx.input.confirmation_id } : {}),
+      exitCode: null,
+      timedOut: false,
+      durationMs: Date.now() - ctx.started,
+      ...outcome,
+    },
+  });
+}
+
+/** An API verb (Tailscale): the caller's token, the provider's API, the same policy and audit. */
+async function runApiVerb(ctx: RunContext, api: NonNullable<Plan['api']>): Promise<RunResponse> {
+  const { d, userId, provider, connection, input, plan } = ctx;
+  if (ctx.needsConfirmation) await consumeConfirmation(d.db, { ...ctx.use, nowMs: d.now() });
+  const t0 = Date.now();
+  let out: { ok: boolean; status: number; body: unknown };
+  try {
+    out = await api.set.run({ d, userId, connection, readOnly: input.mode === 'ask' }, api.verb);
+  } catch (e) {
+    await audit(ctx, { outcome: 'provider_error', error: e instanceof AppError ? e.code : 'error' });
+    throw e;
+  }
+  const text = JSON.stringify(out.body ?? null);
+  const code = out.ok ? 0 : 1;
+  const durationMs = Date.now() - t0;
+  await audit(ctx, { outcome: 'completed', exitCode: code, durationMs, httpStatus: out.status, outputSha256: sha256(text), isolation: 'api' });
+  log.info('cloud_tool api verb', { provider, verb: api.verb.name, classification: plan.cls, mode: input.mode, status: out.status, ms: durationMs });
+  return {
+    success: out.ok,
+    provider,
+    account_id: connection.accountId,
+    command: displayCommand(plan.argv),
+    return_code: code,
+    output: out.body ?? null,
+    stderr: out.ok ? '' : `${api.set.displayName} API answered HTTP ${out.status}`,
+    classification: plan.cls,
+    truncated: false,
+    timed_out: false,
+    duration_ms: durationMs,
+  };
 }
 
 export async function cancelCloudToolConfirmation(d: Deps, userId: string, id: string): Promise<void> {

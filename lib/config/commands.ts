@@ -1,3 +1,4 @@
+import * as z from 'zod';
 import { section, setting, str, optStr, int } from './define.ts';
 
 /**
@@ -9,9 +10,16 @@ export const commandsSection = section(
   {
     CLOUD_TOOL_PATH: setting(
       str('/opt/bin:/usr/local/bin:/usr/bin:/bin'),
-      'cloud_tool: colon-separated directories holding the cloud CLIs (gcloud, gsutil, bq, kubectl, aws, az, scw, tailscale, ovhcloud) and what they need (python, node). It is the only place binaries are looked up and the PATH the CLIs get; the service\'s own PATH is never used.',
+      'cloud_tool, local runtime: colon-separated directories holding the cloud CLIs (gcloud, gsutil, bq, kubectl, aws, az, scw, ovhcloud) and what they need (python, node). The local executor looks binaries up only there, gives the CLIs exactly this PATH and exposes these directories (and what their programs resolve to) read-only inside its sandbox; the service\'s own PATH is never used. Deployed, the CLIs are those of the executor image.',
     ),
-    CLOUD_TOOL_WORK_DIR: setting(optStr(), 'cloud_tool: directory under which each run gets its fresh temporary HOME (mode 0700, removed after the run). Default: the system temp dir.'),
+    CLOUD_TOOL_EXECUTOR_FUNCTION: setting(optStr(), 'cloud_tool, deployed: name or ARN of the executor Lambda (executor/Dockerfile) that runs the CLIs; cloudTool.run invokes it synchronously. Set by the stacks.'),
+    CLOUD_TOOL_EXECUTOR_SOCKET: setting(optStr(), 'cloud_tool, local runtime: unix socket of the executor process the runtime starts (executor/daemon.ts). Set by the local runtime.'),
+    CLOUD_TOOL_UNISOLATED: setting(
+      z.enum(['refuse', 'allow']).default('refuse'),
+      'cloud_tool, local runtime on a machine without Linux namespaces or bubblewrap: "allow" runs the CLIs without a sandbox (the service says so at start); otherwise cloud_tool refuses to run them.',
+    ),
+    CLOUD_TOOL_BWRAP: setting(optStr(), 'cloud_tool, local runtime: path of bubblewrap, which builds the sandbox of each run. Default: bwrap in /usr/bin, /usr/local/bin or /bin.'),
+    CLOUD_TOOL_WORK_DIR: setting(optStr(), 'cloud_tool, unisolated runs only: directory under which each run gets its fresh temporary HOME (mode 0700, removed after the run). Default: the system temp dir. Sandboxed runs get a tmpfs HOME.'),
     CLOUD_TOOL_TIMEOUT_READ_MS: setting(int(15000, 100, 28000), 'cloud_tool: time budget of a read command (milliseconds): credential minting, preparation and the run itself; then its whole process group is stopped.'),
     CLOUD_TOOL_TIMEOUT_WRITE_MS: setting(
       int(24000, 100, 28000),
@@ -23,6 +31,10 @@ export const commandsSection = section(
   },
   (v) => ({
     path: v.CLOUD_TOOL_PATH.split(':').filter((p) => p.startsWith('/')),
+    executorFunction: v.CLOUD_TOOL_EXECUTOR_FUNCTION,
+    executorSocket: v.CLOUD_TOOL_EXECUTOR_SOCKET,
+    unisolated: v.CLOUD_TOOL_UNISOLATED,
+    bwrap: v.CLOUD_TOOL_BWRAP,
     workDir: v.CLOUD_TOOL_WORK_DIR,
     timeoutMs: { read: v.CLOUD_TOOL_TIMEOUT_READ_MS, write: v.CLOUD_TOOL_TIMEOUT_WRITE_MS },
     killGraceMs: v.CLOUD_TOOL_KILL_GRACE_MS,

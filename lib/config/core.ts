@@ -21,6 +21,8 @@ export const coreSection = section(
     VALIDATE_RESPONSES: setting(bool(false), 'Validate every response against its route schema (on in tests and locally).'),
     AURORA_DATA_DIR: setting(str('.data'), 'Local runtime: where the embedded DynamoDB and the local secret store persist.'),
     PORT: setting(int(5080, 0, 65535), 'Local runtime: HTTP port of the local gateway.'),
+    API_THROTTLE_BURST_LIMIT: setting(int(100, 1, 100000), 'sst deploy only: API Gateway burst limit per route.'),
+    API_THROTTLE_RATE_LIMIT: setting(int(50, 1, 100000), 'sst deploy only: API Gateway rate limit per route (requests per second).'),
   },
   (v) => {
     const deployed = v.AURORA_STAGE !== 'local';

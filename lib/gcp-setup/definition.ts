@@ -1,9 +1,13 @@
 import definitionJson from './state-machine.asl.json' with { type: 'json' };
+import { placeholderStep, substitutePlaceholders } from './asl-placeholders.ts';
+
+export { kebab, stepHandlerFile } from './asl-placeholders.ts';
 
 /**
  * The setup state machine, one JSONPath ASL document deployed as-is. Task resources are
- * placeholders `${Fn:<StepName>}`; stacks/workflow.ts puts each step function's ARN there, and the
- * local runner maps each Task to the same step handler in-process.
+ * placeholders `${Fn:<StepName>}` (the convention: lib/gcp-setup/asl-placeholders.ts);
+ * stacks/workflow.ts puts each step function's ARN there, and the local runner maps each Task to
+ * the same step handler in-process.
  */
 export type AslDefinition = { StartAt: string; States: Record<string, AslState>; [k: string]: unknown };
 export interface AslState {
@@ -18,8 +22,6 @@ export interface AslState {
 export function setupDefinition(): AslDefinition {
   return structuredClone(definitionJson) as unknown as AslDefinition;
 }
-
-const PLACEHOLDER = /^\$\{Fn:([A-Za-z][A-Za-z0-9]*)\}$/;
 
 /** Every state, nested ones (Map item processors) included, with its name. */
 export function allStates(def: AslDefinition): Array<[string, AslState]> {
@@ -40,19 +42,14 @@ export function taskSteps(def: AslDefinition): Map<string, string> {
   const out = new Map<string, string>();
   for (const [name, s] of allStates(def)) {
     if (s.Type !== 'Task') continue;
-    const m = PLACEHOLDER.exec(s.Resource ?? '');
-    if (!m) throw new Error(`Task state ${name} must use a \${Fn:<StepName>} resource placeholder`);
-    out.set(name, m[1]);
+    const step = placeholderStep(s.Resource);
+    if (!step) throw new Error(`Task state ${name} must use a \${Fn:<StepName>} resource placeholder`);
+    out.set(name, step);
   }
   return out;
 }
 
 /** The definition with every placeholder replaced (the deployed ARNs, or local stand-ins). */
 export function withResources(def: AslDefinition, arnOf: (step: string) => string): AslDefinition {
-  const text = JSON.stringify(def).replace(/\$\{Fn:([A-Za-z][A-Za-z0-9]*)\}/g, (_, step: string) => arnOf(step));
-  return JSON.parse(text) as AslDefinition;
+  return substitutePlaceholders<AslDefinition>(def, arnOf);
 }
-
-/** "CreateServiceAccounts" → "create-service-accounts": the handler file of a step. */
-export const kebab = (step: string) => step.replace(/([a-z0-9])([A-Z])/g, '$1-$2').toLowerCase();
-export const stepHandlerFile = (step: string) => `functions/gcp-setup/${kebab(step)}.ts`;

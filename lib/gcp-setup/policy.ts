@@ -1,5 +1,4 @@
-import { setTimeout as sleep } from 'node:timers/promises';
-import { backoffDelay } from '../provider-http.ts';
+import { withRetry } from '../retry.ts';
 import { isGoogleApiError, GoogleApiError } from '../connectors/gcp/errors.ts';
 import type { IamPolicy } from '../connectors/gcp/crm.ts';
 import { StepError } from './errors.ts';
@@ -35,21 +34,27 @@ const memberNotYetVisible = (e: unknown) => isGoogleApiError(e, 400) && /does no
  * with backoff. A policy that already has every grant is not written at all.
  */
 export async function grantWithEtag(read: () => Promise<IamPolicy>, write: (p: IamPolicy) => Promise<IamPolicy>, grants: Grant[], opts: { attempts?: number; what: string }): Promise<{ changed: boolean; conflicts: number }> {
-  const attempts = opts.attempts ?? 5;
   let conflicts = 0;
-  for (let attempt = 0; ; attempt++) {
-    const current = await read();
-    const next = withGrants(current, grants);
-    if (!next.changed) return { changed: false, conflicts };
-    try {
-      await write({ ...next.policy, etag: current.etag });
-      return { changed: true, conflicts };
-    } catch (e) {
-      const conflict = isGoogleApiError(e, 409);
-      if (!conflict && !memberNotYetVisible(e)) throw e;
-      if (conflict) conflicts++;
-      if (attempt + 1 >= attempts) throw new StepError(conflict ? 'Gcp.Conflict' : 'Gcp.Retryable', `Could not update the IAM policy of ${opts.what}: it kept changing`);
-      await sleep(backoffDelay(attempt, 250, 4000));
-    }
+  const retryable = (e: unknown) => isGoogleApiError(e, 409) || memberNotYetVisible(e);
+  try {
+    return await withRetry(
+      { attempts: opts.attempts ?? 5, baseDelayMs: 250, maxDelayMs: 4000 },
+      async () => {
+        const current = await read();
+        const next = withGrants(current, grants);
+        if (!next.changed) return { changed: false, conflicts };
+        try {
+          await write({ ...next.policy, etag: current.etag });
+        } catch (e) {
+          if (isGoogleApiError(e, 409)) conflicts++;
+          throw e;
+        }
+        return { changed: true, conflicts };
+      },
+      (o) => (!o.ok && retryable(o.error) ? {} : false),
+    );
+  } catch (e) {
+    if (!retryable(e)) throw e;
+    throw new StepError(isGoogleApiError(e, 409) ? 'Gcp.Conflict' : 'Gcp.Retryable', `Could not update the IAM policy of ${opts.what}: it kept changing`);
   }
 }

@@ -16,6 +16,8 @@ export interface HttpRequest<R extends RouteDef> {
   query: Out<R['request']['query']>;
   params: Out<R['request']['params']>;
   headers: Record<string, string | undefined>;
+  /** the request's cookies, "name=value" each (payload v2) */
+  cookies: string[];
   requestId: string;
   event: APIGatewayProxyEventV2;
 }
@@ -24,10 +26,12 @@ export interface HttpResult {
   status: number;
   body?: unknown;
   headers?: Record<string, string>;
+  /** Set-Cookie values */
+  cookies?: string[];
 }
 
-export const ok = (body: unknown, status = 200): HttpResult => ({ status, body });
-export const redirect = (location: string): HttpResult => ({ status: 302, headers: { location } });
+export const ok = (body: unknown, status = 200, cookies?: string[]): HttpResult => ({ status, body, ...(cookies?.length ? { cookies } : {}) });
+export const redirect = (location: string, cookies?: string[]): HttpResult => ({ status: 302, headers: { location }, ...(cookies?.length ? { cookies } : {}) });
 
 type Impl<R extends RouteDef> = (req: HttpRequest<R>, deps: Deps) => Promise<HttpResult>;
 
@@ -57,6 +61,7 @@ export function httpHandler<R extends RouteDef>(route: R, impl: Impl<R>) {
         query: state.query as HttpRequest<R>['query'],
         params: state.params as HttpRequest<R>['params'],
         headers: event.headers ?? {},
+        cookies: event.cookies ?? [],
         requestId: state.requestId,
         event,
       },
@@ -211,7 +216,7 @@ function toApiResult(route: RouteDef, result: HttpResult): APIGatewayProxyStruct
   }
   const headers: Record<string, string> = { ...result.headers };
   if (result.body !== undefined) headers['content-type'] = 'application/json';
-  return { statusCode: result.status, headers, body: result.body === undefined ? '' : JSON.stringify(result.body) };
+  return { statusCode: result.status, headers, ...(result.cookies?.length ? { cookies: result.cookies } : {}), body: result.body === undefined ? '' : JSON.stringify(result.body) };
 }
 
 /**
@@ -221,6 +226,12 @@ function toApiResult(route: RouteDef, result: HttpResult): APIGatewayProxyStruct
 function isDependencyOutage(err: unknown): boolean {
   const e = err as { $fault?: string; name?: string; $retryable?: unknown };
   return e?.$fault === 'server' || /Throttl|ProvisionedThroughputExceeded|RequestLimitExceeded|ServiceUnavailable|InternalServerError/.test(e?.name ?? '');
+}
+
+/** middy stops the handler just before the function's own timeout (context.getRemainingTimeInMillis). */
+function isFunctionTimeout(err: unknown): boolean {
+  const e = err as { name?: string; cause?: { package?: string } };
+  return e?.name === 'TimeoutError' && e.cause?.package === '@middy/core';
 }
 
 /** CORS headers for the configured frontend origin only (API Gateway answers preflights when deployed). */
@@ -253,7 +264,13 @@ function errorMapper(route: RouteDef): MiddlewareObj<APIGatewayProxyEventV2, API
       } else if (appErr.status >= 500) {
         log.error('request failed', { route: route.id, code: appErr.code, error: appErr });
       }
-      const mapped = appErr ?? (isDependencyOutage(err) ? new AppError(503, 'service_unavailable', 'A storage dependency failed', { expose: false, publicMessage: 'The service is temporarily unavailable. Please try again.', headers: { 'retry-after': '2' } }) : new AppError(500, 'internal_error', 'Internal server error', { expose: false }));
+      const mapped =
+        appErr ??
+        (isFunctionTimeout(err)
+          ? new AppError(504, 'timeout', 'The request took too long and was stopped. Please try again.', { expose: true })
+          : isDependencyOutage(err)
+            ? new AppError(503, 'service_unavailable', 'A storage dependency failed', { expose: false, publicMessage: 'The service is temporarily unavailable. Please try again.', headers: { 'retry-after': '2' } })
+            : new AppError(500, 'internal_error', 'Internal server error', { expose: false }));
       request.response = {
         statusCode: mapped.status,
         headers: { 'content-type': 'application/json', ...corsHeaders(request.event), ...mapped.headers },

@@ -6,9 +6,10 @@ export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'DELETE' | 'PATCH';
 /**
  * What a function may touch; the api stack links exactly these, and a test checks the links.
  * table: the DynamoDB table; secrets: the secret backend; workflow: start the GCP setup state
- * machine; sts: call STS AssumeRole/GetCallerIdentity; exec: run cloud CLIs (bigger timeout).
+ * machine; sts: call STS AssumeRole/GetCallerIdentity; exec: run cloud CLIs (bigger timeout; only
+ * the executor has it, see lib/stacks/plan/executor.ts); executor: invoke the executor function.
  */
-export type Capability = 'table' | 'secrets' | 'workflow' | 'sts' | 'exec';
+export type Capability = 'table' | 'secrets' | 'workflow' | 'sts' | 'exec' | 'executor';
 
 export interface RouteDef {
   /** stable id, also the Lambda's logical name: "connections.list" → ConnectionsList */

@@ -6,7 +6,8 @@ import { pathToFileURL } from 'node:url';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import type { RouteDef } from '../http/route-types.ts';
 import { log } from '../log.ts';
-import { AppError, NotFoundError, PayloadTooLargeError, toErrorBody } from '../errors.ts';
+import { AppError, NotFoundError, PayloadTooLargeError, ValidationError, toErrorBody } from '../errors.ts';
+import { routeTimeoutSeconds } from '../stacks/plan/functions.ts';
 
 type LambdaHandler = (event: APIGatewayProxyEventV2, context: Context) => Promise<APIGatewayProxyStructuredResultV2>;
 
@@ -118,7 +119,16 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
       const r = await extra(req);
       return send(res, r.status, { 'content-type': 'application/json', ...r.headers }, JSON.stringify(r.body));
     }
-    const { match } = matchRoute(compiled, method, url.pathname);
+    let found: ReturnType<typeof matchRoute>;
+    try {
+      found = matchRoute(compiled, method, url.pathname);
+    } catch (e) {
+      // "%E0%A4%A" and the like: the path cannot be decoded, so no parameter can be read from it
+      if (!(e instanceof URIError)) throw e;
+      log.info('request', { method, path: url.pathname, status: 400 });
+      return send(res, 400, { 'content-type': 'application/json' }, JSON.stringify(toErrorBody(new ValidationError('path: malformed percent-encoding', 'path'))));
+    }
+    const { match } = found;
     if (!match && opts.fallback) {
       const r = await opts.fallback(method, url);
       if (r) return send(res, r.status, r.headers, method === 'HEAD' ? '' : r.body);
@@ -220,8 +230,9 @@ export function buildEvent(req: IncomingMessage, url: URL, method: string, c: Co
   };
 }
 
+/** The same time limit the route's function has deployed (lib/stacks/plan/functions.ts). */
 function lambdaContext(route: RouteDef, requestId: string): Context {
-  const deadline = Date.now() + (route.timeoutSeconds ?? 10) * 1000;
+  const deadline = Date.now() + routeTimeoutSeconds(route) * 1000;
   return {
     callbackWaitsForEmptyEventLoop: false,
     functionName: route.id,

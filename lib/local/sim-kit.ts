@@ -1,4 +1,6 @@
+import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 
@@ -92,3 +94,39 @@ export function hold(res: ServerResponse, hangMs: number, closing: AbortSignal):
     closing.addEventListener('abort', finish);
   });
 }
+
+/**
+ * Where a simulator keeps what it issued (tokens, clients, grants), so that restarting
+ * `npm start -- --simulate` on the same data dir finds every connection still valid. Without a
+ * directory (tests, benches) nothing is written. Writes are whole-file and atomic (a temporary
+ * file renamed over the old one), mode 0600 in a 0700 directory, like the rest of the data dir.
+ */
+export interface SimStateFile<T> {
+  /** the saved state, or undefined when there is none (first start, or an unreadable file) */
+  load(): T | undefined;
+  save(state: T): void;
+}
+
+export function simStateFile<T>(stateDir: string | undefined, name: string): SimStateFile<T> {
+  if (!stateDir) return { load: () => undefined, save: () => undefined };
+  const file = join(stateDir, `${name}.json`);
+  return {
+    load() {
+      try {
+        return JSON.parse(readFileSync(file, 'utf8')) as T;
+      } catch {
+        return undefined;
+      }
+    },
+    save(state) {
+      mkdirSync(stateDir, { recursive: true, mode: 0o700 });
+      const tmp = `${file}.${process.pid}.tmp`;
+      writeFileSync(tmp, JSON.stringify(state), { mode: 0o600 });
+      renameSync(tmp, file);
+    },
+  };
+}
+
+/** Map ⇄ JSON entries, for simulator state files. */
+export const entries = <K, V>(m: Map<K, V>): Array<[K, V]> => [...m.entries()];
+export const mapOf = <K, V>(e: Array<[K, V]> | undefined): Map<K, V> => new Map(e ?? []);

@@ -8,4 +8,10 @@ export interface RunningSimulator {
   close(): Promise<void>;
 }
 
-export type SimulatorStarter = (opts: { latencyMs?: number }) => Promise<RunningSimulator>;
+export interface SimulatorOptions {
+  latencyMs?: number;
+  /** where each simulator keeps what it issued across restarts (lib/local/sim-kit.ts simStateFile); none: memory only */
+  stateDir?: string;
+}
+
+export type SimulatorStarter = (opts: SimulatorOptions) => Promise<RunningSimulator>;

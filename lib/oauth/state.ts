@@ -2,13 +2,15 @@ import { createHash, randomBytes } from 'node:crypto';
 import { DeleteCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { Db } from '../db/client.ts';
 import { epochSeconds, isConditionalCheckFailed, nowIso } from '../db/client.ts';
-import type { ProviderId } from '../connectors/generated/ids.ts';
+import { newBinding } from './binding.ts';
 
 /**
- * OAuth `state`: random, single-use, short-lived and bound to the user who started the flow.
- * (The reference implementation put the user id in clear text in `state`, so anyone could attach
- * their Google tokens to someone else's account.) The table keys the item by a hash of the state,
- * and consuming it is one conditional delete, so a replay finds nothing.
+ * OAuth `state`: random, single-use, short-lived and bound to the user who started the flow and to
+ * the browser that started it. (The reference implementation put the user id in clear text in
+ * `state`, so anyone could attach their Google tokens to someone else's account.) The table keys
+ * the item by a hash of the state, and consuming it is one conditional delete, so a replay finds
+ * nothing. The browser binding is the hash of a nonce the starting browser holds in an HttpOnly
+ * cookie (lib/oauth/binding.ts); the nonce itself is never stored.
  *
  * The PKCE verifier lives on this item for at most ten minutes. It is not a credential on its own:
  * redeeming a code also takes the code (which only ever reaches our callback) and our OAuth client
@@ -18,12 +20,15 @@ export const STATE_TTL_SECONDS = 600;
 
 export interface OAuthStateRecord {
   userId: string;
-  provider: ProviderId;
-  /** PKCE S256 verifier for the token exchange */
-  codeVerifier: string;
+  /** the connector id the flow belongs to */
+  provider: string;
+  /** PKCE S256 verifier for the token exchange; absent for a provider without PKCE */
+  codeVerifier?: string;
   /** OVH region, or anything else the callback must know */
   region?: string;
   redirectUri: string;
+  /** sha256 of the browser-binding nonce (base64url) */
+  bindingHash?: string;
   createdAt: string;
 }
 
@@ -38,14 +43,32 @@ export function pkcePair(): { verifier: string; challenge: string; method: 'S256
   return { verifier, challenge, method: 'S256' };
 }
 
+export interface CreatedState {
+  state: string;
+  /** PKCE challenge (S256), unless `pkce: false` */
+  codeChallenge: string;
+  codeChallengeMethod: 'S256';
+  /** goes to the starting browser only, in the binding cookie */
+  nonce: string;
+}
+
 export async function createOAuthState(
   db: Db,
-  input: { userId: string; provider: ProviderId; redirectUri: string; region?: string },
+  input: { userId: string; provider: string; redirectUri: string; region?: string; pkce?: boolean },
   nowMs = Date.now(),
-): Promise<{ state: string; codeChallenge: string; codeChallengeMethod: 'S256' }> {
+): Promise<CreatedState> {
   const state = randomBytes(32).toString('base64url');
   const pkce = pkcePair();
-  const record: OAuthStateRecord = { userId: input.userId, provider: input.provider, codeVerifier: pkce.verifier, region: input.region, redirectUri: input.redirectUri, createdAt: nowIso() };
+  const binding = newBinding();
+  const record: OAuthStateRecord = {
+    userId: input.userId,
+    provider: input.provider,
+    codeVerifier: input.pkce === false ? undefined : pkce.verifier,
+    region: input.region,
+    redirectUri: input.redirectUri,
+    bindingHash: binding.hash,
+    createdAt: nowIso(),
+  };
   await db.doc.send(
     new PutCommand({
       TableName: db.table,
@@ -53,13 +76,13 @@ export async function createOAuthState(
       ConditionExpression: 'attribute_not_exists(pk)',
     }),
   );
-  return { state, codeChallenge: pkce.challenge, codeChallengeMethod: pkce.method };
+  return { state, codeChallenge: pkce.challenge, codeChallengeMethod: pkce.method, nonce: binding.nonce };
 }
 
 export type ConsumeResult = { ok: true; record: OAuthStateRecord } | { ok: false; reason: 'missing' | 'unknown_or_used' | 'expired' | 'wrong_provider' };
 
 /** Take the state exactly once. Unknown, used, expired and other-provider states all fail. */
-export async function consumeOAuthState(db: Db, state: string | undefined, provider: ProviderId, nowMs = Date.now()): Promise<ConsumeResult> {
+export async function consumeOAuthState(db: Db, state: string | undefined, provider: string, nowMs = Date.now()): Promise<ConsumeResult> {
   if (!state || state.length > 256) return { ok: false, reason: 'missing' };
   let item: Record<string, unknown> | undefined;
   try {
@@ -76,10 +99,11 @@ export async function consumeOAuthState(db: Db, state: string | undefined, provi
     ok: true,
     record: {
       userId: item.userId as string,
-      provider: item.provider as ProviderId,
-      codeVerifier: item.codeVerifier as string,
+      provider: item.provider as string,
+      codeVerifier: item.codeVerifier as string | undefined,
       region: item.region as string | undefined,
       redirectUri: item.redirectUri as string,
+      bindingHash: item.bindingHash as string | undefined,
       createdAt: item.createdAt as string,
     },
   };

@@ -1,12 +1,9 @@
 import type { SecretValue } from '../secret-value.ts';
 import { assertSecretPath, encodeDocument, toSecretDocument } from './document.ts';
 import { SecretStoreError, type SecretDocument, type SecretStore } from './port.ts';
+import { isRetryableStatus, withRetry, type RetryPolicy } from '../retry.ts';
 
-export interface RetryPolicy {
-  attempts: number;
-  baseDelayMs: number;
-  maxDelayMs: number;
-}
+export type { RetryPolicy } from '../retry.ts';
 
 export interface VaultSecretStoreOptions {
   addr: string;
@@ -27,6 +24,7 @@ type Operation = 'write' | 'read' | 'delete' | 'list';
 interface VaultResponse {
   status: number;
   body: unknown;
+  retryAfter?: string | null;
 }
 
 /**
@@ -109,20 +107,24 @@ export class VaultSecretStore implements SecretStore {
     return `${this.#addr}/v1/${segments.map(encodeURIComponent).join('/')}`;
   }
 
-  /** Retries what may heal by itself (429, 5xx, network, timeout); maps the rest to a clear error. */
+  /** Retries what may heal by itself (429, 5xx, network, timeout) by the one policy (lib/retry.ts); maps the rest to a clear error. */
   async #call(op: Operation, path: string, method: string, url: string, body?: string): Promise<VaultResponse> {
-    for (let attempt = 1; ; attempt++) {
-      let res: VaultResponse | undefined;
-      let failure: unknown;
-      try {
-        res = await this.#send(method, url, body);
-      } catch (e) {
-        failure = e;
-      }
-      if (res && !isTransient(res.status)) return this.#check(op, path, res);
-      if (attempt >= this.#retry.attempts) throw this.#gaveUp(op, path, attempt, res, failure);
-      await sleep(backoff(this.#retry, attempt));
+    let tried = 0;
+    let res: VaultResponse;
+    try {
+      res = await withRetry(
+        this.#retry,
+        (n) => {
+          tried = n + 1;
+          return this.#send(method, url, body);
+        },
+        (o) => (!o.ok ? {} : isRetryableStatus(o.value.status) ? { retryAfter: o.value.retryAfter } : false),
+      );
+    } catch (failure) {
+      throw this.#gaveUp(op, path, tried, undefined, failure);
     }
+    if (isRetryableStatus(res.status)) throw this.#gaveUp(op, path, tried, res, undefined);
+    return this.#check(op, path, res);
   }
 
   async #send(method: string, url: string, body?: string): Promise<VaultResponse> {
@@ -131,7 +133,7 @@ export class VaultSecretStore implements SecretStore {
     if (body !== undefined) headers['Content-Type'] = 'application/json';
     const res = await fetch(url, { method, headers, body, signal: AbortSignal.timeout(this.#timeoutMs) });
     const text = await res.text();
-    return { status: res.status, body: parseJson(text) };
+    return { status: res.status, body: parseJson(text), retryAfter: res.headers.get('retry-after') };
   }
 
   #check(op: Operation, path: string, res: VaultResponse): VaultResponse {
@@ -167,16 +169,6 @@ function isValidPath(path: string): boolean {
   }
 }
 
-function isTransient(status: number): boolean {
-  return status === 429 || status >= 500;
-}
-
-/** Exponential with "equal jitter": never less than half the step, so retries spread without collapsing to zero. */
-function backoff(policy: RetryPolicy, attempt: number): number {
-  const step = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (attempt - 1));
-  return step / 2 + Math.random() * (step / 2);
-}
-
 function describeNetworkFailure(e: unknown, timeoutMs: number): string {
   const name = (e as { name?: string } | undefined)?.name;
   if (name === 'TimeoutError' || name === 'AbortError') return `timed out after ${timeoutMs} ms`;
@@ -196,5 +188,3 @@ function parseJson(text: string): unknown {
 function trimSlashes(s: string): string {
   return s.replace(/^\/+|\/+$/g, '');
 }
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

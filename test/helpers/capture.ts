@@ -1,12 +1,14 @@
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { randomUUID } from 'node:crypto';
-import { join, resolve } from 'node:path';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 
 /**
  * Every test runtime writes what it saw here when it closes: response bodies, log lines, and
- * every secret value that was in its secret store. The hardening project scans them all.
+ * every secret value that was in its secret store. The hardening project scans them all. The
+ * directory is the run's own temporary one (test/helpers/global-setup.ts).
  */
-export const CAPTURE_DIR = resolve('.data/test-capture');
+export const CAPTURE_DIR = process.env.AURORA_TEST_CAPTURE_DIR ?? join(tmpdir(), `aurora-test-capture-${process.ppid}`);
 
 export interface Capture {
   file: string;
@@ -15,6 +17,8 @@ export interface Capture {
   secrets: string[];
   /** every table item at the end of the run, as JSON */
   items?: string[];
+  /** secrets users typed into commands: never in a log line or a table item (audit), though the user's own response may echo them */
+  auditSecrets?: string[];
 }
 
 export function writeCapture(c: Omit<Capture, 'file'> & { name: string }): void {

@@ -6,6 +6,7 @@ import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { setLogSink } from '../../lib/log.ts';
 import { startLocalRuntime, type LocalRuntime } from '../../lib/local/runtime.ts';
 import { deps } from '../../lib/deps.ts';
+import { defaultBrowser, type CookieJar } from '../../lib/local/cookie-jar.ts';
 import { secretStrings, writeCapture } from './capture.ts';
 
 export interface TestResponse<T = any> {
@@ -21,6 +22,8 @@ export interface RequestOptions {
   rawBody?: string;
   headers?: Record<string, string>;
   redirect?: 'manual' | 'follow';
+  /** the browser making the request: cookies it holds are sent, cookies set are kept (default: this process's; null: none) */
+  jar?: CookieJar | null;
 }
 
 export interface TestRuntime {
@@ -32,6 +35,11 @@ export interface TestRuntime {
   /** every response body received, for leak scans */
   responses: string[];
   request<T = any>(method: string, path: string, opts?: RequestOptions): Promise<TestResponse<T>>;
+  /**
+   * More values for the hardening leak scan: `audit` ones are secrets a user typed into a command,
+   * which may come back to that user but never reach a log line or a table item (the audit).
+   */
+  addSecrets(s: { audit?: string[] }): void;
   close(): Promise<void>;
 }
 
@@ -47,6 +55,7 @@ export async function startTestRuntime(opts: { simulate?: boolean; env?: Record<
   const runtime = await startLocalRuntime({ port: 0, dataDir, inMemory: true, simulate: opts.simulate, env: { LOG_LEVEL: 'debug', ...opts.env } });
   // Record every secret value written during the run (disconnects delete them before close).
   const seenSecrets: string[] = [];
+  const auditSecrets: string[] = [];
   const store = deps().secrets;
   const put = store.put.bind(store);
   store.put = async (path, value) => {
@@ -62,7 +71,16 @@ export async function startTestRuntime(opts: { simulate?: boolean; env?: Record<
       body = JSON.stringify(o.body);
       headers['content-type'] ??= 'application/json';
     }
+    const jar = o.jar === undefined ? defaultBrowser : o.jar;
+    const cookie = jar?.header();
+    if (cookie && !headers.cookie) headers.cookie = cookie;
     const res = await fetch(runtime.url + path, { method, headers, body, redirect: o.redirect ?? 'manual' });
+    jar?.store(res);
+    // the OAuth browser-binding nonces are credentials of the browser: the leak scan looks for them too
+    for (const c of res.headers.getSetCookie()) {
+      const m = /^aurora_oauth_[\w-]+=([\w-]{16,});/.exec(c);
+      if (m) seenSecrets.push(m[1]);
+    }
     const text = await res.text();
     responses.push(text);
     let parsed: unknown = text;
@@ -80,6 +98,7 @@ export async function startTestRuntime(opts: { simulate?: boolean; env?: Record<
     logs,
     responses,
     request,
+    addSecrets: (x) => auditSecrets.push(...(x.audit ?? [])),
     close: async () => {
       // Hand everything this runtime saw to the hardening leak scan, with every secret it stored.
       const secrets: string[] = [...seenSecrets];
@@ -96,7 +115,7 @@ export async function startTestRuntime(opts: { simulate?: boolean; env?: Record<
         for (const item of page.Items ?? []) items.push(JSON.stringify(item));
         start = page.LastEvaluatedKey;
       } while (start);
-      writeCapture({ name: expect.getState().testPath?.split('/').pop() ?? 'runtime', responses, logs, secrets, items });
+      writeCapture({ name: expect.getState().testPath?.split('/').pop() ?? 'runtime', responses, logs, secrets, items, auditSecrets });
       await runtime.close();
       rmSync(dataDir, { recursive: true, force: true });
     },

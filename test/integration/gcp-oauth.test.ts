@@ -20,6 +20,17 @@ async function expectNothingStored(userId: string) {
   expect(refs.filter((r) => r.includes(`/users/${userId}/`) || r.includes(`users/${userId}/`))).toEqual([]);
 }
 
+/**
+ * Every callback outcome is a redirect to the frontend (a browser lands there): a bad callback
+ * reads login=gcp_failed with its reason. Until issue 10 bad states answered 400 JSON here.
+ */
+function expectFailedWith(r: { status: number; location?: string | null; headers?: Headers }, reason: string) {
+  expect(r.status).toBe(302);
+  const front = new URL(r.location ?? r.headers!.get('location')!);
+  expect(front.searchParams.get('login')).toBe('gcp_failed');
+  expect(front.searchParams.get('reason')).toBe(reason);
+}
+
 const gcp = useGcpRuntime();
 beforeAll(() => ({ rt, sim } = gcp));
 
@@ -114,10 +125,13 @@ describe('GET /callback', () => {
     }
   });
 
-  it('missing code → 400 "Authorization code not provided"', async () => {
-    const r = await rt.request('GET', '/callback?state=abc', { user: null });
-    expect(r.status).toBe(400);
-    expect(r.body.error.message).toBe('Authorization code not provided');
+  it('missing code → 302 gcp_failed reason=missing_code; a missing or unknown state → reason=invalid_state', async () => {
+    const back = new URL(await consent(await startGcpLogin(rt.url, 'nocode-user')));
+    back.searchParams.delete('code');
+    expectFailedWith(await callback(rt.url, back.toString()), 'missing_code');
+    await expectNothingStored('nocode-user');
+    expectFailedWith(await rt.request('GET', '/callback?state=abc', { user: null }), 'invalid_state');
+    expectFailedWith(await rt.request('GET', '/callback?code=abc', { user: null }), 'invalid_state');
   });
 
   it('the user declines (error=access_denied) → 302 to the frontend with login=gcp_failed and the reason; nothing stored', async () => {
@@ -133,54 +147,52 @@ describe('GET /callback', () => {
     // the state of a declined login is spent too
     sim.configure({ consent: 'approve' });
     const state = new URL(back).searchParams.get('state');
-    expect((await rt.request('GET', `/callback?code=x&state=${state}`, { user: null })).status).toBe(400);
+    expectFailedWith(await rt.request('GET', `/callback?code=x&state=${state}`, { user: null }), 'invalid_state');
   });
 
-  it('a forged state → 400, nothing stored, the code never reaches Google', async () => {
+  it('a forged state → gcp_failed reason=invalid_state, nothing stored, the code never reaches Google', async () => {
     const back = new URL(await consent(await startGcpLogin(rt.url, 'forge-user')));
     const before = sim.counts()['oauth.token.authorization_code'] ?? 0;
     const r = await rt.request('GET', `/callback?code=${back.searchParams.get('code')}&state=forged-${'x'.repeat(40)}`, { user: null });
-    expect(r.status).toBe(400);
-    expect(r.body.error.code).toBe('invalid_state');
+    expectFailedWith(r, 'invalid_state');
     expect(sim.counts()['oauth.token.authorization_code'] ?? 0).toBe(before);
     // the old reference implementation used the user id as state
-    expect((await rt.request('GET', `/callback?code=${back.searchParams.get('code')}&state=forge-user`, { user: null })).status).toBe(400);
+    expectFailedWith(await rt.request('GET', `/callback?code=${back.searchParams.get('code')}&state=forge-user`, { user: null }), 'invalid_state');
     await expectNothingStored('forge-user');
   });
 
-  it('an expired state → 400, nothing stored', async () => {
+  it('an expired state → reason=invalid_state, nothing stored', async () => {
     const st = await createOAuthState(deps().db, { userId: 'expired-user', provider: 'gcp', redirectUri: `${rt.url}/callback` }, Date.now() - 11 * 60 * 1000);
     const r = await rt.request('GET', `/callback?code=whatever&state=${st.state}`, { user: null });
-    expect(r.status).toBe(400);
+    expectFailedWith(r, 'invalid_state');
     await expectNothingStored('expired-user');
   });
 
-  it('a replayed callback → 400 the second time; one connection, one task', async () => {
+  it('a replayed callback → reason=invalid_state the second time; one connection, one task', async () => {
     const back = await consent(await startGcpLogin(rt.url, 'replay-user'));
     const first = await callback(rt.url, back);
     expect(first.status).toBe(302);
     const second = await callback(rt.url, back);
-    expect(second.status).toBe(400);
-    expect(JSON.parse(second.body).error.code).toBe('invalid_state');
+    expectFailedWith(second, 'invalid_state');
     await pollSetup(rt.url, 'replay-user', new URL(first.location!).searchParams.get('task_id')!);
     const tasks = (await tableItems()).filter((i) => i.pk === 'USER#replay-user' && String(i.sk).startsWith('GCPTASK#'));
     expect(tasks).toHaveLength(1);
     expect(await listConnections(deps().db, 'replay-user')).toHaveLength(1);
   });
 
-  it("another user's state → 400: a callback made by user B with A's state stores nothing for either", async () => {
+  it("another user's state → reason=invalid_state: a callback made by user B with A's state stores nothing for either", async () => {
     const back = await consent(await startGcpLogin(rt.url, 'alice-gcp'));
     const r = await callback(rt.url, back, { 'x-user-id': 'mallory-gcp' });
-    expect(r.status).toBe(400);
+    expectFailedWith(r, 'invalid_state');
     await expectNothingStored('alice-gcp');
     await expectNothingStored('mallory-gcp');
     // and the state is spent: Alice cannot use it afterwards either
-    expect((await callback(rt.url, back)).status).toBe(400);
+    expectFailedWith(await callback(rt.url, back), 'invalid_state');
   });
 
-  it('a state issued for another provider → 400', async () => {
+  it('a state issued for another provider → reason=invalid_state', async () => {
     const st = await createOAuthState(deps().db, { userId: 'ovh-state-user', provider: 'ovh', redirectUri: `${rt.url}/callback` });
-    expect((await rt.request('GET', `/callback?code=c&state=${st.state}`, { user: null })).status).toBe(400);
+    expectFailedWith(await rt.request('GET', `/callback?code=c&state=${st.state}`, { user: null }), 'invalid_state');
     await expectNothingStored('ovh-state-user');
   });
 

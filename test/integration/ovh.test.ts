@@ -209,7 +209,8 @@ describe('OVH callback state handling', () => {
     const a = await authorize('ovh-forge');
     const r = await callback({ code: a.code, state: 'forged-state-value-0123456789' });
     expect(r.status).toBe(302);
-    expect(Object.fromEntries(loginOf(r))).toEqual({ login: 'ovh_failed', error: 'invalid_state' });
+    // `reason` joined the seed's `error` in issue 10: one failure shape for every OAuth connector
+    expect(Object.fromEntries(loginOf(r))).toEqual({ login: 'ovh_failed', reason: 'invalid_state', error: 'invalid_state' });
     expect(await record('ovh-forge')).toBeNull();
   });
 
@@ -252,7 +253,7 @@ describe('OVH callback state handling', () => {
     const a = await authorize('ovh-deny');
     expect(a.back.searchParams.get('error')).toBe('access_denied');
     const r = await callback(Object.fromEntries(a.back.searchParams));
-    expect(Object.fromEntries(loginOf(r))).toEqual({ login: 'ovh_failed', error: 'access_denied' });
+    expect(Object.fromEntries(loginOf(r))).toEqual({ login: 'ovh_failed', reason: 'access_denied', error: 'access_denied' });
     expect(await record('ovh-deny')).toBeNull();
   });
 

@@ -1,128 +1,25 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { capText, cleanText, findBinary, parseJsonOutput, returnCode, runProcess, withTempHome, writeHomeFile } from '../../lib/commands/execute.ts';
+import { capText, cleanText } from '../../lib/commands/execute.ts';
 import { applyScope } from '../../lib/commands/scope.ts';
 import { displayCommand, redactArgv, shapeOutput } from '../../lib/commands/output.ts';
 import { runHash } from '../../lib/commands/confirmations.ts';
-import { baseEnv } from '../../lib/commands/credentials.ts';
+import { runDirect } from '../../executor/direct.ts';
+
+// How a run is shown and bound; running itself is the executor's (test/unit/executor.test.ts).
 
 const FAKE = resolve('test/fixtures/fake-cli');
 const PATH = [FAKE, dirname(process.execPath)];
 
-async function fake(cli: string, args: string[], o: { timeoutMs?: number; maxChars?: number; env?: Record<string, string> } = {}) {
-  return withTempHome(undefined, async (home) => {
-    const r = await runProcess({
-      file: findBinary(cli, PATH)!,
-      args,
-      env: { ...baseEnv(home, PATH), ...o.env },
-      cwd: home,
-      timeoutMs: o.timeoutMs ?? 10000,
-      killGraceMs: 300,
-      maxChars: o.maxChars ?? 50000,
-    });
-    return { r, home, json: parseJsonOutput(r.stdout.text) };
-  });
+async function fake(cli: string, args: string[]) {
+  const r = await runDirect(
+    { version: 1, runId: 'unit-output-run', argv: [cli, ...args], env: {}, files: [], prepare: [], timeoutMs: 10000, killGraceMs: 300, maxOutputBytes: 400000 },
+    { toolPath: PATH, workDir: tmpdir(), isolation: 'none' },
+  );
+  if (r.status !== 'completed') throw new Error(`fake ${cli} did not run: ${r.status}`);
+  return { r };
 }
-
-/** Running (a zombie is dead: killed, waiting for a reaper that a container's PID 1 may never be). */
-function alive(pid: number): boolean {
-  try {
-    return readFileSync(`/proc/${pid}/stat`, 'utf8').split(' ')[2] !== 'Z';
-  } catch {
-    return false;
-  }
-}
-
-describe('findBinary', () => {
-  it('looks only in the configured directories, and only for bare names', () => {
-    expect(findBinary('gcloud', [FAKE])).toBe(`${FAKE}/gcloud`);
-    expect(findBinary('gcloud', ['/nonexistent'])).toBeNull();
-    // the service's own PATH has a real gcloud on this machine; it must not be found
-    expect(findBinary('gcloud', [])).toBeNull();
-    expect(findBinary('../fake-cli/gcloud', [FAKE])).toBeNull();
-    expect(findBinary('gcloud', ['relative/dir'])).toBeNull();
-    expect(findBinary('_fake.cjs', [FAKE])).toBeNull(); // not executable
-  });
-});
-
-describe('runProcess', () => {
-  it('passes argv untouched, with no shell, and only the environment it is given', async () => {
-    const args = ['compute', 'instances', 'list', `--filter=name~'web|api'`, 'a b', '$HOME', '`id`', '; rm -rf /', '*'];
-    const { r, json } = await fake('gcloud', args);
-    expect(r.exitCode).toBe(0);
-    expect(json.ok && (json.value as any).argv).toEqual(args);
-    expect(json.ok && (json.value as any).env_names).toEqual(['HOME', 'LANG', 'LC_ALL', 'NO_COLOR', 'PATH', 'TERM', 'TMPDIR', 'TZ']);
-  });
-
-  it('runs in a private HOME (0700) that is gone afterwards', async () => {
-    const a = await fake('aws', []);
-    const b = await fake('aws', []);
-    const va = (a.json as any).value;
-    expect(va.home).toBe(a.home);
-    expect(va.home_exists).toBe(true);
-    expect(va.home_mode).toBe('700');
-    expect(va.cwd).toBe(a.home);
-    expect(a.home).not.toBe(b.home);
-    expect(existsSync(a.home)).toBe(false);
-    expect(existsSync(b.home)).toBe(false);
-  });
-
-  it('removes HOME even when the run throws', async () => {
-    let home = '';
-    await expect(
-      withTempHome(undefined, async (h) => {
-        home = h;
-        await writeHomeFile(h, '.aws/credentials', 'x');
-        throw new Error('boom');
-      }),
-    ).rejects.toThrow('boom');
-    expect(home).not.toBe('');
-    expect(existsSync(home)).toBe(false);
-  });
-
-  it('refuses to write files outside HOME', async () => {
-    await withTempHome(undefined, async (h) => {
-      await expect(writeHomeFile(h, '../escape', 'x')).rejects.toThrow(/outside/);
-      await expect(writeHomeFile(h, '/etc/passwd', 'x')).rejects.toThrow(/outside/);
-    });
-  });
-
-  it('reports the exit status and keeps stderr apart', async () => {
-    const { r } = await fake('bq', ['ls', '__fake_exit=3__']);
-    expect(r.exitCode).toBe(3);
-    expect(returnCode(r)).toBe(3);
-    expect(r.stderr.text).toContain('failed on purpose');
-    expect(parseJsonOutput(r.stdout.text).ok).toBe(true);
-  });
-
-  it('kills the whole process group on timeout, grandchildren included, even when they ignore SIGTERM', async () => {
-    const t0 = Date.now();
-    const { r } = await fake('kubectl', ['get', 'pods', '__fake_hang__'], { timeoutMs: 600 });
-    expect(r.timedOut).toBe(true);
-    expect(returnCode(r)).toBe(124);
-    expect(Date.now() - t0).toBeLessThan(5000);
-    const pids = JSON.parse(r.stdout.text.trim().split('\n')[0]);
-    expect(alive(pids.pid)).toBe(false);
-    // SIGKILL is asynchronous; give the kernel a moment to reap
-    for (let i = 0; i < 20 && alive(pids.grandchild_pid); i++) await new Promise((ok) => setTimeout(ok, 50));
-    expect(alive(pids.grandchild_pid)).toBe(false);
-  });
-
-  it('bounds what it keeps of a huge output and says so', async () => {
-    const { r } = await fake('gsutil', ['ls', '__fake_big__'], { maxChars: 1000 });
-    expect(r.stdout.bytes).toBe(120000);
-    expect(r.stdout.overflow).toBe(true);
-    expect(r.stdout.text.length).toBe(8000);
-  });
-
-  it('reports a binary that cannot start', async () => {
-    const r = await withTempHome(undefined, (home) =>
-      runProcess({ file: `${FAKE}/_fake.cjs`, args: [], env: {}, cwd: home, timeoutMs: 1000, killGraceMs: 100, maxChars: 100 }),
-    );
-    expect(r.spawnError).toBe('EACCES');
-  });
-});
 
 describe('output shaping', () => {
   it('strips ANSI escapes, NUL and carriage returns', async () => {

@@ -1,6 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { load } from '../../lib/config.ts';
-import { authorizationUrl, oauthRegion } from '../../lib/connectors/ovh/adapter.ts';
+import type { Deps } from '../../lib/deps.ts';
+import { authorizationUrl } from '../../lib/oauth/flow.ts';
+import { ovhOAuth } from '../../lib/connectors/ovh/oauth-start.ts';
+import { oauthRegion } from '../../lib/connectors/ovh/adapter.ts';
 
 describe('OVH settings', () => {
   it('defaults to the real regional hosts', () => {
@@ -36,7 +39,8 @@ describe('OVH settings', () => {
 
   it('authorization URL: code flow with PKCE S256, the configured scope and the region client', () => {
     const c = load({ OVH_EU_CLIENT_ID: 'eu-id', OVH_EU_CLIENT_SECRET: 's', OVH_EU_REDIRECT_URI: 'https://x.example/ovh_api/ovh/oauth2/callback' });
-    const u = new URL(authorizationUrl(c.ovh, oauthRegion(c.ovh, c.core.backendUrl, 'ovh-eu'), { state: 'st', codeChallenge: 'ch' }));
+    const d = { config: c } as Deps;
+    const u = new URL(authorizationUrl(d, ovhOAuth, ovhOAuth.client(d, 'ovh-eu'), 'ovh-eu', { state: 'st', codeChallenge: 'ch' }));
     expect(`${u.origin}${u.pathname}`).toBe('https://www.ovh.com/auth/oauth2/authorize');
     expect(Object.fromEntries(u.searchParams)).toEqual({ response_type: 'code', client_id: 'eu-id', redirect_uri: 'https://x.example/ovh_api/ovh/oauth2/callback', scope: 'all', state: 'st', code_challenge: 'ch', code_challenge_method: 'S256' });
   });

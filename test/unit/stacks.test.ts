@@ -96,7 +96,7 @@ function expectJustified(p: FunctionPlan, caps: readonly Capability[]) {
     for (const a of s.actions) {
       expect(a, `${p.name}: wildcard action`).not.toContain('*');
       const service = a.split(':')[0];
-      const allowedBy: Record<string, Capability> = { dynamodb: 'table', secretsmanager: 'secrets', kms: 'secrets', states: 'workflow', sts: 'sts' };
+      const allowedBy: Record<string, Capability> = { dynamodb: 'table', secretsmanager: 'secrets', kms: 'secrets', states: 'workflow', sts: 'sts', lambda: 'executor' };
       expect(allowedBy[service], `${p.name}: ${a} belongs to no capability`).toBeDefined();
       expect(has(allowedBy[service]), `${p.name}: ${a} without the ${allowedBy[service]} capability`).toBe(true);
     }
@@ -107,6 +107,7 @@ function expectJustified(p: FunctionPlan, caps: readonly Capability[]) {
     if (service === 'secretsmanager') expect(s.resources).toEqual([`arn:aws:secretsmanager:{{aws.region}}:{{aws.account}}:secret:aurora/prod/*`]);
     if (service === 'states') expect(s).toEqual({ actions: ['states:StartExecution'], resources: ['{{workflow.arn}}'] });
     if (service === 'sts') expect(s.actions).toEqual(s.effect === 'deny' ? ['sts:AssumeRole'] : ['sts:AssumeRole', 'sts:SetSourceIdentity']);
+    if (service === 'lambda') expect(s).toEqual({ actions: ['lambda:InvokeFunction'], resources: ['{{executor.arn}}'] });
   }
   if (!has('secrets')) {
     expect(p.links, `${p.name}: links without secrets`).toEqual([]);
@@ -115,6 +116,7 @@ function expectJustified(p: FunctionPlan, caps: readonly Capability[]) {
   const tokens = Object.values(p.environment).concat(resourcesOf(p)).flatMap(tokensIn);
   if (!has('table')) expect(tokens.filter((t) => t.startsWith('table.')), `${p.name}: table without table`).toEqual([]);
   if (!has('workflow')) expect(tokens, `${p.name}: workflow without workflow`).not.toContain('workflow.arn');
+  if (!has('executor')) expect(tokens.filter((t) => t.startsWith('executor.')), `${p.name}: the executor without executor`).toEqual([]);
   if (!has('secrets')) expect(tokens.filter((t) => t.startsWith('secret.')), `${p.name}: secret values without secrets`).toEqual([]);
   // every secret value a function sees is one it links, and nothing else is linked
   expect(new Set(tokens.filter((t) => t.startsWith('secret.')).map((t) => t.slice('secret.'.length)))).toEqual(new Set(p.links));
@@ -285,7 +287,7 @@ describe('capabilities → permissions, links, environment', () => {
   });
 
   it('every capability combination stays justified, on either backend', () => {
-    const all: Capability[] = ['table', 'secrets', 'workflow', 'sts', 'exec'];
+    const all: Capability[] = ['table', 'secrets', 'workflow', 'sts', 'exec', 'executor'];
     for (let mask = 0; mask < 1 << all.length; mask++) {
       const caps = all.filter((_, i) => mask & (1 << i));
       for (const s of Object.values(SETTINGS)) expectJustified(planFunction(route({ id: `x.m${mask}`, capabilities: caps }), 'prod', s), caps);

@@ -10,6 +10,10 @@ import { section, setting, str, optStr, optUrl, url, int } from '../../config/de
 export const awsSection = section(
   {
     AURORA_AWS_STS_ENDPOINT: setting(optUrl(), 'STS endpoint override (a VPC endpoint, a sovereign partition, or the local simulator). Default: the regional STS endpoint of AURORA_AWS_STS_REGION.'),
+    AURORA_AWS_CLI_ENDPOINT_URL: setting(
+      optUrl(),
+      'cloud_tool: endpoint the aws CLI sends every service to (AWS_ENDPOINT_URL): a gateway of VPC endpoints, or the local simulator (set by --simulate). Default: each service\'s regional endpoint.',
+    ),
     AURORA_AWS_STS_REGION: setting(optStr(), 'Region of the STS endpoint used for AssumeRole and GetCallerIdentity. Default: AWS_REGION.'),
     AURORA_AWS_STS_TIMEOUT_MS: setting(int(5000, 50, 60000), 'Timeout of one STS request in milliseconds (the SDK retries timeouts, throttling and 5xx).'),
     AURORA_AWS_STS_MAX_ATTEMPTS: setting(int(3, 1, 10), 'Attempts per STS call, first one included (1 = no retry).'),
@@ -26,6 +30,7 @@ export const awsSection = section(
   (v) => ({
     stsEndpoint: v.AURORA_AWS_STS_ENDPOINT,
     stsRegion: v.AURORA_AWS_STS_REGION,
+    cliEndpointUrl: v.AURORA_AWS_CLI_ENDPOINT_URL,
     stsTimeoutMs: v.AURORA_AWS_STS_TIMEOUT_MS,
     stsMaxAttempts: v.AURORA_AWS_STS_MAX_ATTEMPTS,
     sessionSeconds: v.AURORA_AWS_SESSION_SECONDS,

@@ -8,6 +8,9 @@ import { hold as holdRequest } from '../../local/sim-kit.ts';
 /**
  * Simulated AWS STS: the Query API (POST form-encoded, Action=AssumeRole|GetCallerIdentity,
  * Version=2011-06-15) answering with STS's XML documents and error documents, SigV4-verified.
+ * The same endpoint also answers the few reads cloud_tool's walkthrough makes with the real aws
+ * CLI pointed at it (AWS_ENDPOINT_URL): EC2 DescribeInstances and S3 ListBuckets, told apart by
+ * the service in the request's SigV4 credential scope, for the account of the caller's session.
  *
  * Callers are told apart by the access key in the SigV4 Credential scope: the static key the
  * simulator hands the service through AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY is "Aurora's own
@@ -169,6 +172,17 @@ function verifySigV4(req: IncomingMessage, body: Buffer, secretOf: (akid: string
   return akid;
 }
 
+/** Two instances per account and region, with ids derived from both (stable across restarts). */
+export function simInstances(account: string, region: string) {
+  const h = sha256(`${account}/${region}`);
+  return [
+    { name: 'web-1', state: 'running', type: 't3.micro', ip: '10.0.1.12' },
+    { name: 'batch-1', state: 'stopped', type: 'm5.large', ip: '10.0.2.40' },
+  ].map((v, i) => ({ ...v, id: `i-0${h.slice(i * 16, i * 16 + 16)}`, reservationId: `r-0${h.slice(32 + i * 16, 32 + i * 16 + 16)}` }));
+}
+
+export const simBuckets = (account: string) => [`aurora-sim-${account}-logs`, `aurora-sim-${account}-assets`];
+
 export const startAwsSimulator: SimulatorStarter = async (opts) => {
   const sessions = new Map<string, Session>();
   const control: AwsSimControl = {
@@ -301,6 +315,8 @@ export const startAwsSimulator: SimulatorStarter = async (opts) => {
     };
     if (control.latencyMs > 0) await sleep(control.latencyMs);
     const params = new URLSearchParams(req.method === 'POST' ? body.toString('utf8') : new URL(req.url ?? '/', 'http://sts').search);
+    const scopeService = /Credential=[^/]+\/\d{8}\/[^/]+\/([^/]+)\//.exec(req.headers.authorization ?? '')?.[1];
+    if (scopeService === 'ec2' || scopeService === 's3') return serviceRead(req, res, body, params, scopeService, requestId);
     const action = params.get('Action') ?? '';
     const call: StsCall = { action, caller: 'unknown', result: 'ok' };
     control.calls.push(call);
@@ -330,6 +346,40 @@ export const startAwsSimulator: SimulatorStarter = async (opts) => {
     }
   }
 
+  /** EC2 DescribeInstances and S3 ListBuckets for the caller's account (an assumed-role session). */
+  function serviceRead(req: IncomingMessage, res: ServerResponse, body: Buffer, params: URLSearchParams, service: 'ec2' | 's3', requestId: string) {
+    const send = (status: number, xml: string) => {
+      res.writeHead(status, { 'content-type': service === 's3' ? 'application/xml' : 'text/xml;charset=UTF-8', 'x-amzn-requestid': requestId, 'x-amz-request-id': requestId, 'content-length': Buffer.byteLength(xml) });
+      res.end(xml);
+    };
+    let caller: Caller;
+    try {
+      caller = callerOf(req, body);
+    } catch (e) {
+      const err = e as StsError;
+      if (service === 's3') return send(err.status, `<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>${err.code === 'SignatureDoesNotMatch' ? 'SignatureDoesNotMatch' : 'InvalidAccessKeyId'}</Code><Message>${esc(err.message)}</Message><RequestId>${requestId}</RequestId></Error>`);
+      return send(err.status, `<?xml version="1.0" encoding="UTF-8"?>\n<Response><Errors><Error><Code>AuthFailure</Code><Message>${esc(err.message)}</Message></Error></Errors><RequestID>${requestId}</RequestID></Response>`);
+    }
+    const account = caller.kind === 'service' ? AWS_SIM.serviceAccountId : caller.session.accountId;
+    const region = /Credential=[^/]+\/\d{8}\/([^/]+)\//.exec(req.headers.authorization ?? '')?.[1] ?? 'us-east-1';
+    control.calls.push({ action: service === 's3' ? 'ListBuckets' : (params.get('Action') ?? ''), caller: caller.kind === 'service' ? 'service' : `session:${caller.session.roleArn}`, result: 'ok' });
+    if (service === 's3') {
+      if (req.method !== 'GET' || new URL(req.url ?? '/', 'http://s3').pathname !== '/') return send(501, `<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>NotImplemented</Code><Message>The simulator answers ListBuckets only</Message><RequestId>${requestId}</RequestId></Error>`);
+      const buckets = simBuckets(account).map((b) => `<Bucket><Name>${b}</Name><CreationDate>2024-03-01T10:00:00.000Z</CreationDate></Bucket>`).join('');
+      return send(200, `<?xml version="1.0" encoding="UTF-8"?>\n<ListAllMyBucketsResult xmlns="http://s3.amazonaws.com/doc/2006-03-01/"><Owner><ID>${sha256(account)}</ID><DisplayName>aurora-sim-${account}</DisplayName></Owner><Buckets>${buckets}</Buckets></ListAllMyBucketsResult>`);
+    }
+    if (params.get('Action') !== 'DescribeInstances') {
+      return send(400, `<?xml version="1.0" encoding="UTF-8"?>\n<Response><Errors><Error><Code>InvalidAction</Code><Message>The simulator answers DescribeInstances only</Message></Error></Errors><RequestID>${requestId}</RequestID></Response>`);
+    }
+    const items = simInstances(account, region)
+      .map(
+        (i) =>
+          `<item><reservationId>${i.reservationId}</reservationId><ownerId>${account}</ownerId><groupSet/><instancesSet><item><instanceId>${i.id}</instanceId><imageId>ami-0sim000000000001</imageId><instanceState><code>${i.state === 'running' ? 16 : 80}</code><name>${i.state}</name></instanceState><privateDnsName>ip-${i.ip.replace(/\./g, '-')}.${region}.compute.internal</privateDnsName><dnsName/><instanceType>${i.type}</instanceType><launchTime>2024-03-01T10:00:00.000Z</launchTime><placement><availabilityZone>${region}a</availabilityZone><tenancy>default</tenancy></placement><privateIpAddress>${i.ip}</privateIpAddress><architecture>x86_64</architecture><rootDeviceType>ebs</rootDeviceType><tagSet><item><key>Name</key><value>${i.name}</value></item></tagSet></item></instancesSet></item>`,
+      )
+      .join('');
+    return send(200, `<?xml version="1.0" encoding="UTF-8"?>\n<DescribeInstancesResponse xmlns="http://ec2.amazonaws.com/doc/2016-11-15/"><requestId>${requestId}</requestId><reservationSet>${items}</reservationSet></DescribeInstancesResponse>`);
+  }
+
   const server = createServer((req, res) => {
     handle(req, res).catch(() => res.destroy());
   });
@@ -341,6 +391,8 @@ export const startAwsSimulator: SimulatorStarter = async (opts) => {
     control,
     env: {
       AURORA_AWS_STS_ENDPOINT: url,
+      // the real aws CLI of cloud_tool runs: STS, EC2 and S3 all answered here
+      AURORA_AWS_CLI_ENDPOINT_URL: url,
       AURORA_AWS_STS_REGION: 'us-east-1',
       // Aurora's own identity as the default credential chain finds it (env keys come first in it)
       AWS_ACCESS_KEY_ID: AWS_SIM.serviceAccessKeyId,

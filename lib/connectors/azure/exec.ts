@@ -6,8 +6,9 @@ import { kube, required, type ExecProfile } from '../kit/exec.ts';
 /**
  * The az CLI cannot take a bare access token, so it logs in as the user's service principal
  * inside the run's own AZURE_CONFIG_DIR first (a second spawn, no shell, before the user's
- * command starts, so nothing of the user's command can observe its arguments); the login lives
- * and dies with that directory. kubectl runs need no login.
+ * command starts); the login lives and dies with that directory. The secret reaches az as a file
+ * in the run's HOME (az reads `@<file>` argument values), never in argv, where
+ * /proc/<pid>/cmdline would show it. kubectl runs need no login.
  */
 export const exec: ExecProfile = {
   accountSelection: 'prefer',
@@ -29,7 +30,10 @@ export const exec: ExecProfile = {
   },
   materialize: (m, { binary }) => {
     const secret = required(m, 'clientSecret', 'azure');
-    const login = ['az', 'login', '--service-principal', `--username=${required(m, 'clientId', 'azure')}`, `--password=${secret}`, `--tenant=${required(m, 'tenantId', 'azure')}`, '--allow-no-subscriptions', '--output', 'none'];
-    return { env: {}, files: [], prepare: binary === 'az' ? [{ argv: login, what: 'az login' }] : [], secrets: [secret] };
+    // relative to HOME, the working directory of every step
+    const secretFile = '.azure/aurora-service-principal-secret';
+    const login = ['az', 'login', '--service-principal', `--username=${required(m, 'clientId', 'azure')}`, `--password=@${secretFile}`, `--tenant=${required(m, 'tenantId', 'azure')}`, '--allow-no-subscriptions', '--output', 'none'];
+    if (binary !== 'az') return { env: {}, files: [], prepare: [], secrets: [secret] };
+    return { env: {}, files: [{ path: secretFile, content: secret }], prepare: [{ argv: login, what: 'az login' }], secrets: [secret] };
   },
 };

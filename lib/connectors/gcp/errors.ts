@@ -11,13 +11,16 @@ export class GoogleApiError extends Error {
   readonly reason: string;
   readonly api: string;
   readonly retryable: boolean;
-  constructor(api: string, status: number, reason: string, message: string, retryable = false) {
+  /** the Retry-After Google sent with a 429/503, if any */
+  readonly retryAfter?: string | null;
+  constructor(api: string, status: number, reason: string, message: string, retryable = false, retryAfter?: string | null) {
     super(`${api}: ${message}`);
     this.name = 'GoogleApiError';
     this.api = api;
     this.status = status;
     this.reason = reason;
     this.retryable = retryable;
+    this.retryAfter = retryAfter;
   }
 }
 

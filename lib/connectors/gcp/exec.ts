@@ -25,8 +25,13 @@ export const exec: ExecProfile = {
     const project = str(m.projectId);
     return {
       // gcloud and bq (through gcloud's credential store) read the token from the environment;
-      // the user's root project is the default when the command names none.
-      env: { CLOUDSDK_AUTH_ACCESS_TOKEN: token, ...(project ? { CLOUDSDK_CORE_PROJECT: project } : {}) },
+      // the user's root project is the default when the command names none; the configured API
+      // endpoints (Private Service Connect, the simulator) replace googleapis.com.
+      env: {
+        CLOUDSDK_AUTH_ACCESS_TOKEN: token,
+        ...(project ? { CLOUDSDK_CORE_PROJECT: project } : {}),
+        ...Object.fromEntries(Object.entries(_req.d.config.gcp.cliEndpointOverrides).map(([api, url]) => [`CLOUDSDK_API_ENDPOINT_OVERRIDES_${api.toUpperCase()}`, url])),
+      },
       // gsutil reads boto config; this is its documented way to use an externally minted token.
       files: [
         { path: '.config/gsutil/token.json', content: JSON.stringify({ type: 'external_account_authorized_user', token }) },

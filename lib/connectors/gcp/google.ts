@@ -1,4 +1,3 @@
-import { setTimeout as sleep } from 'node:timers/promises';
 // google-auth-library's OAuth2Client, taken from the copy the @googleapis/* clients are pinned to
 // (googleapis-common pins an exact google-auth-library version): importing the top-level package
 // as well would bundle a second copy (~110 KB) into every Google-calling function.
@@ -9,7 +8,7 @@ import { GoogleApiError } from './errors.ts';
 
 export { GoogleApiError, isGoogleApiError } from './errors.ts';
 import { log } from '../../log.ts';
-import { backoffDelay } from '../../provider-http.ts';
+import { isRetryableStatus, withRetry, type RetryPolicy } from '../../retry.ts';
 import type { SecretValue } from '../../secret-value.ts';
 
 export type GcpConfig = Config['gcp'];
@@ -37,8 +36,6 @@ export function oauthClient(token: SecretValue<string>): OAuth2Client {
   return client;
 }
 
-const RETRYABLE = (s: number) => s === 429 || s === 408 || s >= 500;
-
 interface GaxiosLike {
   status?: number;
   code?: string | number;
@@ -59,39 +56,41 @@ function describe(e: unknown): { status: number; reason: string; message: string
 }
 
 /**
- * One Google API call: the bearer token from `ctx.auth`, our timeout, and retries with backoff
- * and jitter on 429/5xx/network faults (honouring Retry-After). A 401 renews the token once.
+ * One Google API call: the bearer token from `ctx.auth`, our timeout, and retries by the one
+ * policy (lib/retry.ts) on 408/429/5xx/network faults. A 401 renews the token once.
  * Everything the API packages throw is turned into GoogleApiError (or ProviderUnavailableError
  * when Google stayed unavailable), so no gaxios error object with its request headers escapes.
  */
 export async function googleCall<T>(ctx: GoogleCtx, api: string, fn: (auth: OAuth2Client) => Promise<{ data: T }>): Promise<T> {
   let token = await ctx.auth.token();
   let renewed = false;
-  const attempts = ctx.cfg.httpAttempts;
-  let last: ReturnType<typeof describe> | undefined;
-  for (let attempt = 0; attempt < attempts; attempt++) {
+  // only failures of this call are retried, not a GoogleApiError that `fn` passed through
+  const ours = new WeakSet<GoogleApiError>();
+  const once = async (): Promise<T> => {
     try {
       return (await fn(oauthClient(token))).data;
     } catch (e) {
       if (e instanceof GoogleApiError || e instanceof ProviderUnavailableError) throw e;
       const d = describe(e);
-      last = d;
+      // A 401 renews the token once, outside the retry budget: it is not a fault of Google's.
       if (d.status === 401 && !renewed && ctx.auth.renew) {
         renewed = true;
         token = await ctx.auth.renew();
-        attempt--;
-        continue;
+        return once();
       }
-      if ((d.status === 0 || RETRYABLE(d.status)) && attempt + 1 < attempts) {
-        log.debug('google call retried', { api, status: d.status, attempt: attempt + 1 });
-        await sleep(backoffDelay(attempt, 500, 8000, d.retryAfter));
-        continue;
-      }
-      throw new GoogleApiError(api, d.status, d.reason, d.message, d.status === 0 || RETRYABLE(d.status));
+      const err = new GoogleApiError(api, d.status, d.reason, d.message, d.status === 0 || isRetryableStatus(d.status), d.retryAfter);
+      ours.add(err);
+      throw err;
     }
-  }
-  throw new GoogleApiError(api, last?.status ?? 0, last?.reason ?? 'UNKNOWN', last?.message ?? 'failed', true);
+  };
+  return withRetry(GOOGLE_RETRY(ctx.cfg), once, (o, n) => {
+    if (o.ok || !(o.error instanceof GoogleApiError) || !ours.has(o.error) || !o.error.retryable) return false;
+    log.debug('google call retried', { api, status: o.error.status, attempt: n + 1 });
+    return { retryAfter: o.error.retryAfter };
+  });
 }
+
+const GOOGLE_RETRY = (cfg: GcpConfig): RetryPolicy => ({ attempts: cfg.httpAttempts, baseDelayMs: 500, maxDelayMs: 8000 });
 
 /** A call to a Google REST endpoint that has no per-API npm package (billing, userinfo, org policy). */
 export function restCall<T>(ctx: GoogleCtx, api: string, url: string, method: 'GET' | 'POST' | 'PATCH' = 'GET', data?: unknown): Promise<T> {

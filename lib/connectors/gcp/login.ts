@@ -1,5 +1,6 @@
 import type { Deps } from '../../deps.ts';
-import { createOAuthState } from '../../oauth/state.ts';
+import { startOAuth, type OAuthStart, type OAuthStartHook, type StartedFlow } from '../../oauth/flow.ts';
+import { secret } from '../../secret-value.ts';
 import { requireClient } from './tokens.ts';
 
 export const GCP_SCOPES = ['https://www.googleapis.com/auth/cloud-platform', 'https://www.googleapis.com/auth/userinfo.email', 'openid'];
@@ -8,29 +9,21 @@ export const GCP_SCOPES = ['https://www.googleapis.com/auth/cloud-platform', 'ht
 export const gcpRedirectUri = (d: Deps) => `${d.config.core.backendUrl}/callback`;
 
 /**
- * The Google consent URL for this user: offline access with forced consent (so Google returns a
- * refresh token), a random single-use state bound to the user (10 minutes), PKCE S256.
+ * Google as an OAuth connector (the flow: lib/oauth/flow.ts): a confidential web client with PKCE
+ * S256, offline access with forced consent so Google returns a refresh token.
  */
-export async function gcpLoginUrl(d: Deps, userId: string): Promise<string> {
-  const cfg = d.config.gcp;
-  const { clientId } = requireClient(cfg);
-  const redirectUri = gcpRedirectUri(d);
-  const st = await createOAuthState(d.db, { userId, provider: 'gcp', redirectUri }, d.now());
-  const url = new URL(cfg.authUrl);
-  url.search = new URLSearchParams({
-    client_id: clientId,
-    redirect_uri: redirectUri,
-    response_type: 'code',
-    scope: GCP_SCOPES.join(' '),
-    access_type: 'offline',
-    prompt: 'consent',
-    include_granted_scopes: 'true',
-    state: st.state,
-    code_challenge: st.codeChallenge,
-    code_challenge_method: st.codeChallengeMethod,
-  }).toString();
-  return url.toString();
-}
+export const gcpOAuth: OAuthStart = {
+  provider: 'gcp',
+  pkce: true,
+  client(d) {
+    const { clientId, clientSecret } = requireClient(d.config.gcp);
+    return { clientId, clientSecret: secret(clientSecret), authUrl: d.config.gcp.authUrl, tokenUrl: d.config.gcp.tokenUrl, redirectUri: gcpRedirectUri(d) };
+  },
+  authorize: () => ({ scope: GCP_SCOPES.join(' '), access_type: 'offline', prompt: 'consent', include_granted_scopes: 'true' }),
+};
 
-/** The name the generated OAuth loader map looks for (lib/connectors/generated/loaders.ts). */
-export const oauthStart = gcpLoginUrl;
+/** POST /gcp/login and GET /api/auth/gcp: the consent URL, and the cookie binding the flow to this browser. */
+export const gcpLogin = (d: Deps, userId: string): Promise<StartedFlow> => startOAuth(d, gcpOAuth, userId);
+
+/** GET /api/auth/gcp (lib/connectors/oauth.ts loads it by this name). */
+export const oauthStart: OAuthStartHook = (d, userId) => gcpLogin(d, userId);

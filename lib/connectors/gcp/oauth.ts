@@ -1,103 +1,80 @@
 import type { Deps } from '../../deps.ts';
 import { saveConnection } from '../../connections/service.ts';
 import { getConnection } from '../../connections/repo.ts';
-import { BadRequestError, ProviderUnavailableError } from '../../errors.ts';
+import { ProviderUnavailableError } from '../../errors.ts';
 import { log } from '../../log.ts';
-import { consumeOAuthState } from '../../oauth/state.ts';
+import { OAuthRefusal } from '../../oauth/errors.ts';
+import { finishOAuth, type CallbackInput, type CallbackOutcome, type OAuthCallbackHook, type OAuthFinish } from '../../oauth/flow.ts';
 import { secret } from '../../secret-value.ts';
 import type { SecretDocument } from '../../secrets/port.ts';
 import { startSetup } from './setup.ts';
+import { gcpOAuth } from './login.ts';
 import { exchangeCode, readTokenDoc, revokeToken, type GcpTokenDoc } from './tokens.ts';
 import { userinfo } from './userinfo.ts';
 import { isGoogleApiError } from './errors.ts';
 
-export interface CallbackQuery {
-  code?: string;
-  state?: string;
-  error?: string;
-}
-
-const REASON = /^[a-z0-9_.-]{1,64}$/i;
-
-function frontRedirect(d: Deps, params: Record<string, string>): string {
-  const url = new URL(d.config.core.frontUrl);
-  for (const [k, v] of Object.entries(params)) url.searchParams.set(k, v);
-  return url.toString();
-}
-
-const failed = (d: Deps, reason: string) => frontRedirect(d, { login: 'gcp_failed', reason: REASON.test(reason) ? reason : 'oauth_error' });
-
-/**
- * GET /callback: consume the state exactly once, exchange the code with its PKCE verifier, read
- * the account email, store the token set (secret store) and a pending connection, start the
- * setup and send the browser to the frontend with the task id. Request faults (no code, bad
- * state) answer 400; provider refusals and faults redirect with a reason. Nothing is stored
- * unless every check passed.
- */
-export async function handleGcpCallback(d: Deps, q: CallbackQuery, principal: { userId: string } | null): Promise<string> {
-  if (q.error) {
-    // The user declined (or Google refused): burn the state so it cannot be replayed.
-    if (q.state) await consumeOAuthState(d.db, q.state, 'gcp', d.now());
-    return failed(d, q.error);
-  }
-  if (!q.code) throw new BadRequestError('Authorization code not provided', { code: 'missing_code', field: 'code' });
-  const st = await consumeOAuthState(d.db, q.state, 'gcp', d.now());
-  if (!st.ok) {
-    log.warn('gcp callback with an unusable state', { reason: st.reason });
-    throw new BadRequestError('Invalid, expired or already used OAuth state; start the GCP login again', { code: 'invalid_state', field: 'state' });
-  }
-  const userId = st.record.userId;
-  if (principal && principal.userId !== userId) {
-    log.warn('gcp callback state belongs to another user');
-    throw new BadRequestError('Invalid, expired or already used OAuth state; start the GCP login again', { code: 'invalid_state', field: 'state' });
-  }
-  const cfg = d.config.gcp;
-  let doc: GcpTokenDoc;
-  let email: string;
+/** Google's API errors during the flow are faults for the frontend: "try again". */
+async function google<T>(what: string, fn: () => Promise<T>): Promise<T> {
   try {
-    const ex = await exchangeCode(cfg, { code: q.code, codeVerifier: st.record.codeVerifier, redirectUri: st.record.redirectUri }, d.now());
-    if (!ex.ok) return failed(d, ex.reason);
-    doc = ex.doc;
-    const who = await userinfo({ cfg, auth: { token: async () => secret(doc.access_token) } });
-    if (!who.email) {
-      await revokeToken(cfg, doc.refresh_token ?? doc.access_token).catch(() => undefined);
-      return failed(d, 'no_email');
-    }
-    email = who.email;
+    return await fn();
   } catch (e) {
-    if (e instanceof ProviderUnavailableError || isGoogleApiError(e)) {
-      log.warn('gcp callback: Google failed', { error: e });
-      return failed(d, 'provider_unavailable');
+    if (isGoogleApiError(e)) {
+      log.warn(`gcp callback: Google failed (${what})`, { error: e });
+      throw new ProviderUnavailableError(`Google did not answer the ${what}`);
     }
     throw e;
   }
-  if (!doc.refresh_token) {
-    // Google only omits it when consent was not forced; a reconnect may keep the one we hold.
-    const previous = await getConnection(d.db, { userId, provider: 'gcp', accountId: email });
-    const kept = previous?.secretRef ? readTokenDoc(await d.secrets.get(previous.secretRef))?.refresh_token : undefined;
-    if (!kept) return failed(d, 'no_refresh_token');
-    doc = { ...doc, refresh_token: kept };
-  }
-  await saveConnection(d, {
-    userId,
-    provider: 'gcp',
-    accountId: email,
-    accountName: email,
-    status: 'pending',
-    statusReason: 'GCP setup in progress',
-    metadata: { email },
-    secret: secret(doc as unknown as SecretDocument),
-    action: 'connect',
-  });
-  let taskId: string;
-  try {
-    taskId = await startSetup(d, { userId, accountId: email });
-  } catch (e) {
-    log.error('gcp setup could not start', { error: e });
-    return failed(d, 'setup_start_failed');
-  }
-  return frontRedirect(d, { login: 'gcp_setup_pending', task_id: taskId });
 }
 
-/** The name the generated OAuth loader map looks for (lib/connectors/generated/loaders.ts). */
-export const oauthCallback = handleGcpCallback;
+/**
+ * After consent: the code with its PKCE verifier → the token set; the account email from
+ * userinfo; then the token set in the secret store, a pending connection, and the setup workflow,
+ * whose task id the frontend polls (`login=gcp_setup_pending&task_id=`).
+ */
+export const gcpOAuthFinish: OAuthFinish<GcpTokenDoc> = {
+  exchange: (d, _client, grant) => google('token exchange', () => exchangeCode(d.config.gcp, grant, d.now())),
+
+  async identify(d, _client, doc) {
+    const cfg = d.config.gcp;
+    const who = await google('userinfo request', () => userinfo({ cfg, auth: { token: async () => secret(doc.access_token) } }));
+    if (!who.email) {
+      await revokeToken(cfg, doc.refresh_token ?? doc.access_token).catch(() => undefined);
+      throw new OAuthRefusal('no_email', 'Google returned no email for the account');
+    }
+    return { accountId: who.email, accountName: who.email };
+  },
+
+  async complete(d, { userId, tokens, identity }): Promise<Record<string, string>> {
+    let doc = tokens;
+    if (!doc.refresh_token) {
+      // Google only omits it when consent was not forced; a reconnect may keep the one we hold.
+      const previous = await getConnection(d.db, { userId, provider: 'gcp', accountId: identity.accountId });
+      const kept = previous?.secretRef ? readTokenDoc(await d.secrets.get(previous.secretRef))?.refresh_token : undefined;
+      if (!kept) throw new OAuthRefusal('no_refresh_token', 'Google returned no refresh token');
+      doc = { ...doc, refresh_token: kept };
+    }
+    await saveConnection(d, {
+      userId,
+      provider: 'gcp',
+      accountId: identity.accountId,
+      accountName: identity.accountName,
+      status: 'pending',
+      statusReason: 'GCP setup in progress',
+      metadata: { email: identity.accountId },
+      secret: secret(doc as unknown as SecretDocument),
+      action: 'connect',
+    });
+    try {
+      return { login: 'gcp_setup_pending', task_id: await startSetup(d, { userId, accountId: identity.accountId }) };
+    } catch (e) {
+      log.error('gcp setup could not start', { error: e });
+      return { login: 'gcp_failed', reason: 'setup_start_failed' };
+    }
+  },
+};
+
+/** GET /callback (and its aliases, and GET /api/auth/gcp/callback). */
+export const handleGcpCallback = (d: Deps, input: CallbackInput): Promise<CallbackOutcome> => finishOAuth(d, gcpOAuth, gcpOAuthFinish, input);
+
+/** GET /api/auth/gcp/callback through the generic route (lib/connectors/oauth.ts loads it by this name). */
+export const oauthCallback: OAuthCallbackHook = handleGcpCallback;

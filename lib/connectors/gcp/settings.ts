@@ -67,6 +67,25 @@ const list = (def: string[]) =>
 const roles = (def: string[]) =>
   list(def).refine((rs) => rs.length > 0 && rs.every((r) => /^(roles|projects\/[a-z][a-z0-9-]+\/roles|organizations\/\d+\/roles)\/[A-Za-z0-9_.]+$/.test(r)), 'must be a comma-separated list of IAM role names');
 
+/** "compute=https://…/compute/v1/,cloudresourcemanager=https://…/" → { compute: …, cloudresourcemanager: … } */
+function endpointOverrides() {
+  return z
+    .string()
+    .optional()
+    .transform((v, ctx) => {
+      const out: Record<string, string> = {};
+      for (const pair of (v ?? '').split(',').map((x) => x.trim()).filter(Boolean)) {
+        const m = /^([a-z][a-z0-9]*)=(https?:\/\/\S+)$/.exec(pair);
+        if (!m) {
+          ctx.addIssue({ code: 'custom', message: `"${pair}" is not api=url` });
+          return z.NEVER;
+        }
+        out[m[1]] = m[2];
+      }
+      return out;
+    });
+}
+
 export const gcpSection = section(
   {
     CLIENT_ID: setting(optStr(), 'Google OAuth client id (web application). Required for GCP login.'),
@@ -81,6 +100,10 @@ export const gcpSection = section(
     GCP_IAM_ROOT_URL: setting(url('https://iam.googleapis.com'), 'IAM API root URL.'),
     GCP_IAMCREDENTIALS_ROOT_URL: setting(url('https://iamcredentials.googleapis.com'), 'IAM Service Account Credentials API root URL.'),
     GCP_ORGPOLICY_ROOT_URL: setting(url('https://orgpolicy.googleapis.com'), 'Organization Policy API (v2) root URL; called only when GCP_ORG_POLICY_ALLOW_PUBLIC_CLOUD_RUN is on.'),
+    GCP_CLI_API_ENDPOINT_OVERRIDES: setting(
+      endpointOverrides(),
+      'cloud_tool: API endpoints the gcloud CLI uses instead of googleapis.com, as comma-separated api=url pairs (each becomes CLOUDSDK_API_ENDPOINT_OVERRIDES_<API>): Private Service Connect endpoints, or the local simulator (set by --simulate). Default: none.',
+    ),
     GCP_REQUIRED_APIS: setting(list(DEFAULT_REQUIRED_APIS), 'Comma-separated services enabled in every configured project (default: 26 APIs).'),
     GCP_FULL_ACCESS_ROLES: setting(roles(['roles/editor']), 'Roles of the full-access service account in each project. roles/owner only if you list it here.'),
     GCP_READONLY_ROLES: setting(roles(DEFAULT_READONLY_ROLES), 'Roles of the read-only service account in each project.'),
@@ -120,6 +143,7 @@ export const gcpSection = section(
         iamCredentials: v.GCP_IAMCREDENTIALS_ROOT_URL + '/',
         orgPolicy: v.GCP_ORGPOLICY_ROOT_URL + '/',
       },
+      cliEndpointOverrides: v.GCP_CLI_API_ENDPOINT_OVERRIDES,
       requiredApis: v.GCP_REQUIRED_APIS,
       fullAccessRoles: v.GCP_FULL_ACCESS_ROLES,
       readOnlyRoles: v.GCP_READONLY_ROLES,

@@ -1,7 +1,11 @@
+import { CookieJar, defaultBrowser } from '../../local/cookie-jar.ts';
+
 /**
  * The GCP connect flow as a browser and a frontend would drive it, over HTTP against a running
  * service whose Google is the simulator: login → consent (approves at once) → callback → poll
- * the setup status. Used by the tests, the workflow bench and the README walkthrough.
+ * the setup status. Used by the tests, the workflow bench and the README walkthrough. The login
+ * and the callback share a cookie jar, as they share a browser (the callback needs the cookie the
+ * login set: lib/oauth/binding.ts); another jar is another browser.
  */
 export interface FlowResult {
   /** where the callback sent the browser */
@@ -12,8 +16,9 @@ export interface FlowResult {
   final?: Record<string, unknown>;
 }
 
-export async function startGcpLogin(baseUrl: string, userId: string): Promise<string> {
+export async function startGcpLogin(baseUrl: string, userId: string, jar: CookieJar = defaultBrowser): Promise<string> {
   const r = await fetch(`${baseUrl}/gcp/login`, { method: 'POST', headers: { 'x-user-id': userId, 'content-type': 'application/json' }, body: '{}' });
+  jar.store(r);
   const body = (await r.json()) as { login_url?: string };
   if (r.status !== 200 || !body.login_url) throw new Error(`login answered ${r.status}`);
   return body.login_url;
@@ -28,9 +33,11 @@ export async function consent(loginUrl: string): Promise<string> {
 }
 
 /** Follow the redirect to our callback on `baseUrl` (the host in it may be BACKEND_URL's). */
-export async function callback(baseUrl: string, callbackUrl: string, headers: Record<string, string> = {}): Promise<{ status: number; location: string | null; body: string }> {
+export async function callback(baseUrl: string, callbackUrl: string, headers: Record<string, string> = {}, jar: CookieJar = defaultBrowser): Promise<{ status: number; location: string | null; body: string }> {
   const u = new URL(callbackUrl);
-  const r = await fetch(`${baseUrl}${u.pathname}${u.search}`, { redirect: 'manual', headers });
+  const cookie = jar.header();
+  const r = await fetch(`${baseUrl}${u.pathname}${u.search}`, { redirect: 'manual', headers: { ...(cookie ? { cookie } : {}), ...headers } });
+  jar.store(r);
   return { status: r.status, location: r.headers.get('location'), body: await r.text() };
 }
 
@@ -48,10 +55,11 @@ export async function pollSetup(baseUrl: string, userId: string, taskId: string,
   }
 }
 
-export async function connectGcp(baseUrl: string, userId: string, opts: { timeoutMs?: number; intervalMs?: number } = {}): Promise<FlowResult> {
-  const loginUrl = await startGcpLogin(baseUrl, userId);
+export async function connectGcp(baseUrl: string, userId: string, opts: { timeoutMs?: number; intervalMs?: number; jar?: CookieJar } = {}): Promise<FlowResult> {
+  const jar = opts.jar ?? defaultBrowser;
+  const loginUrl = await startGcpLogin(baseUrl, userId, jar);
   const back = await consent(loginUrl);
-  const cb = await callback(baseUrl, back);
+  const cb = await callback(baseUrl, back, {}, jar);
   const location = cb.location ?? '';
   const taskId = location ? (new URL(location).searchParams.get('task_id') ?? undefined) : undefined;
   if (!taskId) return { location, statuses: [] };

@@ -3,6 +3,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { RunningSimulator, SimulatorStarter } from '../../local/simulator-types.ts';
+import { entries, mapOf, simStateFile } from '../../local/sim-kit.ts';
 import { defaultGoogleFixture, OWNER_PERMISSIONS, ROLE_PERMISSIONS, SIM_CLIENT, type GoogleFixture, type SimProjectFixture } from './simulator-fixture.ts';
 
 export { defaultGoogleFixture, simProjects, SIM_CLIENT, type GoogleFixture, type SimProjectFixture } from './simulator-fixture.ts';
@@ -27,6 +28,26 @@ interface Policy {
   etag: string;
   bindings: Binding[];
 }
+/** Two VMs per project, as Compute Engine lists them (the fields `gcloud compute instances list` shows). */
+function simInstances(projectId: string, number: string, base: string) {
+  const zone = 'europe-west1-b';
+  return [
+    { name: 'web-1', status: 'RUNNING', machineType: 'e2-small' },
+    { name: 'db-1', status: 'TERMINATED', machineType: 'e2-standard-2' },
+  ].map((v, i) => ({
+    kind: 'compute#instance',
+    id: String(BigInt(number) * 10n + BigInt(i + 1)),
+    name: v.name,
+    status: v.status,
+    zone: `${base}/projects/${projectId}/zones/${zone}`,
+    machineType: `${base}/projects/${projectId}/zones/${zone}/machineTypes/${v.machineType}`,
+    selfLink: `${base}/projects/${projectId}/zones/${zone}/instances/${v.name}`,
+    creationTimestamp: '2024-03-01T10:00:00.000-00:00',
+    networkInterfaces: [{ name: 'nic0', network: `${base}/projects/${projectId}/global/networks/default`, networkIP: `10.132.0.${i + 2}` }],
+    disks: [{ boot: true, deviceName: v.name, autoDelete: true }],
+  }));
+}
+
 interface ProjectState {
   fixture: SimProjectFixture;
   number: string;
@@ -98,6 +119,20 @@ export function isGoogleSimulator(s: RunningSimulator): s is GoogleSimulator {
 
 const FOREIGN_MEMBER = 'user:someone-else@example.com';
 
+/** What survives a restart on the same data dir: everything Google would remember (not faults, counts or the call log). */
+interface GoogleState {
+  projects: Array<[string, { number: string; policy: Policy; services: string[] }]>;
+  serviceAccounts: Array<[string, ServiceAccount]>;
+  codes: Array<[string, { clientId: string; redirectUri: string; challenge: string; scope: string; email: string; expiresAt: number; used: boolean }]>;
+  refreshTokens: Array<[string, { email: string; clientId: string; revoked: boolean; scope: string }]>;
+  accessTokens: Array<[string, TokenInfo]>;
+  grantTimes: Array<[string, number]>;
+  orgPolicies: Array<[string, OrgPolicy]>;
+  issued: string[];
+  etagSeq: number;
+  opSeq: number;
+}
+
 export const startGoogleSimulator: SimulatorStarter = async (opts) => {
   let fixture = defaultGoogleFixture();
   if (opts.latencyMs) fixture.latencyMs = opts.latencyMs;
@@ -145,6 +180,42 @@ export const startGoogleSimulator: SimulatorStarter = async (opts) => {
     syncProjects();
   };
   syncProjects();
+
+  const store = simStateFile<GoogleState>(opts.stateDir, 'google');
+  const saved = store.load();
+  if (saved) {
+    for (const [id, p] of saved.projects) {
+      const current = projects.get(id);
+      if (current) projects.set(id, { ...current, number: p.number, policy: p.policy, services: new Set(p.services) });
+    }
+    serviceAccounts = mapOf(saved.serviceAccounts);
+    codes = mapOf(saved.codes);
+    refreshTokens = mapOf(saved.refreshTokens);
+    accessTokens = mapOf(saved.accessTokens);
+    grantTimes = mapOf(saved.grantTimes);
+    orgPolicies = mapOf(saved.orgPolicies);
+    issued = saved.issued;
+    etagSeq = saved.etagSeq;
+    opSeq = saved.opSeq;
+  }
+  const persist = () => {
+    if (!opts.stateDir) return;
+    const now = Date.now();
+    for (const [k, c] of codes) if (c.used || c.expiresAt < now) codes.delete(k);
+    for (const [k, a] of accessTokens) if (a.expiresAt < now) accessTokens.delete(k);
+    store.save({
+      projects: [...projects].map(([id, p]) => [id, { number: p.number, policy: p.policy, services: [...p.services] }]),
+      serviceAccounts: entries(serviceAccounts),
+      codes: entries(codes),
+      refreshTokens: entries(refreshTokens),
+      accessTokens: entries(accessTokens),
+      grantTimes: entries(grantTimes),
+      orgPolicies: entries(orgPolicies),
+      issued,
+      etagSeq,
+      opSeq,
+    });
+  };
 
   const token = (prefix: string) => {
     const t = `${prefix}${randomBytes(24).toString('base64url')}`;
@@ -313,11 +384,34 @@ export const startGoogleSimulator: SimulatorStarter = async (opts) => {
     const denied = (perm: string, resource: string) => gError(res, 403, `Permission '${perm}' denied on resource '${resource}' (or it may not exist).`);
     let m: RegExpExecArray | null;
 
+    /** What the caller may do on a project, from the roles it holds there once propagated. */
+    function heldPermissions(projectId: string): string[] {
+      const p = project(projectId);
+      if (!p) return [];
+      if (isUser) return p.fixture.userPermissions ?? OWNER_PERMISSIONS;
+      return effectiveRoles(`projects/${p.fixture.projectId}`, p.policy, who!.principal, propagationFor(p.fixture.projectId)).flatMap((r) => ROLE_PERMISSIONS[r] ?? ['resourcemanager.projects.get']);
+    }
+
+    // Compute Engine: the instance lists the walkthrough reads (every billed project has two VMs).
+    if (method === 'GET' && (m = /^\/compute\/compute\/v1\/projects\/([^/]+)\/(aggregated\/instances|zones\/([^/]+)\/instances)$/.exec(path))) {
+      const [, id, kind, zone] = m;
+      count(kind.startsWith('aggregated') ? 'compute.instances.aggregatedList' : 'compute.instances.list');
+      const p = project(id);
+      if (!p || !heldPermissions(id).includes('compute.instances.list')) return denied('compute.instances.list', `projects/${id}`);
+      if (!p.fixture.billing) return gError(res, 403, `Compute Engine API has not been used in project ${p.number} before or it is disabled.`);
+      const all = simInstances(p.fixture.projectId, p.number, `http://${req.headers.host ?? "127.0.0.1"}/compute/v1`);
+      if (zone) return send(res, 200, { kind: 'compute#instanceList', id: `projects/${id}/zones/${zone}/instances`, items: all.filter((i) => i.zone.endsWith(`/zones/${zone}`)) });
+      const items: Record<string, { instances?: unknown[]; warning?: unknown }> = {};
+      for (const i of all) (items[`zones/${i.zone.split('/').pop()}`] ??= { instances: [] }).instances!.push(i);
+      return send(res, 200, { kind: 'compute#instanceAggregatedList', id: `projects/${id}/aggregated/instances`, items });
+    }
+
     // Cloud Resource Manager
     if (method === 'GET' && (path === '/crm/v3/projects:search' || path === '/crm/v1/projects')) {
       const v3 = path.startsWith('/crm/v3');
       count(v3 ? 'crm.projects.search' : 'crm.projects.list');
-      const visible = isUser ? fixture.projects : [];
+      // A service account sees the projects where it holds a role (what cloud_tool's gcloud runs as).
+      const visible = isUser ? fixture.projects : fixture.projects.filter((p) => heldPermissions(p.projectId).length > 0);
       const size = Math.min(fixture.pageSize, Number(url.searchParams.get('pageSize') ?? fixture.pageSize) || fixture.pageSize);
       const start = Number(url.searchParams.get('pageToken') ? Buffer.from(url.searchParams.get('pageToken')!, 'base64url').toString() : 0) || 0;
       const page = visible.slice(start, start + size).map((p) => {
@@ -495,13 +589,15 @@ export const startGoogleSimulator: SimulatorStarter = async (opts) => {
 
   // One server per Google host: the API clients resolve paths against the root URL's origin, so
   // each API needs an origin of its own, as it has at Google.
-  const HOSTS = ['oauth', 'openidconnect', 'crm', 'billing', 'serviceusage', 'iam', 'iamcredentials', 'orgpolicy'] as const;
+  const HOSTS = ['oauth', 'openidconnect', 'crm', 'billing', 'serviceusage', 'iam', 'iamcredentials', 'orgpolicy', 'compute'] as const;
   const servers = await Promise.all(
     HOSTS.map(async (host) => {
       const server = createServer((req, res) => {
-        handle(req, res, host).catch(() => {
-          if (!res.headersSent) gError(res, 500, 'Internal error encountered.');
-        });
+        handle(req, res, host)
+          .catch(() => {
+            if (!res.headersSent) gError(res, 500, 'Internal error encountered.');
+          })
+          .finally(persist);
       });
       await new Promise<void>((ok) => server.listen(0, '127.0.0.1', ok));
       return { host, server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}` };
@@ -529,6 +625,8 @@ export const startGoogleSimulator: SimulatorStarter = async (opts) => {
       GCP_IAM_ROOT_URL: at('iam'),
       GCP_IAMCREDENTIALS_ROOT_URL: at('iamcredentials'),
       GCP_ORGPOLICY_ROOT_URL: at('orgpolicy'),
+      // the real gcloud of cloud_tool runs talks to the same simulated APIs
+      GCP_CLI_API_ENDPOINT_OVERRIDES: `cloudresourcemanager=${at('crm')}/,compute=${at('compute')}/compute/v1/`,
     },
     reset: (patch) => resetAll(patch),
     configure: (patch) => {

@@ -9,6 +9,8 @@ import { ConfigError, ProviderUnavailableError } from '../../errors.ts';
 import { log } from '../../log.ts';
 import { providerFetch } from '../../provider-http.ts';
 import { secret, type SecretValue } from '../../secret-value.ts';
+import { OAuthRefusal } from '../../oauth/errors.ts';
+import { expiresAt, tokenRequest, type TokenEndpoint, type TokenSet } from '../../oauth/token.ts';
 import { secretPath, type SecretDocument } from '../../secrets/port.ts';
 import type { GcpConfig, GoogleCtx } from './google.ts';
 import { GcpReauthRequiredError, REAUTH_MESSAGE } from './errors.ts';
@@ -32,57 +34,41 @@ export function requireClient(cfg: GcpConfig): { clientId: string; clientSecret:
   return { clientId: cfg.clientId, clientSecret: cfg.clientSecret };
 }
 
-interface TokenResponse {
-  access_token?: string;
-  refresh_token?: string;
-  expires_in?: number;
-  scope?: string;
-  token_type?: string;
-  error?: string;
-  error_subtype?: string;
-}
-
-function toDoc(r: TokenResponse, now: number, previousRefresh?: string): GcpTokenDoc {
+function toDoc(t: TokenSet, now: number, previousRefresh?: string): GcpTokenDoc {
   return {
-    access_token: r.access_token!,
+    access_token: t.access_token,
     // Google omits refresh_token on refresh (and sometimes on re-consent): keep the one we have.
-    refresh_token: r.refresh_token ?? previousRefresh,
-    expiry_date: now + (r.expires_in ?? 3600) * 1000,
-    scope: r.scope,
-    token_type: r.token_type ?? 'Bearer',
+    refresh_token: t.refresh_token ?? previousRefresh,
+    expiry_date: expiresAt(t, now),
+    scope: t.scope,
+    token_type: t.token_type ?? 'Bearer',
   };
 }
 
-async function tokenEndpoint(cfg: GcpConfig, form: Record<string, string>): Promise<{ status: number; body: TokenResponse }> {
-  // The token endpoint is safe to repeat for a refresh grant; a code can only be redeemed once,
-  // but a lost answer to a redemption is as bad as a failed one, so 5xx there is retried too.
-  const res = await providerFetch('Google OAuth', cfg.tokenUrl, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' }, body: new URLSearchParams(form).toString() }, { idempotent: true, timeoutMs: cfg.httpTimeoutMs, attempts: cfg.httpAttempts });
-  let body: TokenResponse = {};
-  try {
-    body = JSON.parse(res.text) as TokenResponse;
-  } catch {
-    if (res.status < 300) throw new ProviderUnavailableError(`Google OAuth returned an unreadable response (HTTP ${res.status})`, { status: 502 });
-  }
-  return { status: res.status, body };
+/**
+ * Google's token endpoint through the one OAuth token request (lib/oauth/token.ts). It is safe to
+ * repeat for a refresh grant; a code can only be redeemed once, but a lost answer to a redemption
+ * is as bad as a failed one, so faults there are retried too.
+ */
+function googleTokenEndpoint(cfg: GcpConfig): TokenEndpoint {
+  const { clientId, clientSecret } = requireClient(cfg);
+  return { provider: 'Google OAuth', tokenUrl: cfg.tokenUrl, clientId, clientSecret: secret(clientSecret), timeoutMs: cfg.httpTimeoutMs, attempts: cfg.httpAttempts };
 }
 
-/** Authorization code + PKCE verifier → token set. Null when Google refuses the code. */
-export async function exchangeCode(cfg: GcpConfig, input: { code: string; codeVerifier: string; redirectUri: string }, now: number): Promise<{ ok: true; doc: GcpTokenDoc } | { ok: false; reason: string }> {
-  const { clientId, clientSecret } = requireClient(cfg);
-  const r = await tokenEndpoint(cfg, { grant_type: 'authorization_code', code: input.code, code_verifier: input.codeVerifier, redirect_uri: input.redirectUri, client_id: clientId, client_secret: clientSecret });
-  if (r.status === 200 && r.body.access_token) return { ok: true, doc: toDoc(r.body, now) };
-  if (r.status >= 500) throw new ProviderUnavailableError(`Google OAuth is unavailable (HTTP ${r.status})`);
-  return { ok: false, reason: typeof r.body.error === 'string' && /^[a-z_]{1,64}$/.test(r.body.error) ? r.body.error : 'token_exchange_failed' };
+/** Authorization code + PKCE verifier → token set. A code Google refuses throws OAuthRefusal (invalid_grant...). */
+export async function exchangeCode(cfg: GcpConfig, input: { code: string; codeVerifier?: string; redirectUri: string }, now: number): Promise<GcpTokenDoc> {
+  const t = await tokenRequest(googleTokenEndpoint(cfg), { grant_type: 'authorization_code', code: input.code, redirect_uri: input.redirectUri, ...(input.codeVerifier ? { code_verifier: input.codeVerifier } : {}) });
+  return toDoc(t, now);
 }
 
 async function refreshGrant(cfg: GcpConfig, refreshToken: string, now: number): Promise<GcpTokenDoc | 'reauth'> {
-  const { clientId, clientSecret } = requireClient(cfg);
-  const r = await tokenEndpoint(cfg, { grant_type: 'refresh_token', refresh_token: refreshToken, client_id: clientId, client_secret: clientSecret });
-  if (r.status === 200 && r.body.access_token) return toDoc(r.body, now, refreshToken);
-  if (r.status >= 500 || r.status === 429) throw new ProviderUnavailableError(`Google OAuth is unavailable (HTTP ${r.status})`);
-  // invalid_grant (revoked, expired, invalid_rapt) and any other refusal of the refresh token
-  if (r.status === 400 || r.status === 401) return 'reauth';
-  throw new ProviderUnavailableError(`Google OAuth answered HTTP ${r.status} to a refresh`, { status: 502 });
+  try {
+    return toDoc(await tokenRequest(googleTokenEndpoint(cfg), { grant_type: 'refresh_token', refresh_token: refreshToken }), now, refreshToken);
+  } catch (e) {
+    // invalid_grant (revoked, expired, invalid_rapt) and any other refusal of the refresh token
+    if (e instanceof OAuthRefusal) return 'reauth';
+    throw e;
+  }
 }
 
 export async function revokeToken(cfg: GcpConfig, token: string): Promise<void> {

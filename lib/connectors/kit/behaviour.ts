@@ -9,6 +9,8 @@ import { AppError, ProviderAuthError } from '../../errors.ts';
  *   verify.ts `verify`   validate a connect form against the provider (the generic connect route)
  *   revoke.ts `revoke`, `cleanupUser`   what a disconnect removes at the provider and per user
  *   exec.ts   `exec`     how a CLI gets the user's credentials (cloud_tool), see ./exec.ts
+ *   commands.ts `<id>Commands`  cloud_tool commands served from the provider's API, see ./api-commands.ts
+ *   routes.ts `<id>Routes`  the connector's own routes; oauthStart / oauthCallback: its OAuth flow
  */
 
 /**
@@ -63,7 +65,5 @@ export interface Verified {
 }
 export type Verify = (d: Deps, userId: string, input: Record<string, string | undefined>) => Promise<Verified>;
 
-/** OAuth connectors: the consent URL for a login by `userId` (GET /api/auth/{provider} answers 302 to it). */
-export type OAuthStartHook = (d: Deps, userId: string, query: Record<string, string | undefined>) => Promise<string>;
-/** OAuth connectors: handle the redirect back (GET /api/auth/{provider}/callback); returns where to send the browser. */
-export type OAuthCallbackHook = (d: Deps, query: Record<string, string | undefined>, principal: { userId: string } | null) => Promise<string>;
+/** OAuth connectors: `oauthStart` and `oauthCallback` (lib/oauth/flow.ts defines them). */
+export type { OAuthCallbackHook, OAuthStartHook } from '../../oauth/flow.ts';

@@ -1,7 +1,8 @@
 import type { Config } from '../../config.ts';
 import type { OvhEndpoint, OvhRegionConfig } from './settings.ts';
 import { ConfigError, ProviderAuthError, ProviderUnavailableError } from '../../errors.ts';
-import { isProviderFault, providerFetch, type RetryOptions } from '../../provider-http.ts';
+import { isProviderFault, providerFetch } from '../../provider-http.ts';
+import { expiresAt, tokenRequest } from '../../oauth/token.ts';
 import { SecretValue } from '../../secret-value.ts';
 import { ovh } from './definition.ts';
 
@@ -34,20 +35,6 @@ export function oauthRegion(cfg: OvhCfg, backendUrl: string, endpoint: OvhEndpoi
   return { ...r, clientId: r.clientId, clientSecret: r.clientSecret, redirectUri };
 }
 
-export function authorizationUrl(cfg: OvhCfg, region: OvhRegion, p: { state: string; codeChallenge: string }): string {
-  const url = new URL(region.authUrl);
-  url.search = new URLSearchParams({
-    response_type: 'code',
-    client_id: region.clientId,
-    redirect_uri: region.redirectUri,
-    scope: cfg.scope,
-    state: p.state,
-    code_challenge: p.codeChallenge,
-    code_challenge_method: 'S256',
-  }).toString();
-  return url.toString();
-}
-
 /** What we keep in the secret store for a connection. */
 export interface OvhTokens {
   access_token: string;
@@ -59,50 +46,24 @@ export interface OvhTokens {
 }
 
 /**
- * The token endpoint, for the code exchange and refreshes. invalid_grant (used, expired or revoked
- * code/refresh token) and invalid_client are answers, not faults. A code exchange is sent once
- * (a code is single-use); a refresh is retried on 5xx/timeouts.
+ * The token endpoint, for the code exchange and refreshes, through the one OAuth token request
+ * (lib/oauth/token.ts): invalid_grant (used, expired or revoked code/refresh token) and
+ * invalid_client are answers (OAuthRefusal, a ProviderAuthError), not faults. A code exchange is
+ * sent once (a code is single-use); a refresh is retried on 5xx/timeouts.
  */
-async function tokenRequest(cfg: OvhCfg, region: OvhRegion, form: Record<string, string>, nowMs: number, retry: boolean): Promise<OvhTokens> {
-  const opts: RetryOptions = { timeoutMs: cfg.timeoutMs, attempts: retry ? cfg.attempts : 1, idempotent: retry };
-  const r = await providerFetch(
-    'OVHcloud',
-    region.tokenUrl,
-    {
-      method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' },
-      body: new URLSearchParams({ ...form, client_id: region.clientId, client_secret: region.clientSecret.reveal() }).toString(),
-    },
-    opts,
+async function ovhTokenRequest(cfg: OvhCfg, region: OvhRegion, form: Record<string, string>, nowMs: number, retry: boolean): Promise<OvhTokens> {
+  const t = await tokenRequest(
+    { provider: 'OVHcloud', tokenUrl: region.tokenUrl, clientId: region.clientId, clientSecret: region.clientSecret, timeoutMs: cfg.timeoutMs, attempts: retry ? cfg.attempts : 1 },
+    form,
   );
-  if (r.status === 400 || r.status === 401) {
-    let error = 'invalid_request';
-    try {
-      const e = (r.json<{ error?: unknown }>()).error;
-      if (typeof e === 'string' && ovh.providerErrorPattern.test(e)) error = e;
-    } catch {
-      /* an error page that is not JSON: keep the generic code */
-    }
-    throw new ProviderAuthError(`OVHcloud refused the token request (${error})`, { status: 401, code: error === 'invalid_client' ? 'invalid_client' : 'invalid_grant' });
-  }
-  if (isProviderFault(r.status)) throw new ProviderUnavailableError(`OVHcloud is unavailable (HTTP ${r.status})`);
-  if (r.status !== 200) throw new ProviderUnavailableError(`OVHcloud answered HTTP ${r.status} to the token request`, { status: 502 });
-  const body = r.json<{ access_token?: string; refresh_token?: string; expires_in?: number; token_type?: string; scope?: string }>();
-  if (typeof body.access_token !== 'string' || !body.access_token) throw new ProviderUnavailableError('OVHcloud returned no access token', { status: 502 });
-  return {
-    access_token: body.access_token,
-    refresh_token: body.refresh_token,
-    expires_at: nowMs + (Number(body.expires_in) > 0 ? Number(body.expires_in) : 3600) * 1000,
-    token_type: body.token_type,
-    scope: body.scope,
-  };
+  return { access_token: t.access_token, refresh_token: t.refresh_token, expires_at: expiresAt(t, nowMs), token_type: t.token_type, scope: t.scope };
 }
 
-export const exchangeCode = (cfg: OvhCfg, region: OvhRegion, code: string, codeVerifier: string, redirectUri: string, nowMs: number) =>
-  tokenRequest(cfg, region, { grant_type: 'authorization_code', code, redirect_uri: redirectUri, code_verifier: codeVerifier }, nowMs, false);
+export const exchangeCode = (cfg: OvhCfg, region: OvhRegion, code: string, codeVerifier: string | undefined, redirectUri: string, nowMs: number) =>
+  ovhTokenRequest(cfg, region, { grant_type: 'authorization_code', code, redirect_uri: redirectUri, ...(codeVerifier ? { code_verifier: codeVerifier } : {}) }, nowMs, false);
 
 export const refreshTokens = (cfg: OvhCfg, region: OvhRegion, refreshToken: string, nowMs: number) =>
-  tokenRequest(cfg, region, { grant_type: 'refresh_token', refresh_token: refreshToken }, nowMs, true);
+  ovhTokenRequest(cfg, region, { grant_type: 'refresh_token', refresh_token: refreshToken }, nowMs, true);
 
 async function apiGet<T>(cfg: OvhCfg, region: OvhRegionConfig, path: string, token: SecretValue<string>): Promise<T> {
   const r = await providerFetch(

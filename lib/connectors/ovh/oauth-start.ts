@@ -1,16 +1,31 @@
+import type { Deps } from '../../deps.ts';
 import { BadRequestError } from '../../errors.ts';
+import { startOAuth, type OAuthStart, type OAuthStartHook, type StartedFlow } from '../../oauth/flow.ts';
 import { OVH_ENDPOINTS, type OvhEndpoint } from './settings.ts';
-import type { OAuthStartHook } from '../kit/behaviour.ts';
-import { initiateOvh } from './service.ts';
+import { oauthRegion } from './adapter.ts';
 
-/** GET /api/auth/ovh[?endpoint=ovh-ca]: the same single-use state and PKCE as POST initiate; EU unless asked. */
-export const ovhOAuthStart: OAuthStartHook = async (d, userId, query) => {
-  const endpoint = query.endpoint ?? 'ovh-eu';
-  if (!(OVH_ENDPOINTS as readonly string[]).includes(endpoint)) {
-    throw new BadRequestError(`endpoint: must be one of ${OVH_ENDPOINTS.join(', ')}`, { code: 'validation_error', field: 'endpoint' });
-  }
-  return (await initiateOvh(d, userId, endpoint as OvhEndpoint)).authorizationUrl;
+const isEndpoint = (v: unknown): v is OvhEndpoint => (OVH_ENDPOINTS as readonly unknown[]).includes(v);
+
+/**
+ * OVHcloud as an OAuth connector (the flow: lib/oauth/flow.ts): one confidential client per
+ * region, each with its own authorize and token hosts; the region chosen at the start travels
+ * with the state, so the callback redeems the code where it was issued. PKCE S256.
+ */
+export const ovhOAuth: OAuthStart = {
+  provider: 'ovh',
+  pkce: true,
+  // the original frontends read the failure from `error=`
+  legacyReasonParams: ['error'],
+  client(d, region) {
+    if (!isEndpoint(region)) throw new BadRequestError(`endpoint: must be one of ${OVH_ENDPOINTS.join(', ')}`, { code: 'validation_error', field: 'endpoint' });
+    const r = oauthRegion(d.config.ovh, d.config.core.backendUrl, region);
+    return { clientId: r.clientId, clientSecret: r.clientSecret, authUrl: r.authUrl, tokenUrl: r.tokenUrl, redirectUri: r.redirectUri };
+  },
+  authorize: (d) => ({ scope: d.config.ovh.scope }),
 };
 
-/** The name the generated OAuth loader map looks for (lib/connectors/generated/loaders.ts). */
-export const oauthStart = ovhOAuthStart;
+/** POST /ovh_api/ovh/oauth2/initiate and GET /api/auth/ovh[?endpoint=ovh-ca] (EU unless asked). */
+export const ovhLogin = (d: Deps, userId: string, endpoint: string = 'ovh-eu'): Promise<StartedFlow> => startOAuth(d, ovhOAuth, userId, endpoint);
+
+/** GET /api/auth/ovh[?endpoint=ovh-ca] (lib/connectors/oauth.ts loads it by this name). */
+export const oauthStart: OAuthStartHook = (d, userId, query) => ovhLogin(d, userId, query.endpoint);

@@ -1,7 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { RunningSimulator, SimulatorStarter } from '../../local/simulator-types.ts';
-import { FaultSwitch, listenLoopback } from '../../local/sim-kit.ts';
+import { entries, FaultSwitch, listenLoopback, mapOf, simStateFile } from '../../local/sim-kit.ts';
 
 /**
  * Simulated OVHcloud, one server for the three regions (`/<eu|ca|us>/...` stand for the regional
@@ -61,15 +61,31 @@ export interface OvhSimulator extends RunningSimulator {
   requests: string[];
 }
 
+interface OvhState {
+  codes: Array<[string, Code]>;
+  access: Array<[string, Grant]>;
+  refresh: Array<[string, Grant]>;
+  issued: string[];
+  refreshes: number;
+}
+
 export const startOvhSimulator: SimulatorStarter = async (opts) => {
-  const codes = new Map<string, Code>();
-  const access = new Map<string, Grant>();
-  const refresh = new Map<string, Grant>();
-  const issued: string[] = [];
+  // codes and tokens issued survive a restart on the same data dir, as they do at OVHcloud
+  const store = simStateFile<OvhState>(opts.stateDir, 'ovh');
+  const saved = store.load();
+  const codes = mapOf<string, Code>(saved?.codes);
+  const access = mapOf<string, Grant>(saved?.access);
+  const refresh = mapOf<string, Grant>(saved?.refresh);
+  const issued: string[] = saved?.issued ?? [];
   const faults = new FaultSwitch(opts.latencyMs ?? 0);
   let lifetime = 3600;
   let deny = 0;
-  let refreshes = 0;
+  let refreshes = saved?.refreshes ?? 0;
+  const persist = () => {
+    const now = Date.now();
+    for (const m of [codes, access, refresh] as Array<Map<string, { expiresAt: number }>>) for (const [k, v] of m) if (v.expiresAt < now) m.delete(k);
+    store.save({ codes: entries(codes), access: entries(access), refresh: entries(refresh), issued, refreshes });
+  };
   const requests: string[] = [];
 
   const send = (res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}) => {
@@ -180,7 +196,13 @@ export const startOvhSimulator: SimulatorStarter = async (opts) => {
     return apiError(res, 404, 'Not found');
   }
 
-  const { url, close } = await listenLoopback(async (req, res) => void (await handle(req, res)), { class: 'Server::InternalServerError', message: 'Internal server error' });
+  const { url, close } = await listenLoopback(
+    async (req, res) => {
+      await handle(req, res);
+      persist();
+    },
+    { class: 'Server::InternalServerError', message: 'Internal server error' },
+  );
   const env: Record<string, string> = { OVH_ALLOW_HTTP_REDIRECT: 'true' };
   for (const r of REGIONS) {
     const p = `OVH_${r.toUpperCase()}`;
@@ -207,7 +229,10 @@ export const startOvhSimulator: SimulatorStarter = async (opts) => {
     setTokenLifetime: (s) => {
       lifetime = s;
     },
-    revokeRefreshTokens: () => refresh.forEach((g) => (g.revoked = true)),
+    revokeRefreshTokens: () => {
+      refresh.forEach((g) => (g.revoked = true));
+      persist();
+    },
     denyNext: () => {
       deny++;
     },

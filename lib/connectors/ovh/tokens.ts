@@ -3,6 +3,7 @@ import { ProviderAuthError, UnauthorizedError } from '../../errors.ts';
 import { listConnections } from '../../connections/repo.ts';
 import { newestFirst, recordCheck } from '../../connections/status.ts';
 import type { Connection } from '../../connections/types.ts';
+import { freshAccessToken as refreshedAccessToken } from '../../oauth/refresh.ts';
 import { secret, type SecretValue } from '../../secret-value.ts';
 import { secretPath } from '../../secrets/port.ts';
 import { oauthRegion, refreshTokens, type OvhTokens } from './adapter.ts';
@@ -16,33 +17,23 @@ async function storedTokens(d: Deps, conn: Connection): Promise<OvhTokens | null
 }
 
 /**
- * A usable access token for a connection: the stored one while it is not near expiry (unless
- * `force`: a reconnect proves the refresh token still works), else a refreshed one (stored before
- * it is returned). A refresh that fails throws; the stale token is never returned. If a concurrent
- * refresh rotated the refresh token first (ours then reads as invalid_grant), the newer tokens it
- * stored are used instead.
+ * A usable access token for a connection: the stored one while it is not near expiry, else a
+ * refreshed one, the rotated tokens stored first (lib/oauth/refresh.ts, which also handles a
+ * concurrent refresh that rotated the token first). `force` refreshes whatever the expiry: a
+ * reconnect proves the refresh token still works.
  */
 export async function freshAccessToken(d: Deps, conn: Connection, opts: { force?: boolean } = {}): Promise<SecretValue<string>> {
   const endpoint = conn.metadata.endpoint;
   if (!isEndpoint(endpoint)) throw new ProviderAuthError('The OVH connection has no region; reconnect', { status: 401 });
-  const skewMs = d.config.ovh.refreshSkewSeconds * 1000;
-  const current = await storedTokens(d, conn);
-  if (!current) throw new ProviderAuthError('The stored OVH tokens are missing; reconnect', { status: 401 });
-  if (!opts.force && current.expires_at - d.now() > skewMs) return secret(current.access_token);
-  if (!current.refresh_token) throw new ProviderAuthError('The OVH access token expired and no refresh token is stored; reconnect', { status: 401 });
-  const region = oauthRegion(d.config.ovh, d.config.core.backendUrl, endpoint);
-  let next: OvhTokens;
-  try {
-    next = await refreshTokens(d.config.ovh, region, current.refresh_token, d.now());
-  } catch (e) {
-    const latest = e instanceof ProviderAuthError ? await storedTokens(d, conn) : null;
-    if (latest && latest.refresh_token !== current.refresh_token && latest.expires_at - d.now() > skewMs) return secret(latest.access_token);
-    throw e;
-  }
-  const doc: OvhTokens = { ...next, refresh_token: next.refresh_token ?? current.refresh_token };
-  // Same path, so the record's reference stays valid; only the secret changes.
-  await d.secrets.put(secretPath(conn.userId, 'ovh', conn.accountId), secret({ ...doc }));
-  return secret(doc.access_token);
+  return refreshedAccessToken<OvhTokens>({
+    provider: 'OVH',
+    load: () => storedTokens(d, conn),
+    // Same path, so the record's reference stays valid; only the secret changes.
+    save: async (doc) => void (await d.secrets.put(secretPath(conn.userId, 'ovh', conn.accountId), secret({ ...doc }))),
+    refresh: (token) => refreshTokens(d.config.ovh, oauthRegion(d.config.ovh, d.config.core.backendUrl, endpoint), token, d.now()),
+    skewMs: opts.force ? Number.POSITIVE_INFINITY : d.config.ovh.refreshSkewSeconds * 1000,
+    nowMs: d.now(),
+  });
 }
 
 export const refusedReason = (e: ProviderAuthError) => `${e.message}; reconnect OVH`;

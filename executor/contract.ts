@@ -1,0 +1,111 @@
+import * as z from 'zod';
+
+/**
+ * The one contract between `cloudTool.run` (which decides what may run and mints the caller's
+ * short-lived credentials) and the executor (which runs it and holds nothing else). The same JSON
+ * travels over the local executor's unix socket and as the deployed executor Lambda's payload,
+ * and both sides validate it. A change that an older peer would misread gets a new version.
+ *
+ * The executor chooses the run's HOME (a tmpfs inside the sandbox locally, a fresh directory
+ * under /tmp deployed), so paths inside HOME are written with the `{HOME}` placeholder: it is
+ * replaced in `env` values and in the content of files marked `expandHome`. PATH, HOME and TMPDIR
+ * are the executor's own (its CLI directories and the run's HOME); a request cannot set them.
+ */
+
+export const EXECUTOR_CONTRACT_VERSION = 1;
+export const HOME_PLACEHOLDER = '{HOME}';
+
+/** Variables only the executor sets (the CLI directories, the run's HOME, its network plumbing). */
+export const EXECUTOR_OWNED_ENV = ['PATH', 'HOME', 'TMPDIR', 'HTTPS_PROXY', 'https_proxy', 'HTTP_PROXY', 'http_proxy', 'NO_PROXY', 'no_proxy', 'ALL_PROXY', 'all_proxy'] as const;
+
+const PROGRAM = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
+const runId = z.string().regex(/^[A-Za-z0-9_-]{8,64}$/, 'is not a run id');
+const argv = z
+  .array(z.string().max(100_000))
+  .min(1)
+  .max(2000)
+  .refine((a) => PROGRAM.test(a[0]), 'argv[0] must be a bare program name');
+const envName = z
+  .string()
+  .regex(/^[A-Za-z_][A-Za-z0-9_]*$/)
+  .refine((n) => !(EXECUTOR_OWNED_ENV as readonly string[]).includes(n), 'is set by the executor');
+const homePath = z
+  .string()
+  .min(1)
+  .max(200)
+  .refine((p) => !p.startsWith('/') && !p.split('/').some((s) => s === '..' || s === '.' || s === ''), 'must be a relative path inside HOME');
+
+export const execRequest = z.strictObject({
+  version: z.literal(EXECUTOR_CONTRACT_VERSION),
+  runId,
+  /** the command; argv[0] is looked up in the executor's CLI directories only */
+  argv,
+  /** the child's whole environment but PATH/HOME/TMPDIR: credentials and CLI settings */
+  env: z.record(envName, z.string().max(100_000)),
+  /** written into HOME before anything runs (0600, parents 0700) */
+  files: z.array(z.strictObject({ path: homePath, content: z.string().max(1_000_000), expandHome: z.boolean().optional() })).max(20),
+  /** run first, in order, in the same HOME and environment (az login); their output goes nowhere */
+  prepare: z.array(z.strictObject({ argv, what: z.string().min(1).max(80) })).max(4),
+  /** budget of the preparation steps and the command together */
+  timeoutMs: z.number().int().min(100).max(900_000),
+  /** after the budget, how long the run gets between SIGTERM and SIGKILL */
+  killGraceMs: z.number().int().min(0).max(10_000),
+  /** bytes kept per stream (the SHA-256 covers everything the CLI wrote) */
+  maxOutputBytes: z.number().int().min(1000).max(16_000_000),
+});
+export type ExecRequest = z.output<typeof execRequest>;
+
+export const streamResult = z.strictObject({
+  /** what was kept, decoded as UTF-8 */
+  text: z.string(),
+  /** bytes the CLI wrote, including any that were not kept */
+  bytes: z.number().int().nonnegative(),
+  overflow: z.boolean(),
+  /** SHA-256 (hex) of every byte the CLI wrote to this stream */
+  sha256: z.string().regex(/^[0-9a-f]{64}$/),
+});
+export type StreamResult = z.output<typeof streamResult>;
+
+/** How this executor isolates runs: a namespace sandbox (local), its own Lambda (deployed), or nothing. */
+export const ISOLATION = ['namespaces', 'lambda', 'none'] as const;
+
+const common = {
+  version: z.literal(EXECUTOR_CONTRACT_VERSION),
+  runId,
+  isolation: z.enum(ISOLATION),
+  /** milliseconds from the request reaching the executor to its answer */
+  executorMs: z.number().int().nonnegative(),
+};
+
+export const execResult = z.discriminatedUnion('status', [
+  z.strictObject({
+    ...common,
+    status: z.literal('completed'),
+    exitCode: z.number().int().nullable(),
+    signal: z.string().nullable(),
+    timedOut: z.boolean(),
+    stdout: streamResult,
+    stderr: streamResult,
+    /** the command's own run time (spawn to exit), milliseconds */
+    durationMs: z.number().int().nonnegative(),
+    /** processes the run left behind that the executor killed afterwards */
+    survivors: z.number().int().nonnegative(),
+  }),
+  z.strictObject({ ...common, status: z.literal('not_installed'), program: z.string() }),
+  z.strictObject({ ...common, status: z.literal('prepare_failed'), what: z.string(), exitCode: z.number().int().nullable(), timedOut: z.boolean() }),
+  /** the executor could not run anything (no isolation and none allowed, a broken sandbox) */
+  z.strictObject({ ...common, status: z.literal('unavailable'), reason: z.string() }),
+]);
+export type ExecResult = z.output<typeof execResult>;
+export type CompletedResult = Extract<ExecResult, { status: 'completed' }>;
+
+/** The request's environment with `{HOME}` replaced, plus what the executor itself sets. */
+export function childEnv(req: Pick<ExecRequest, 'env'>, own: { path: string; home: string; extra?: Record<string, string> }): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const [k, v] of Object.entries(req.env)) env[k] = v.split(HOME_PLACEHOLDER).join(own.home);
+  return { ...env, ...own.extra, PATH: own.path, HOME: own.home, TMPDIR: `${own.home}/tmp` };
+}
+
+export function fileContent(f: ExecRequest['files'][number], home: string): string {
+  return f.expandHome ? f.content.split(HOME_PLACEHOLDER).join(home) : f.content;
+}

@@ -1,0 +1,20 @@
+/**
+ * Component names the stacks create themselves, and the name prefixes of functions that are not
+ * routes. A route (or anything else planned) may not take one. A new stack adds its names here.
+ */
+import { SCHEDULED_JOBS } from './jobs.ts';
+import { STEP_NAME_PREFIX } from './workflow.ts';
+import { ROUTER_NAME, SITE_NAME } from './web.ts';
+
+/** Components the stacks create themselves; no route function may take these names (nor a job's). */
+export const RESERVED_NAMES = ['Table', 'Api', 'VaultAddr', 'VaultToken', 'GcpSetup', ROUTER_NAME, SITE_NAME] as const;
+/** Families of functions named by prefix (workflow steps: STEP_NAME_PREFIX + step). */
+export const RESERVED_PREFIXES: readonly string[] = [STEP_NAME_PREFIX];
+
+export function isReservedName(name: string): boolean {
+  return (RESERVED_NAMES as readonly string[]).includes(name) || SCHEDULED_JOBS.some((j) => j.name === name) || RESERVED_PREFIXES.some((p) => name.startsWith(p));
+}
+
+export function assertNotReserved(name: string, what: string): void {
+  if (isReservedName(name)) throw new Error(`${what} would take the reserved function name "${name}"`);
+}
