@@ -1,6 +1,6 @@
 import { execFile, execFileSync } from 'node:child_process';
 import { promisify } from 'node:util';
-import { copyFileSync, cpSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -125,10 +125,12 @@ beforeAll(async () => {
   apiUrl = `http://127.0.0.1:${(api.address() as AddressInfo).port}`;
 
   copy = mkdtempSync(join(tmpdir(), 'aurora-fixture-'));
-  // the sources the runtime loads (the console's page list among them), not what is built or installed
-  const skip = /(^|\/)(node_modules|dist|\.data)(\/|$)/;
-  for (const d of ['lib', 'functions', 'scripts', 'web']) cpSync(join(root, d), join(copy, d), { recursive: true, filter: (src) => !skip.test(src.slice(root.length)) });
-  for (const f of ['package.json', 'README.md']) copyFileSync(join(root, f), join(copy, f));
+  // the repository's own files (not what is built or installed), the tests apart
+  const tracked = execFileSync('git', ['ls-files', '-z'], { cwd: root, encoding: 'utf8' }).split('\0').filter((p) => p && !p.startsWith('test/'));
+  for (const p of tracked) {
+    mkdirSync(join(copy, p, '..'), { recursive: true });
+    copyFileSync(join(root, p), join(copy, p));
+  }
   symlinkSync(join(root, 'node_modules'), join(copy, 'node_modules'));
   const before = new Map(walk(copy).filter((p) => !p.startsWith('node_modules')).map((p) => [p, readFileSync(join(copy, p), 'utf8')]));
 
