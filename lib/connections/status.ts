@@ -97,15 +97,13 @@ export async function connectorStatus(d: Deps, def: ConnectorDef, check: Connect
   if (due.length === 0) {
     const shown = [...candidates, ...all].sort((a, b) => RANK[a.status] - RANK[b.status] || newestFirst(a, b))[0];
     if (!shown) return { connected: false, provider, status: 'not_connected', reason: def.status.notConnected, ...statusFields(def, null) };
-    return { connected: false, provider, status: shown.status, reason: shown.statusReason ?? (shown.status === 'pending' ? `${def.name} setup in progress` : def.status.notConnected), ...statusFields(def, shown) };
+    return { connected: false, provider, status: shown.status, reason: shown.statusReason ?? def.status.notConnected, ...statusFields(def, shown) };
   }
   let first: { conn: Connection; result: CheckResult } | undefined;
   for (const conn of due) {
     const result = await check(d, conn, { purpose: 'status' });
-    if (!result.ok && result.kind === 'fault' && def.status.onFault === 'unavailable') {
-      log.warn('live check failed', { provider, accountId: conn.accountId, kind: result.kind, reason: result.reason });
-      throw new ProviderUnavailableError(`${def.name} did not answer the status check; try again shortly`);
-    }
+    // the 503 is logged with the request; nothing is recorded
+    if (!result.ok && result.kind === 'fault' && def.status.onFault === 'unavailable') throw new ProviderUnavailableError(`${def.name} did not answer the status check; try again shortly`);
     const now = await recordCheck(d, conn, result);
     if (result.ok) return { connected: true, provider, status: 'connected', ...statusFields(def, now, result) };
     first ??= { conn: now, result };

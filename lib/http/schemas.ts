@@ -9,12 +9,7 @@ export const errorSchema = z.object({
 
 export const providerId = z.enum(CONNECTOR_IDS, { error: () => `must be one of ${CONNECTOR_IDS.join(', ')}` });
 
-/** account ids: provider-specific, but always printable and bounded */
-export const accountId = z
-  .string()
-  .min(1)
-  .max(256)
-  .regex(/^[^\u0000-\u001f\u007f]+$/, 'must not contain control characters');
+export { accountId } from './account-id.ts';
 
 export const isoTime = z.string().datetime({ offset: true });
 
