@@ -6,7 +6,7 @@ import { connectorPaths, type ConnectorDef } from '../connectors/kit/define.ts';
 import { connectorCapabilities, flagOf, PROVIDER_TIMEOUT_SECONDS } from './connector-common.ts';
 import { httpHandler, ok } from './handler.ts';
 import type { RouteDef } from './route-types.ts';
-import { accountId } from './account-id.ts';
+import { accountId } from '../connections/account-id.ts';
 
 export function reconnectRoute(def: ConnectorDef) {
   return {

@@ -9,7 +9,7 @@ export const errorSchema = z.object({
 
 export const providerId = z.enum(CONNECTOR_IDS, { error: () => `must be one of ${CONNECTOR_IDS.join(', ')}` });
 
-export { accountId } from './account-id.ts';
+export { accountId } from '../connections/account-id.ts';
 
 export const isoTime = z.string().datetime({ offset: true });
 
