@@ -1,41 +1,36 @@
 import type { z } from 'zod';
 import { ConfigError } from './errors.ts';
-import type { Setting } from './config/define.ts';
+import { sstResource, type Setting } from './config/define.ts';
 import { coreSection } from './config/core.ts';
 import { secretsSection } from './config/secrets.ts';
-import { featuresSection } from './config/features.ts';
-import { awsSection } from './connectors/aws/settings.ts';
-import { azureSection } from './connectors/azure/settings.ts';
-import { gcpSection } from './connectors/gcp/settings.ts';
 import { revalidateSection } from './config/revalidate.ts';
-import { scalewaySection } from './connectors/scaleway/settings.ts';
-import { tailscaleSection } from './connectors/tailscale/settings.ts';
-import { ovhSection } from './connectors/ovh/settings.ts';
 import { commandsSection } from './config/commands.ts';
 import { consoleSection } from './config/console.ts';
+import { connectorSections, type ProviderId } from './connectors/generated/ids.ts';
+
+export { sstResource };
 
 /**
  * The only reader of process.env (and of SST's linked resources, which SST passes as
  * SST_RESOURCE_<Name> variables). Parsed lazily on first use and memoized per container.
- * Each area declares its settings in lib/config/<area>.ts; register it here.
+ * Each area declares its settings in lib/config/<area>.ts and registers it here; a connector's
+ * section (named in lib/connectors/<id>/connector.ts, with its feature flag) arrives through the
+ * list (lib/connectors/generated/, written by `npm run gen`).
  */
 const sections = {
   core: coreSection,
   secrets: secretsSection,
-  features: featuresSection,
-  aws: awsSection,
-  azure: azureSection,
-  gcp: gcpSection,
+  ...connectorSections,
   revalidate: revalidateSection,
-  scaleway: scalewaySection,
-  tailscale: tailscaleSection,
-  ovh: ovhSection,
   commands: commandsSection,
   console: consoleSection,
 };
 
 type Sections = typeof sections;
-export type Config = { [K in keyof Sections]: ReturnType<Sections[K]['build']> };
+export type Config = { [K in keyof Sections]: ReturnType<Sections[K]['build']> } & {
+  /** per connector: does it exist here (its feature flag is on, or it has none) */
+  features: Record<ProviderId, boolean>;
+};
 
 let cached: Config | undefined;
 
@@ -52,6 +47,7 @@ export function resetConfig(): void {
 export function load(env: NodeJS.ProcessEnv): Config {
   const out: Record<string, unknown> = {};
   const problems: string[] = [];
+  const features: Record<string, boolean> = {};
   for (const [name, sec] of Object.entries(sections)) {
     const values: Record<string, unknown> = {};
     for (const [key, s] of Object.entries(sec.settings as Record<string, Setting>)) {
@@ -60,22 +56,14 @@ export function load(env: NodeJS.ProcessEnv): Config {
       else problems.push(`${key}: ${r.error.issues.map((i) => i.message).join('; ')}`);
     }
     if (problems.length === 0) out[name] = (sec.build as (v: unknown) => unknown)(values);
+    // a connector's flag is FEATURE_FLAG_<ID>_ENABLED of its own section (scripts/gen.ts checks the name)
+    if (name in connectorSections) features[name] = values[`FEATURE_FLAG_${name.toUpperCase()}_ENABLED`] !== false;
   }
   if (problems.length) throw new ConfigError(`Invalid configuration: ${problems.join(', ')}`);
   const cfg = out as Config;
   cfg.core.tableName ??= sstResource(env, 'Table')?.name ?? 'aurora-connectors';
+  cfg.features = features as Config['features'];
   return cfg;
-}
-
-/** SST links resources by setting SST_RESOURCE_<Name> to a JSON object; we read it without importing sst. */
-export function sstResource(env: NodeJS.ProcessEnv, name: string): Record<string, string> | undefined {
-  const raw = env[`SST_RESOURCE_${name}`];
-  if (!raw) return undefined;
-  try {
-    return JSON.parse(raw) as Record<string, string>;
-  } catch {
-    return undefined;
-  }
 }
 
 /** Every setting of every section, for the README table test and the settings docs. */

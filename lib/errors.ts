@@ -1,7 +1,7 @@
 /**
  * One error hierarchy for the whole service. Every error that reaches the HTTP edge is turned into
- * `{ "error": { "code", "message", "field"? } }` (plus a legacy top-level `message` where api.md
- * shows one). `expose=false` errors answer with a generic message; their detail goes to the log only.
+ * `{ "error": { "code", "message", "field"? } }` (plus the legacy top-level `message` the README's
+ * examples show). `expose=false` errors answer with a generic message; their detail goes to the log only.
  */
 export interface AppErrorOptions {
   field?: string;

@@ -9,7 +9,7 @@ import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { config, resetConfig } from '../lib/config.ts';
 import { deps, resetDeps } from '../lib/deps.ts';
-import { revalidateAll } from '../lib/connections/revalidate.ts';
+import { revalidateAll } from '../lib/connectors/revalidate.ts';
 import { startEmbeddedDynamo, ensureTable } from '../lib/local/dynamo.ts';
 import { LocalRuntimeError, lockDataDir, secureDataDir } from '../lib/local/data-dir.ts';
 import type { RuntimeFile } from '../lib/local/runtime.ts';

@@ -1,5 +1,5 @@
 /**
- * The HTTP API (design §1, §3, §4): one API Gateway HTTP API, and ONE Lambda per entry of the route
+ * The HTTP API: one API Gateway HTTP API, and ONE Lambda per entry of the route
  * table (lib/http/routes.ts), every path of the entry routed to that same function.
  * lib/stacks-plan.ts decides each function's name, handler, timeout, memory, and the permissions,
  * links and environment its capabilities justify; this file applies the plans.

@@ -1,5 +1,5 @@
 /**
- * The secret backend (design §6) as deployed. `sst deploy` reads the choice from its environment:
+ * The secret backend as deployed. `sst deploy` reads the choice from its environment:
  *   SECRET_BACKEND=aws-secrets-manager (default) or vault; the laptop's local store cannot deploy.
  *   Secrets Manager: names under aurora/<stage>/ (SECRETS_MANAGER_PREFIX), optional
  *     SECRETS_MANAGER_KMS_KEY_ID; functions get IAM on arn:...:secret:aurora/<stage>/* only.

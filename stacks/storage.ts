@@ -1,5 +1,5 @@
 /**
- * The one DynamoDB table (design §5): generic pk/sk keys, gsi1 for second access patterns, and an
+ * The one DynamoDB table: generic pk/sk keys, gsi1 for second access patterns, and an
  * `expiresAt` TTL attribute (the code still checks expiry on read: TTL deletion is lazy).
  * The component is named "Table", the name lib/config.ts looks for as SST_RESOURCE_Table.
  */

@@ -1,5 +1,5 @@
 /**
- * The GCP setup workflow (design §8): the JSONPath ASL in lib/gcp-setup/state-machine.asl.json,
+ * The GCP setup workflow: the JSONPath ASL in lib/gcp-setup/state-machine.asl.json,
  * deployed as-is as a raw aws.sfn.StateMachine (SST's StepFunctions component emits JSONata,
  * which the local runner cannot run).
  *

@@ -1,23 +1,17 @@
-/** Which command-line tools each provider may run. Data first; the checks below only read it. */
+/**
+ * Which command-line tools each connector may run: its `clis` (lib/connectors/<id>/connector.ts),
+ * projected by `npm run gen` into lib/connectors/generated/clis.ts. The checks below only read it.
+ */
+import { CLI_NAMES, CONNECTOR_CLIS, type CliName } from '../connectors/generated/clis.ts';
+import { CONNECTOR_IDS, type ProviderId } from '../connectors/generated/ids.ts';
 
-export const PROVIDER_IDS = ['gcp', 'aws', 'azure', 'scaleway', 'tailscale', 'ovh'] as const;
-export type ProviderId = (typeof PROVIDER_IDS)[number];
-
-export const CLI_NAMES = ['gcloud', 'gsutil', 'bq', 'kubectl', 'aws', 'az', 'scw', 'tailscale', 'ovhcloud'] as const;
-export type CliName = (typeof CLI_NAMES)[number];
-
-export const PROVIDER_BINARIES: Readonly<Record<ProviderId, readonly CliName[]>> = {
-  gcp: ['gcloud', 'gsutil', 'bq', 'kubectl'],
-  aws: ['aws', 'kubectl'],
-  azure: ['az', 'kubectl'],
-  scaleway: ['scw'],
-  tailscale: ['tailscale'],
-  ovh: ['ovhcloud'],
-};
+export { CLI_NAMES, CONNECTOR_IDS as PROVIDER_IDS, type CliName, type ProviderId };
 
 export function isProviderId(value: unknown): value is ProviderId {
-  return typeof value === 'string' && (PROVIDER_IDS as readonly string[]).includes(value);
+  return typeof value === 'string' && (CONNECTOR_IDS as readonly string[]).includes(value);
 }
+
+export const PROVIDER_BINARIES: Readonly<Record<ProviderId, readonly CliName[]>> = CONNECTOR_CLIS;
 
 export type BinaryCheck = { ok: true; cli: CliName } | { ok: false; reason: string };
 

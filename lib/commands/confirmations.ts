@@ -3,7 +3,7 @@ import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { Db } from '../db/client.ts';
 import { isConditionalCheckFailed } from '../db/client.ts';
 import { AppError, ConflictError, NotFoundError } from '../errors.ts';
-import type { ProviderId } from '../connectors/registry.ts';
+import type { ProviderId } from '../connectors/generated/ids.ts';
 
 /**
  * Confirmations for destructive, sensitive and unknown commands, kept in DynamoDB (any Lambda

@@ -14,7 +14,7 @@ const scopeId = z
   .regex(/^[A-Za-z0-9][A-Za-z0-9._:@-]*$/, 'must be a project, account or subscription id (letters, digits, . _ : @ -)');
 
 export const cloudToolBody = z.strictObject({
-  // Checked by the service, so an unknown id answers "Unsupported provider: …" as the seed does.
+  // Checked by the service, so an unknown id answers "Unsupported provider: …" as the original API did.
   provider: z.string().min(1).max(40).optional(),
   command: z.string().min(1, 'command must not be empty').max(MAX_COMMAND_LENGTH),
   selected_project_id: scopeId.optional(),

@@ -3,11 +3,13 @@ import { BadRequestError, NotFoundError } from '../errors.ts';
 import { connectedProviders } from '../connections/service.ts';
 import { listConnections } from '../connections/repo.ts';
 import type { Connection } from '../connections/types.ts';
-import { enabledProviders, isProviderId, PROVIDERS, type ProviderId } from '../connectors/registry.ts';
+import { CONNECTOR_CLIS, CONNECTOR_NAMES } from '../connectors/generated/clis.ts';
+import { CONNECTOR_IDS } from '../connectors/generated/ids.ts';
+import { isProviderId, type ProviderId } from './binaries.ts';
 import { EXEC_PROFILES } from './credentials.ts';
 
 const notConnected = (provider: ProviderId) =>
-  new BadRequestError(`${PROVIDERS[provider].displayName} is not connected. Connect it first, then run the command again.`, {
+  new BadRequestError(`${CONNECTOR_NAMES[provider]} is not connected. Connect it first, then run the command again.`, {
     code: 'provider_not_connected',
     field: 'provider',
     extra: { action: 'CONNECT_REQUIRED', provider },
@@ -19,7 +21,7 @@ const notConnected = (provider: ProviderId) =>
  * so `aws s3 ls` does not fail just because GCP is preferred.
  */
 export async function selectProvider(d: Deps, userId: string, requested: string | undefined, program: string | undefined): Promise<ProviderId> {
-  const enabled = enabledProviders(d.config.features);
+  const enabled = CONNECTOR_IDS.filter((id) => d.config.features[id]);
   if (requested !== undefined) {
     if (!isProviderId(requested) || !enabled.includes(requested)) {
       throw new BadRequestError(`Unsupported provider: ${requested}. Supported: ${enabled.join(', ')}`, { code: 'unsupported_provider', field: 'provider' });
@@ -37,9 +39,9 @@ export async function selectProvider(d: Deps, userId: string, requested: string 
     });
   }
   const ordered = [default_provider, ...providers.filter((p) => p !== default_provider)];
-  const runsIt = ordered.find((p) => program !== undefined && PROVIDERS[p].clis.includes(program));
+  const runsIt = ordered.find((p) => program !== undefined && (CONNECTOR_CLIS[p] as readonly string[]).includes(program));
   if (runsIt) return runsIt;
-  const owner = enabled.find((p) => program !== undefined && PROVIDERS[p].clis.includes(program));
+  const owner = enabled.find((p) => program !== undefined && (CONNECTOR_CLIS[p] as readonly string[]).includes(program));
   if (owner) throw notConnected(owner);
   return default_provider;
 }
@@ -54,12 +56,12 @@ export async function selectConnection(d: Deps, userId: string, provider: Provid
     // newest first, as the token adapters (tailscale, ovh) choose, so metadata and token agree
     .sort((a, b) => b.updatedAt.localeCompare(a.updatedAt));
   if (connected.length === 0) throw notConnected(provider);
-  const mode = EXEC_PROFILES[provider].accountSelection;
+  const mode = EXEC_PROFILES[provider]?.accountSelection ?? 'none';
   if (selected && mode !== 'none') {
     const match = connected.find((c) => c.accountId === selected);
     if (match) return match;
     if (mode === 'required') {
-      throw new NotFoundError(`No connected ${PROVIDERS[provider].displayName} account ${selected}`, { code: 'connection_not_found', field: 'selected_project_id' });
+      throw new NotFoundError(`No connected ${CONNECTOR_NAMES[provider]} account ${selected}`, { code: 'connection_not_found', field: 'selected_project_id' });
     }
   }
   return connected[0];

@@ -4,7 +4,7 @@ import type { Deps } from '../deps.ts';
 import { AppError, BadRequestError, ForbiddenError, ProviderAuthError } from '../errors.ts';
 import { writeAudit } from '../connections/repo.ts';
 import type { Connection } from '../connections/types.ts';
-import type { ProviderId } from '../connectors/registry.ts';
+import type { ProviderId } from '../connectors/generated/ids.ts';
 import { log } from '../log.ts';
 import { EXECUTOR_CONTRACT_VERSION, EXECUTOR_OWNED_ENV, HOME_PLACEHOLDER, type ExecRequest, type ExecResult } from '../../executor/contract.ts';
 import { analyzeCommand } from './classify.ts';

@@ -74,3 +74,13 @@ export const optUrl = () =>
     .transform((v) => (v === undefined || v === '' ? undefined : v))
     .pipe(z.url().optional())
     .transform((v) => v?.replace(/\/+$/, ''));
+
+/** SST links resources by setting SST_RESOURCE_<Name> to a JSON object; we read it without importing sst. */
+export function sstResource(env: NodeJS.ProcessEnv, name: string): Record<string, string> | undefined {
+  try {
+    // unset or empty fails to parse as well
+    return JSON.parse(env[`SST_RESOURCE_${name}`] ?? '') as Record<string, string>;
+  } catch {
+    return undefined;
+  }
+}

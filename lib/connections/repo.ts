@@ -3,7 +3,7 @@ import { DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand } fr
 import type { Db } from '../db/client.ts';
 import { epochSeconds, isConditionalCheckFailed, nowIso, queryPrefix } from '../db/client.ts';
 import { ConflictError } from '../errors.ts';
-import type { ProviderId } from '../connectors/registry.ts';
+import type { ProviderId } from '../connectors/generated/ids.ts';
 import type { Connection, ConnectionKey, ConnectionMetadata, ConnectionStatus } from './types.ts';
 
 export const userPk = (userId: string) => `USER#${userId}`;

@@ -1,5 +1,6 @@
 import * as z from 'zod';
 import { accountId, isoTime, providerId } from '../http/schemas.ts';
+import { CONNECTOR_IDS } from '../connectors/generated/ids.ts';
 import { CONNECTION_STATUSES } from './types.ts';
 
 export const connectionView = z.object({
@@ -22,7 +23,7 @@ export const connectedProvidersResponse = z.object({ providers: z.array(provider
 export const preferenceBody = z.strictObject({
   provider_preference: z
     .array(providerId)
-    .max(6)
+    .max(CONNECTOR_IDS.length)
     .refine((a) => new Set(a).size === a.length, 'must not repeat a provider'),
 });
 export const preferenceResponse = z.object({ provider_preference: z.array(providerId) });

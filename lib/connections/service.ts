@@ -1,13 +1,13 @@
 import type { Deps } from '../deps.ts';
 import { NotFoundError } from '../errors.ts';
 import { log } from '../log.ts';
-import { enabledProviders, type ProviderId } from '../connectors/registry.ts';
+import type { ProviderId } from '../connectors/generated/ids.ts';
+import type { RevokeHooks } from '../connectors/kit/behaviour.ts';
 import { getUserSetting, putUserSetting } from '../db/user-settings.ts';
 import { secretPath, type SecretDocument } from '../secrets/port.ts';
 import type { SecretValue } from '../secret-value.ts';
 import { deleteConnection, getConnection, listConnections, listConnectionSummaries, type ConnectionSummary, updateConnectionStatus, upsertConnection, writeAudit } from './repo.ts';
 import type { Connection, ConnectionMetadata, ConnectionStatus } from './types.ts';
-import { providerHooks, type ProviderHooks } from '../connectors/hooks.ts';
 
 export interface ConnectionView {
   provider: ProviderId;
@@ -33,8 +33,7 @@ export function toView(c: ConnectionSummary): ConnectionView {
 
 export async function listUserConnections(d: Deps, userId: string): Promise<ConnectionView[]> {
   const all = await listConnectionSummaries(d.db, userId);
-  const enabled = new Set(enabledProviders(d.config.features));
-  return all.filter((c) => enabled.has(c.provider)).map(toView);
+  return all.filter((c) => d.config.features[c.provider]).map(toView);
 }
 
 export interface SaveConnectionInput {
@@ -98,22 +97,14 @@ export async function markNotConnected(d: Deps, userId: string, provider: Provid
 }
 
 /**
- * Remove a provider's connections (all, or one account): provider-side revocation where the
- * provider has any, then the secret, then the record. The secret goes first so that a failure
- * half-way leaves a record that a retry can finish, never an unreferenced secret.
- * Any provider id (DELETE /api/auth/{provider}/disconnect): the hooks come from the registry.
+ * Remove a connector's connections (all, or one account): provider-side revocation where the
+ * connector has any (its revoke.ts), then the secret, then the record. The secret goes first so
+ * that a failure half-way leaves a record that a retry can finish, never an unreferenced secret.
+ * Callers pass the connector's hooks: its own disconnect route imports its revoke.ts, and
+ * DELETE /api/auth/{provider}/disconnect loads it by id (lib/connectors/disconnect.ts), so no
+ * bundle carries every connector's revocation code.
  */
-export async function disconnectProvider(d: Deps, userId: string, provider: ProviderId, accountId?: string): Promise<number> {
-  return disconnectWithHooks(d, userId, provider, await providerHooks(provider), accountId);
-}
-
-/**
- * disconnectProvider for a caller that knows the provider (its own disconnect route): it passes
- * that provider's hooks, so its bundle does not carry the registry and with it every provider's
- * hook module. (Not an optional argument of disconnectProvider: a fallback to the registry there
- * would keep the registry in every bundle that calls it.)
- */
-export async function disconnectWithHooks(d: Deps, userId: string, provider: ProviderId, hooks: ProviderHooks | undefined, accountId?: string): Promise<number> {
+export async function disconnectWithHooks(d: Deps, userId: string, provider: ProviderId, hooks: RevokeHooks | undefined, accountId?: string): Promise<number> {
   const targets = accountId ? [await getConnection(d.db, { userId, provider, accountId })].filter((c): c is Connection => !!c) : await listConnections(d.db, userId, provider);
   if (accountId && targets.length === 0) throw new NotFoundError(`No ${provider} connection with account_id ${accountId}`, { code: 'connection_not_found' });
   for (const conn of targets) {
@@ -142,9 +133,8 @@ export async function setProviderPreference(d: Deps, userId: string, order: Prov
 /** Connected providers, in preference order first, then in the order they were connected. */
 export async function connectedProviders(d: Deps, userId: string): Promise<{ providers: ProviderId[]; default_provider: ProviderId | null }> {
   const [conns, pref] = await Promise.all([listConnectionSummaries(d.db, userId), getProviderPreference(d, userId)]);
-  const enabled = new Set(enabledProviders(d.config.features));
   const connected = conns
-    .filter((c) => c.status === 'connected' && enabled.has(c.provider))
+    .filter((c) => c.status === 'connected' && d.config.features[c.provider])
     .sort((a, b) => a.createdAt.localeCompare(b.createdAt))
     .map((c) => c.provider);
   const providers = [...new Set(connected)];

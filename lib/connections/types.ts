@@ -1,4 +1,4 @@
-import type { ProviderId } from '../connectors/registry.ts';
+import type { ProviderId } from '../connectors/generated/ids.ts';
 
 export const CONNECTION_STATUSES = ['connected', 'not_connected', 'pending', 'error'] as const;
 export type ConnectionStatus = (typeof CONNECTION_STATUSES)[number];

@@ -1,9 +1,8 @@
 import { StateMachine, type StateMachineDefinition } from 'aws-local-stepfunctions';
-import { config } from '../config.ts';
 import { log, withLogContext } from '../log.ts';
 import { allStates, setupDefinition, taskSteps, withResources } from './definition.ts';
 import { workflowSteps } from './steps-index.ts';
-import type { SetupInput } from './starter.ts';
+import type { LocalRunSettings, SetupInput } from '../connectors/gcp/setup-starter.ts';
 
 type StepHandler = (input: unknown) => Promise<unknown>;
 
@@ -36,17 +35,16 @@ async function loadHandlers(): Promise<Record<string, StepHandler>> {
   return byStep;
 }
 
-export function startLocalExecution(input: SetupInput): LocalExecution {
-  const cfg = config();
+export function startLocalExecution(input: SetupInput, settings: LocalRunSettings): LocalExecution {
   const def = setupDefinition();
   const tasks = taskSteps(def);
   // Stand-in ARNs: the runner validates them, but every Task runs in-process.
-  const machine = new StateMachine(withResources(def, (step) => `arn:aws:lambda:${cfg.core.region}:000000000000:function:gcp-setup-${step}`) as unknown as StateMachineDefinition);
+  const machine = new StateMachine(withResources(def, (step) => `arn:aws:lambda:${settings.region}:000000000000:function:gcp-setup-${step}`) as unknown as StateMachineDefinition);
   const waitTimeOverrides: Record<string, number> = {};
   const retryIntervalOverrides: Record<string, number> = {};
   for (const [name, s] of allStates(def)) {
-    if (s.Type === 'Wait' && cfg.gcp.localWaitMs !== undefined) waitTimeOverrides[name] = cfg.gcp.localWaitMs;
-    if (s.Retry && cfg.gcp.localRetryMs !== undefined) retryIntervalOverrides[name] = cfg.gcp.localRetryMs;
+    if (s.Type === 'Wait' && settings.waitMs !== undefined) waitTimeOverrides[name] = settings.waitMs;
+    if (s.Retry && settings.retryMs !== undefined) retryIntervalOverrides[name] = settings.retryMs;
   }
   const loaded = (handlers ??= loadHandlers());
   const taskResourceLocalHandlers: Record<string, (i: unknown) => Promise<never>> = {};

@@ -2,31 +2,10 @@ import type { Deps } from '../deps.ts';
 import { getUserSetting } from '../db/user-settings.ts';
 import { updateConnectionStatus } from '../connections/repo.ts';
 import { BadRequestError, NotFoundError } from '../errors.ts';
-import { log } from '../log.ts';
 import { findGcpConnection } from '../connectors/gcp/connection.ts';
 import { ELIGIBLE_SETTING } from './steps/common.ts';
-import { workflowStarter } from './starter.ts';
-import { createTask, getTask, markFailed, markStarted, toTaskView, type EligibleProject, type TaskView } from './tasks.ts';
-
-export const START_FAILED = 'Could not start the GCP setup. Please try again.';
-
-/**
- * A new setup task and its execution. If the execution cannot be started the task says so
- * (FAILURE) and the error propagates, so nothing waits on a workflow that never ran.
- */
-export async function startSetup(d: Deps, input: { userId: string; accountId: string; selected?: string[] }): Promise<string> {
-  const taskId = await createTask(d.db, { userId: input.userId, accountId: input.accountId, selected: input.selected }, d.now());
-  try {
-    await workflowStarter(d).start({ user_id: input.userId, task_id: taskId, account_id: input.accountId, selected_project_ids: input.selected ?? [] });
-  } catch (e) {
-    log.error('could not start the gcp setup workflow', { taskId, error: e });
-    await markFailed(d.db, input.userId, taskId, START_FAILED);
-    await updateConnectionStatus(d.db, { userId: input.userId, provider: 'gcp', accountId: input.accountId }, { status: 'error', reason: START_FAILED });
-    throw e;
-  }
-  await markStarted(d.db, input.userId, taskId);
-  return taskId;
-}
+import { startSetup } from '../connectors/gcp/setup.ts';
+import { getTask, toTaskView, type EligibleProject, type TaskView } from './tasks.ts';
 
 /** GET /gcp/setup/status/{task_id}: the owner's task only; anyone else's, like an unknown id, is 404. */
 export async function setupStatus(d: Deps, userId: string, taskId: string): Promise<TaskView> {
@@ -36,11 +15,13 @@ export async function setupStatus(d: Deps, userId: string, taskId: string): Prom
 }
 
 /**
- * POST /gcp/post-auth-retry: configure 1–5 of the projects the last NEEDS_SELECTION offered.
- * Ids outside that list are refused (400), so a caller cannot point the setup at projects the
- * setup never found billed and reachable.
+ * POST /gcp/post-auth-retry: configure up to GCP_MAX_AUTO_PROJECTS (the number NEEDS_SELECTION
+ * announced) of the projects the last NEEDS_SELECTION offered. Ids outside that list are refused
+ * (400), so a caller cannot point the setup at projects the setup never found billed and reachable.
  */
 export async function retryWithSelection(d: Deps, userId: string, selected: string[]): Promise<{ status: 'started'; task_id: string }> {
+  const max = d.config.gcp.maxAutoProjects;
+  if (selected.length > max) throw new BadRequestError(`selected_project_ids: select at most ${max} project${max === 1 ? '' : 's'} (GCP_MAX_AUTO_PROJECTS)`, { code: 'too_many_projects', field: 'selected_project_ids' });
   const offered = await getUserSetting<{ account_id: string; projects: EligibleProject[] }>(d.db, userId, ELIGIBLE_SETTING);
   const conn = await findGcpConnection(d, userId, offered?.account_id);
   if (!offered || !conn || conn.status === 'not_connected') {
@@ -53,3 +34,5 @@ export async function retryWithSelection(d: Deps, userId: string, selected: stri
   const taskId = await startSetup(d, { userId, accountId: conn.accountId, selected });
   return { status: 'started', task_id: taskId };
 }
+
+export { START_FAILED, startSetup } from '../connectors/gcp/setup.ts';

@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import type { FeatureFlag } from '../connectors/generated/ids.ts';
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'DELETE' | 'PATCH';
 
@@ -31,8 +32,8 @@ export interface RouteDef {
   /** documented error statuses (for the OpenAPI document) */
   errors?: number[];
   capabilities: Capability[];
-  /** feature flag that must be on, else the route answers 404 (OVH) */
-  featureFlag?: 'ovh';
+  /** feature flag that must be on, else the route answers 404 (the id of a connector with a `featureFlag`) */
+  featureFlag?: FeatureFlag;
   /** Lambda timeout in seconds (default 10) */
   timeoutSeconds?: number;
   memoryMb?: number;

@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { PROVIDER_IDS } from '../connectors/registry.ts';
+import { CONNECTOR_IDS } from '../connectors/generated/ids.ts';
 
 /** Shapes shared by many routes. */
 export const errorSchema = z.object({
@@ -7,14 +7,9 @@ export const errorSchema = z.object({
   message: z.string(),
 });
 
-export const providerId = z.enum(PROVIDER_IDS, { error: () => `must be one of ${PROVIDER_IDS.join(', ')}` });
+export const providerId = z.enum(CONNECTOR_IDS, { error: () => `must be one of ${CONNECTOR_IDS.join(', ')}` });
 
-/** account ids: provider-specific, but always printable and bounded */
-export const accountId = z
-  .string()
-  .min(1)
-  .max(256)
-  .regex(/^[^\u0000-\u001f\u007f]+$/, 'must not contain control characters');
+export { accountId } from '../connections/account-id.ts';
 
 export const isoTime = z.string().datetime({ offset: true });
 

@@ -3,16 +3,12 @@ import { ConfigError } from '../errors.ts';
 import { SecretValue } from '../secret-value.ts';
 import { CachedSecretStore } from './cache.ts';
 import { SecretStoreError, type SecretDocument, type SecretStore } from './port.ts';
+import type { AwsStaticCredentials } from './secrets-manager.ts';
 import type { RetryPolicy } from './vault.ts';
 
 export type SecretBackendKind = SecretStore['kind'];
 
-/** Static AWS credentials; normally absent so the SDK uses the Lambda role. */
-export interface AwsStaticCredentials {
-  accessKeyId: string;
-  secretAccessKey: string;
-  sessionToken?: string;
-}
+export type { AwsStaticCredentials } from './secrets-manager.ts';
 
 /** Knobs that are not settings: tests and the local runtime use them, deployed code passes nothing. */
 export interface SecretStoreOverrides {
@@ -92,59 +88,6 @@ export function assertRefForBackend(kind: SecretBackendKind, ref: string): void 
 }
 
 // First character excludes "." so "." and ".." can never be a segment; same alphabet as secretPath().
-const SEGMENT = /^[A-Za-z0-9_@-][A-Za-z0-9._@-]{0,127}$/;
-const MAX_PATH = 400; // Secrets Manager names stop at 512, and the prefix needs room
-
-/**
- * Every backend validates paths the same way, so a path accepted by one is accepted by all and no
- * path can climb out of `users/`. The path is not echoed: callers might have put anything in it.
- */
-export function assertSecretPath(path: string): string {
-  const segments = typeof path === 'string' ? path.split('/') : [];
-  const ok =
-    typeof path === 'string' &&
-    path.length <= MAX_PATH &&
-    segments[0] === 'users' &&
-    segments.length >= 3 &&
-    segments.length <= 8 &&
-    segments.slice(1).every((s) => SEGMENT.test(s));
-  if (!ok) throw new SecretStoreError('Invalid secret path: expected users/<uid>/<provider>/<account> built by secretPath()');
-  return path;
-}
-
-/**
- * A nested SecretValue would serialise as "[redacted]" and silently replace the credential, so it
- * is unwrapped here, the one place that turns a document into stored text.
- */
-export function encodeDocument(value: SecretValue<SecretDocument>): string {
-  const doc: unknown = value instanceof SecretValue ? value.reveal() : undefined;
-  if (!isDocument(doc)) throw new SecretStoreError('A secret must be a SecretValue holding a JSON object');
-  return JSON.stringify(doc, function (this: Record<string, unknown>, key, v: unknown) {
-    const original = this[key];
-    return SecretValue.isSecret(original) ? original.reveal() : v;
-  });
-}
-
-/** JSON.parse errors quote the input, so they are replaced, never chained as a cause. */
-export function decodeDocument(text: string, where: string): SecretValue<SecretDocument> {
-  let doc: unknown;
-  try {
-    doc = JSON.parse(text);
-  } catch {
-    throw new SecretStoreError(`${where}: stored secret is not valid JSON`);
-  }
-  return toSecretDocument(doc, where);
-}
-
-export function toSecretDocument(doc: unknown, where: string): SecretValue<SecretDocument> {
-  if (!isDocument(doc)) throw new SecretStoreError(`${where}: stored secret is not a JSON object`);
-  return new SecretValue(doc);
-}
-
-function isDocument(v: unknown): v is SecretDocument {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
-
 /** Defers loading the backend module and enforces that refs belong to the configured backend. */
 class LazySecretStore implements SecretStore {
   readonly kind: SecretBackendKind;
@@ -191,5 +134,6 @@ class LazySecretStore implements SecretStore {
   }
 }
 
+export { assertSecretPath, decodeDocument, encodeDocument, toSecretDocument } from './document.ts';
 export { CachedSecretStore } from './cache.ts';
 export { SecretStoreError, secretPath, type SecretDocument, type SecretStore } from './port.ts';

@@ -2,7 +2,7 @@ import { createCipheriv, createDecipheriv, createHash, randomBytes } from 'node:
 import { link, mkdir, open, readdir, readFile, rename, stat, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { SecretValue } from '../secret-value.ts';
-import { assertSecretPath, decodeDocument, encodeDocument } from './index.ts';
+import { assertSecretPath, decodeDocument, encodeDocument } from './document.ts';
 import { SecretStoreError, type SecretDocument, type SecretStore } from './port.ts';
 
 const REF_PREFIX = 'local:';

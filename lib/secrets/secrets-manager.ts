@@ -9,8 +9,15 @@ import {
   SecretsManagerClient,
 } from '@aws-sdk/client-secrets-manager';
 import type { SecretValue } from '../secret-value.ts';
-import { assertSecretPath, decodeDocument, encodeDocument, type AwsStaticCredentials } from './index.ts';
+import { assertSecretPath, decodeDocument, encodeDocument } from './document.ts';
 import { SecretStoreError, type SecretDocument, type SecretStore } from './port.ts';
+
+/** Static AWS credentials; normally absent so the SDK uses the Lambda role. */
+export interface AwsStaticCredentials {
+  accessKeyId: string;
+  secretAccessKey: string;
+  sessionToken?: string;
+}
 
 export interface SecretsManagerStoreOptions {
   region: string;

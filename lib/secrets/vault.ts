@@ -1,5 +1,5 @@
 import type { SecretValue } from '../secret-value.ts';
-import { assertSecretPath, encodeDocument, toSecretDocument } from './index.ts';
+import { assertSecretPath, encodeDocument, toSecretDocument } from './document.ts';
 import { SecretStoreError, type SecretDocument, type SecretStore } from './port.ts';
 import { isRetryableStatus, withRetry, type RetryPolicy } from '../retry.ts';
 

@@ -19,7 +19,7 @@ import { startTestRuntime, type TestRuntime } from '../helpers/runtime.ts';
 const A = 'iso-alice';
 const B = 'iso-bob';
 let rt: TestRuntime;
-const ids: { scalewayOrg?: string; tailnet?: string; azureSub?: string; awsAccount?: string; gcpEmail?: string; taskId?: string; confirmationId?: string; rootProject?: string } = {};
+const ids: { scalewayOrg?: string; tailnet?: string; azureSub?: string; awsAccount?: string; gcpEmail?: string; ovhAccount?: string; taskId?: string; confirmationId?: string; rootProject?: string } = {};
 
 async function partition(userId: string) {
   const items: Array<Record<string, unknown>> = [];
@@ -76,6 +76,8 @@ beforeAll(async () => {
   // the callback comes from the browser that initiated (it carries the binding cookie)
   expect((await rt.request('GET', `${cb.pathname}${cb.search}`, { user: null })).status).toBe(302);
 
+  ids.ovhAccount = (await rt.request('GET', '/api/user_connections', { user: A })).body.find((c: { provider: string }) => c.provider === 'ovh')?.account_id;
+
   const gcp = await connectGcp(rt.url, A, { timeoutMs: 60000, intervalMs: 20 });
   ids.taskId = gcp.taskId;
   ids.gcpEmail = (await rt.request('GET', '/api/user_connections', { user: A })).body.find((c: { provider: string }) => c.provider === 'gcp')?.account_id;
@@ -116,10 +118,30 @@ function requestsFor(r: RouteDef): Array<{ path: string; body?: unknown; expect4
       return [{ path, body: { provider_preference: ['aws'] } }];
     case 'ovh.initiate':
       return [{ path, body: { endpoint: 'ovh-eu' } }];
-    default:
+    case 'connectors.catalogue':
+      return [{ path }];
+    default: {
+      // every connector's generic routes, aimed at A's account of that connector
+      const generic = /^(\w+)\.(status|reconnect)$/.exec(r.id);
+      const account = generic ? accountOf[generic[1]]?.() : undefined;
+      if (generic && account) {
+        return generic[2] === 'status'
+          ? [{ path }, { path: `${path}?account_id=${encodeURIComponent(account)}`, expect404: true }]
+          : [{ path, body: { account_id: account }, expect404: true }];
+      }
       return [{ path, body: body({}) }];
+    }
   }
 }
+
+const accountOf: Record<string, () => string | undefined> = {
+  scaleway: () => ids.scalewayOrg,
+  tailscale: () => ids.tailnet,
+  azure: () => ids.azureSub,
+  aws: () => ids.awsAccount,
+  gcp: () => ids.gcpEmail,
+  ovh: () => ids.ovhAccount,
+};
 
 describe('isolation matrix: user B against user A', () => {
   it('every user route: 404 for A’s ids, none of A’s identifiers shown, A’s data unchanged', async () => {

@@ -45,13 +45,13 @@ describe('POST /azure/login → connections → status → disconnect', () => {
 
     const status = await rt.request('GET', '/azure/status', { user });
     expect(status.status).toBe(200);
-    expect(status.body).toEqual({ connected: true, provider: 'azure', subscription_id: SUBS.production.subscriptionId, subscription_name: 'Azure Production' });
+    expect(status.body).toEqual({ connected: true, provider: 'azure', status: 'connected', subscription_id: SUBS.production.subscriptionId, subscription_name: 'Azure Production' });
 
     const off = await rt.request('DELETE', '/api/auth/azure/disconnect', { user, body: {} });
     expect(off.body).toEqual({ status: 'disconnected', provider: 'azure', accounts: 1 });
     expect(await connections(user)).toEqual([]);
     expect(await deps().secrets.exists(conn!.secretRef!)).toBe(false);
-    expect((await rt.request('GET', '/azure/status', { user })).body).toEqual({ connected: false, provider: 'azure' });
+    expect((await rt.request('GET', '/azure/status', { user })).body).toEqual({ connected: false, provider: 'azure', status: 'not_connected', reason: 'Azure is not connected' });
   });
 
   it('takes the subscription asked for (on the second page, camelCase body) and keeps several per user', async () => {
@@ -178,7 +178,7 @@ describe('GET /azure/status: faults, refusals and recovery', () => {
     expect(await deps().secrets.exists(rec!.secretRef!)).toBe(true);
 
     sim().control.fault = null;
-    expect((await rt.request('GET', '/azure/status', { user })).body).toEqual({ connected: true, provider: 'azure', subscription_id: SUBS.production.subscriptionId, subscription_name: 'Azure Production' });
+    expect((await rt.request('GET', '/azure/status', { user })).body).toEqual({ connected: true, provider: 'azure', status: 'connected', subscription_id: SUBS.production.subscriptionId, subscription_name: 'Azure Production' });
     const [back] = await connections(user);
     expect(back.status).toBe('connected');
     expect(back.status_reason).toBeUndefined();

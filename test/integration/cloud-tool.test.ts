@@ -17,7 +17,7 @@ import { OVH_FIXTURES as OVH, type OvhSimulator } from '../../lib/connectors/ovh
 import { resetConfig } from '../../lib/config.ts';
 import { AWS_SIM, type AwsSimulator } from '../../lib/connectors/aws/simulator.ts';
 import { AZURE_SIM } from '../../lib/connectors/azure/simulator.ts';
-import type { ProviderId } from '../../lib/connectors/registry.ts';
+import type { ProviderId } from '../../lib/connectors/generated/ids.ts';
 import { findLeaks, startTestRuntime, type TestRuntime } from '../helpers/runtime.ts';
 
 /**

@@ -8,7 +8,7 @@ import { connectGcp } from '../../lib/connectors/gcp/simulator-flow.ts';
 import { serviceAccountIds } from '../../lib/gcp-setup/ids.ts';
 import { gcpTokenForUser } from '../../lib/connectors/gcp/service.ts';
 import { userAccessToken } from '../../lib/connectors/gcp/tokens.ts';
-import { providerCheck } from '../../lib/connectors/checks.ts';
+import { loadCheck } from '../../lib/connectors/generated/loaders.ts';
 import type { TestRuntime } from '../helpers/runtime.ts';
 import { tableItems, useGcpRuntime } from '../helpers/gcp.ts';
 
@@ -40,7 +40,7 @@ beforeAll(() => ({ rt, sim } = gcp));
 describe('token refresh engine', () => {
   it('a fresh token is used as is: no refresh call', async () => {
     await connected('fresh-user');
-    expect((await rt.request('GET', '/gcp/status', { user: 'fresh-user' })).body).toEqual({ connected: true, provider: 'gcp', project_id: 'sim-alpha', has_billing: true });
+    expect((await rt.request('GET', '/gcp/status', { user: 'fresh-user' })).body).toEqual({ connected: true, provider: 'gcp', status: 'connected', project_id: 'sim-alpha', has_billing: true });
     expect(sim.counts()['oauth.token.refresh_token'] ?? 0).toBe(0);
   });
 
@@ -91,7 +91,7 @@ describe('token refresh engine', () => {
     await ageStoredToken('revoked-user');
     const r = await rt.request('GET', '/gcp/status', { user: 'revoked-user' });
     expect(r.status).toBe(200);
-    expect(r.body).toEqual({ connected: false, provider: 'gcp' });
+    expect(r.body).toEqual({ connected: false, provider: 'gcp', status: 'error', reason: REAUTH, project_id: null });
     const list = await rt.request('GET', '/api/user_connections', { user: 'revoked-user' });
     expect(list.body).toEqual([expect.objectContaining({ provider: 'gcp', status: 'error', status_reason: REAUTH })]);
     // a status check never deletes credentials (the reference did, on one 401)
@@ -128,17 +128,17 @@ describe('token refresh engine', () => {
 
   it('scheduled re-validation refreshes through the provider hook without recording anything itself', async () => {
     await connected('reval-user');
-    const check = await providerCheck('gcp');
-    expect(await check!(deps(), (await conn('reval-user'))!)).toEqual({ ok: true });
+    const check = await loadCheck('gcp');
+    expect(await check!(deps(), (await conn('reval-user'))!, { purpose: 'revalidate' })).toEqual({ ok: true });
     sim.revokeAll();
-    expect(await check!(deps(), (await conn('reval-user'))!)).toMatchObject({ ok: false, kind: 'auth' });
+    expect(await check!(deps(), (await conn('reval-user'))!, { purpose: 'revalidate' })).toMatchObject({ ok: false, kind: 'auth' });
     expect((await conn('reval-user'))!.status).toBe('connected');
   });
 });
 
 describe('GCP routes', () => {
   it('GET /gcp/status without a connection → connected:false', async () => {
-    expect((await rt.request('GET', '/gcp/status', { user: 'nobody' })).body).toEqual({ connected: false, provider: 'gcp' });
+    expect((await rt.request('GET', '/gcp/status', { user: 'nobody' })).body).toEqual({ connected: false, provider: 'gcp', status: 'not_connected', reason: 'GCP is not connected', project_id: null });
   });
 
   it('GET /api/gcp/projects lists every project with billing and the root', async () => {
@@ -186,7 +186,7 @@ describe('GCP routes', () => {
     expect(await deps().secrets.exists(c.secretRef!)).toBe(false);
     expect(await listConnections(deps().db, 'bye-user')).toEqual([]);
     expect((await tableItems()).filter((i) => i.pk === 'USER#bye-user' && /^(GCPLEASE#|SETTING#gcp-eligible)/.test(String(i.sk)))).toEqual([]);
-    expect((await rt.request('GET', '/gcp/status', { user: 'bye-user' })).body).toEqual({ connected: false, provider: 'gcp' });
+    expect((await rt.request('GET', '/gcp/status', { user: 'bye-user' })).body).toEqual({ connected: false, provider: 'gcp', status: 'not_connected', reason: 'GCP is not connected', project_id: null });
     // Google no longer honours the refresh token
     const res = await fetch(sim.env.GOOGLE_OAUTH_TOKEN_URL, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ grant_type: 'refresh_token', refresh_token: String(doc.refresh_token), client_id: sim.env.CLIENT_ID, client_secret: sim.env.CLIENT_SECRET }) });
     expect(res.status).toBe(400);

@@ -5,8 +5,8 @@ import { getConnection } from '../../lib/connections/repo.ts';
 import { createOAuthState } from '../../lib/oauth/state.ts';
 import { setRetryDelayScale } from '../../lib/provider-http.ts';
 import { OVH_FIXTURES as F, type OvhSimulator } from '../../lib/connectors/ovh/simulator.ts';
-import { ovhTokenForUser } from '../../lib/connectors/ovh/service.ts';
-import { revalidateAll } from '../../lib/connections/revalidate.ts';
+import { ovhTokenForUser } from '../../lib/connectors/ovh/tokens.ts';
+import { revalidateAll } from '../../lib/connectors/revalidate.ts';
 import { findLeaks, startTestRuntime, type TestRuntime } from '../helpers/runtime.ts';
 
 const INITIATE = '/ovh_api/ovh/oauth2/initiate';
@@ -103,14 +103,14 @@ describe('OVH initiate → consent → callback → list → status → disconne
     expect(stored.expires_at).toBeGreaterThan(Date.now());
     expect(JSON.stringify(conn)).not.toMatch(/ovhsim-(at|rt)-/);
 
-    expect((await rt.request('GET', STATUS, { user: 'ovh-walk' })).body).toEqual({ connected: true, endpoint: 'ovh-eu' });
+    expect((await rt.request('GET', STATUS, { user: 'ovh-walk' })).body).toEqual({ connected: true, provider: 'ovh', status: 'connected', endpoint: 'ovh-eu' });
 
     const d = await rt.request('POST', DISCONNECT, { user: 'ovh-walk' });
     expect(d.status).toBe(200);
     expect(d.body).toEqual({ status: 'disconnected' });
     expect((await rt.request('GET', '/api/user_connections', { user: 'ovh-walk' })).body).toEqual([]);
     expect(await deps().secrets.exists(conn.secretRef!)).toBe(false);
-    expect((await rt.request('GET', STATUS, { user: 'ovh-walk' })).body).toEqual({ connected: false, endpoint: null });
+    expect((await rt.request('GET', STATUS, { user: 'ovh-walk' })).body).toEqual({ connected: false, provider: 'ovh', status: 'not_connected', reason: 'OVHcloud is not connected', endpoint: null });
   });
 
   it('each region uses its own hosts and client; a code from one region is refused by another', async () => {
@@ -119,7 +119,7 @@ describe('OVH initiate → consent → callback → list → status → disconne
     expect(new URL(ca.init.authorizationUrl).searchParams.get('client_id')).toBe(F.clients.ca.clientId);
     expect(loginOf(await callback({ code: ca.code, state: ca.state })).get('login')).toBe('ovh_success');
     expect((await record('ovh-ca', 'ca'))?.accountName).toBe('Hopper Labs');
-    expect((await rt.request('GET', STATUS, { user: 'ovh-ca' })).body).toEqual({ connected: true, endpoint: 'ovh-ca' });
+    expect((await rt.request('GET', STATUS, { user: 'ovh-ca' })).body).toEqual({ connected: true, provider: 'ovh', status: 'connected', endpoint: 'ovh-ca' });
 
     await connect('ovh-us', 'ovh-us');
     expect((await record('ovh-us', 'us'))?.metadata).toEqual({ endpoint: 'ovh-us', cloud_projects: [] });
@@ -286,7 +286,7 @@ describe('OVH status and refresh', () => {
     const ref = (await record('ovh-refresh'))!.secretRef!;
     const first = (await deps().secrets.get(ref))!.reveal();
     const s = await rt.request('GET', STATUS, { user: 'ovh-refresh' });
-    expect(s.body).toEqual({ connected: true, endpoint: 'ovh-eu' });
+    expect(s.body).toEqual({ connected: true, provider: 'ovh', status: 'connected', endpoint: 'ovh-eu' });
     expect(sim.refreshCount()).toBe(before + 1);
     const second = (await deps().secrets.get(ref))!.reveal();
     expect(second.access_token).not.toBe(first.access_token);
@@ -322,7 +322,7 @@ describe('OVH status and refresh', () => {
     expect((await rt.request('GET', '/api/user_connections', { user: 'ovh-fault' })).body[0]).toMatchObject({ status: 'error', status_reason: bad.body.reason });
     expect(await deps().secrets.exists(ref)).toBe(true);
     sim.reset();
-    expect((await rt.request('GET', STATUS, { user: 'ovh-fault' })).body).toEqual({ connected: true, endpoint: 'ovh-eu' });
+    expect((await rt.request('GET', STATUS, { user: 'ovh-fault' })).body).toEqual({ connected: true, provider: 'ovh', status: 'connected', endpoint: 'ovh-eu' });
   });
 
   it('a refresh that times out is an error too, and the stale token is not returned', async () => {
@@ -349,7 +349,7 @@ describe('OVH status and refresh', () => {
 
   it("another user sees nothing of the first user's account", async () => {
     await connect('ovh-owner');
-    expect((await rt.request('GET', STATUS, { user: 'ovh-intruder' })).body).toEqual({ connected: false, endpoint: null });
+    expect((await rt.request('GET', STATUS, { user: 'ovh-intruder' })).body).toEqual({ connected: false, provider: 'ovh', status: 'not_connected', reason: 'OVHcloud is not connected', endpoint: null });
     expect((await rt.request('POST', DISCONNECT, { user: 'ovh-intruder' })).body).toEqual({ status: 'disconnected' });
     expect((await record('ovh-owner'))?.status).toBe('connected');
   });

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { deps } from '../../lib/deps.ts';
-import { revalidateAll } from '../../lib/connections/revalidate.ts';
+import { revalidateAll } from '../../lib/connectors/revalidate.ts';
 import { getConnection, listAudit, upsertConnection } from '../../lib/connections/repo.ts';
-import type { CheckResult } from '../../lib/connectors/hooks.ts';
+import type { CheckResult } from '../../lib/connectors/kit/behaviour.ts';
 import type { Connection } from '../../lib/connections/types.ts';
 import { startTestRuntime, type TestRuntime } from '../helpers/runtime.ts';
 

@@ -2,7 +2,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { deps } from '../../lib/deps.ts';
 import { getConnection } from '../../lib/connections/repo.ts';
 import { setRetryDelayScale } from '../../lib/provider-http.ts';
-import { revalidateAll } from '../../lib/connections/revalidate.ts';
+import { revalidateAll } from '../../lib/connectors/revalidate.ts';
 import { SCALEWAY_FIXTURES as F, type ScalewaySimulator } from '../../lib/connectors/scaleway/simulator.ts';
 import { findLeaks, startTestRuntime, type TestRuntime } from '../helpers/runtime.ts';
 
@@ -46,7 +46,7 @@ describe('Scaleway connect → list → status → projects → disconnect', () 
     expect(JSON.stringify(conn)).not.toContain(F.validKey.secretKey);
     expect((await deps().secrets.get(conn!.secretRef!))?.reveal()).toEqual({ secret_key: F.validKey.secretKey });
 
-    expect((await rt.request('GET', STATUS, { user: 'scw-walk' })).body).toEqual({ connected: true, provider: 'scaleway' });
+    expect((await rt.request('GET', STATUS, { user: 'scw-walk' })).body).toEqual({ connected: true, provider: 'scaleway', status: 'connected' });
 
     const projects = await rt.request('GET', PROJECTS, { user: 'scw-walk' });
     expect(projects.status).toBe(200);
@@ -60,7 +60,7 @@ describe('Scaleway connect → list → status → projects → disconnect', () 
     expect(d.body).toEqual({ success: true, message: 'Scaleway disconnected successfully' });
     expect((await rt.request('GET', '/api/user_connections', { user: 'scw-walk' })).body).toEqual([]);
     expect(await deps().secrets.exists(conn!.secretRef!)).toBe(false);
-    expect((await rt.request('GET', STATUS, { user: 'scw-walk' })).body).toEqual({ connected: false, provider: 'scaleway' });
+    expect((await rt.request('GET', STATUS, { user: 'scw-walk' })).body).toEqual({ connected: false, provider: 'scaleway', status: 'not_connected', reason: 'Scaleway is not connected' });
   });
 
   it('accepts camelCase fields, detects an application key\'s organisation, and honours its default project', async () => {
@@ -150,7 +150,7 @@ describe('Scaleway connect errors', () => {
 
 describe('Scaleway status and projects', () => {
   it('not connected: status says so, projects answers 401 with action CONNECT_REQUIRED', async () => {
-    expect((await rt.request('GET', STATUS, { user: 'scw-none' })).body).toEqual({ connected: false, provider: 'scaleway' });
+    expect((await rt.request('GET', STATUS, { user: 'scw-none' })).body).toEqual({ connected: false, provider: 'scaleway', status: 'not_connected', reason: 'Scaleway is not connected' });
     const p = await rt.request('GET', PROJECTS, { user: 'scw-none' });
     expect(p.status).toBe(401);
     expect(p.body.action).toBe('CONNECT_REQUIRED');
@@ -168,7 +168,7 @@ describe('Scaleway status and projects', () => {
     expect(list.body[0]).toMatchObject({ status: 'error', status_reason: bad.body.reason });
     expect(await deps().secrets.exists(ref)).toBe(true);
     sim.reset();
-    expect((await rt.request('GET', STATUS, { user: 'scw-fault' })).body).toEqual({ connected: true, provider: 'scaleway' });
+    expect((await rt.request('GET', STATUS, { user: 'scw-fault' })).body).toEqual({ connected: true, provider: 'scaleway', status: 'connected' });
     expect((await rt.request('GET', '/api/user_connections', { user: 'scw-fault' })).body[0].status).toBe('connected');
   });
 
@@ -203,7 +203,7 @@ describe('Scaleway status and projects', () => {
 
   it("another user sees nothing of the first user's connection", async () => {
     await connect('scw-owner', valid);
-    expect((await rt.request('GET', STATUS, { user: 'scw-intruder' })).body).toEqual({ connected: false, provider: 'scaleway' });
+    expect((await rt.request('GET', STATUS, { user: 'scw-intruder' })).body).toEqual({ connected: false, provider: 'scaleway', status: 'not_connected', reason: 'Scaleway is not connected' });
     expect((await rt.request('GET', PROJECTS, { user: 'scw-intruder' })).status).toBe(401);
     expect((await rt.request('POST', DISCONNECT, { user: 'scw-intruder' })).status).toBe(200);
     expect((await record('scw-owner'))?.status).toBe('connected');

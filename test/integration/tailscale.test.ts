@@ -54,7 +54,7 @@ describe('Tailscale connect → list → status → ssh-setup → disconnect', (
     expect((await deps().secrets.get(conn.secretRef!))!.reveal()).toEqual({ client_secret: F.client.clientSecret });
 
     const s = await rt.request('GET', STATUS, { user: 'ts-walk' });
-    expect(s.body).toEqual({ connected: true, provider: 'tailscale', tailnet: F.tailnetDnsName, tailnetName: F.tailnetDnsName });
+    expect(s.body).toEqual({ connected: true, provider: 'tailscale', status: 'connected', tailnet: F.tailnetDnsName, tailnetName: F.tailnetDnsName });
 
     const ssh = await rt.request('GET', SSH, { user: 'ts-walk' });
     expect(ssh.status).toBe(200);
@@ -74,7 +74,7 @@ describe('Tailscale connect → list → status → ssh-setup → disconnect', (
     expect((await rt.request('GET', '/api/user_connections', { user: 'ts-walk' })).body).toEqual([]);
     expect(await deps().secrets.exists(conn.secretRef!)).toBe(false);
     expect((await deps().secrets.list!()).filter((r) => r.includes('/tailscale/'))).not.toContainEqual(expect.stringContaining(sshSecretPath('ts-walk')));
-    expect((await rt.request('GET', STATUS, { user: 'ts-walk' })).body).toEqual({ connected: false, provider: 'tailscale' });
+    expect((await rt.request('GET', STATUS, { user: 'ts-walk' })).body).toEqual({ connected: false, provider: 'tailscale', status: 'not_connected', reason: 'Tailscale is not connected' });
 
     // a later connect gets a new key pair: the old one is gone for good
     await connect('ts-walk', client);
@@ -186,7 +186,7 @@ describe('Tailscale connect errors', () => {
 
 describe('Tailscale status', () => {
   it('not connected: status says so and ssh-setup asks to connect', async () => {
-    expect((await rt.request('GET', STATUS, { user: 'ts-none' })).body).toEqual({ connected: false, provider: 'tailscale' });
+    expect((await rt.request('GET', STATUS, { user: 'ts-none' })).body).toEqual({ connected: false, provider: 'tailscale', status: 'not_connected', reason: 'Tailscale is not connected' });
     const s = await rt.request('GET', SSH, { user: 'ts-none' });
     expect(s.status).toBe(401);
     expect(s.body.action).toBe('CONNECT_REQUIRED');
@@ -236,7 +236,7 @@ describe('Tailscale status', () => {
     await connect('ts-owner', client);
     await rt.request('GET', SSH, { user: 'ts-owner' });
     await storedPrivateKey('ts-owner');
-    expect((await rt.request('GET', STATUS, { user: 'ts-intruder' })).body).toEqual({ connected: false, provider: 'tailscale' });
+    expect((await rt.request('GET', STATUS, { user: 'ts-intruder' })).body).toEqual({ connected: false, provider: 'tailscale', status: 'not_connected', reason: 'Tailscale is not connected' });
     expect((await rt.request('GET', SSH, { user: 'ts-intruder' })).status).toBe(401);
     expect((await rt.request('POST', DISCONNECT, { user: 'ts-intruder' })).status).toBe(200);
     expect((await record('ts-owner'))?.status).toBe('connected');

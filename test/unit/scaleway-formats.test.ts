@@ -1,5 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { connectBody } from '../../lib/connectors/scaleway/routes.ts';
+import { connectBody as bodyOf } from '../../lib/http/connector-connect.ts';
+import { connector } from '../../lib/connectors/scaleway/connector.ts';
+
+const connectBody = bodyOf(connector);
 
 const SECRET = '0b6c6a0e-4d5e-4f1a-9c3b-7e2d8f9a1b2c';
 const field = (b: unknown) => {

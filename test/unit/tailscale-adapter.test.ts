@@ -1,6 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { checkScopes, tailnetDnsName } from '../../lib/connectors/tailscale/adapter.ts';
-import { connectBody } from '../../lib/connectors/tailscale/routes.ts';
+import { connectBody as bodyOf } from '../../lib/http/connector-connect.ts';
+import { connector } from '../../lib/connectors/tailscale/connector.ts';
+
+const connectBody = bodyOf(connector);
 import { secret } from '../../lib/secret-value.ts';
 
 describe('tailnetDnsName', () => {

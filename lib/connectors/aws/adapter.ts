@@ -5,14 +5,13 @@ import type { Connection } from '../../connections/types.ts';
 import { getUserSetting, putUserSettingOnce } from '../../db/user-settings.ts';
 import { AppError, BadRequestError, NotFoundError, ProviderAuthError, ProviderUnavailableError } from '../../errors.ts';
 import { SecretValue } from '../../secret-value.ts';
-import type { CheckResult } from '../hooks.ts';
-import { recordLiveCheck } from '../live-check.ts';
+import { recordCheck } from '../../connections/status.ts';
 import { aws, parseRoleArn, roleSessionName, sourceIdentity, type RoleArn } from './definition.ts';
 import { assumeRole, callerIdentity, classifyStsError, StsFailure, type TempCredentials } from './sts.ts';
 
 /**
  * The AWS adapter: Aurora's own identity, the per-user External ID, role validation (with the
- * confused-deputy probe), live checks and short-lived credentials for commands. STS answers are
+ * confused-deputy probe) and short-lived credentials for commands (the live check is check.ts). STS answers are
  * never cached: every caller gets credentials minted for its own user and account.
  */
 
@@ -49,19 +48,31 @@ export async function auroraIdentity(d: Deps): Promise<{ accountId: string; part
   }
 }
 
-function guidance(role: RoleArn, externalId: string): string {
+/** Aurora's own account id for a message, or null when STS cannot tell us right now (the message says so). */
+async function ourAccount(d: Deps): Promise<string | null> {
+  try {
+    return (await callerIdentity(d.config)).account;
+  } catch {
+    return null;
+  }
+}
+
+function guidance(role: RoleArn, externalId: string, auroraAccount: string | null): string {
+  const principal = auroraAccount
+    ? `arn:${role.partition}:iam::${auroraAccount}:root`
+    : "Aurora's account root, whose id Aurora could not read from STS just now (GET /aws/onboarding shows it)";
   return (
     `${aws.messages.cannotAssume} (${role.arn}). Check its trust policy: the principal must be Aurora's AWS account ` +
-    `(arn:${role.partition}:iam::<Aurora account>:root, see GET /aws/onboarding), the actions sts:AssumeRole and sts:SetSourceIdentity, ` +
+    `(${principal}), the actions sts:AssumeRole and sts:SetSourceIdentity, ` +
     `and the condition StringEquals sts:ExternalId = ${externalId}.`
   );
 }
 
 /** An STS failure as the error a user sees while connecting. */
-function connectError(f: StsFailure, role: RoleArn, externalId: string, field: string): AppError {
+async function connectError(d: Deps, f: StsFailure, role: RoleArn, externalId: string, field: string): Promise<AppError> {
   switch (f.kind) {
     case 'denied':
-      return new ProviderAuthError(guidance(role, externalId), { code: 'role_assumption_denied', field, cause: f });
+      return new ProviderAuthError(guidance(role, externalId, await ourAccount(d)), { code: 'role_assumption_denied', field, cause: f });
     case 'invalid':
       return new BadRequestError(`STS refused the request to assume ${role.arn} (${f.code}); check the role ARN and its maximum session duration`, { code: 'role_assumption_invalid', field, cause: f });
     case 'own_identity':
@@ -85,7 +96,7 @@ export async function verifyRole(d: Deps, userId: string, role: RoleArn, externa
   try {
     first = await assumeRole(d.config, { roleArn: role.arn, externalId, ...session });
   } catch (e) {
-    throw connectError(classifyStsError(e), role, externalId, field);
+    throw await connectError(d, classifyStsError(e), role, externalId, field);
   }
   const [who, probe] = await Promise.allSettled([callerIdentity(d.config, first.credentials), assumeRole(d.config, { roleArn: role.arn, ...session })]);
   if (probe.status === 'fulfilled') {
@@ -110,34 +121,10 @@ export async function verifyRole(d: Deps, userId: string, role: RoleArn, externa
 }
 
 /** Roles recorded on a connection. */
-function rolesOf(conn: Connection): { main: RoleArn | null; readOnly: RoleArn | null } {
+export function rolesOf(conn: Connection): { main: RoleArn | null; readOnly: RoleArn | null } {
   const main = typeof conn.metadata.role_arn === 'string' ? parseRoleArn(conn.metadata.role_arn) : null;
   const ro = typeof conn.metadata.read_only_role_arn === 'string' ? parseRoleArn(conn.metadata.read_only_role_arn) : null;
   return { main, readOnly: ro };
-}
-
-/**
- * Live check of a connection: AssumeRole (with the External ID) into its role(s). Changes nothing
- * itself. A refusal is `auth` (the customer changed the trust policy or deleted the role); an
- * outage, throttling or a problem with Aurora's own credentials is a `fault`.
- */
-export async function checkAwsConnection(d: Deps, conn: Connection): Promise<CheckResult> {
-  const { main, readOnly } = rolesOf(conn);
-  if (!main) return { ok: false, kind: 'auth', reason: 'The connection has no valid role ARN; reconnect AWS' };
-  const externalId = await issuedExternalId(d, conn.userId);
-  if (!externalId) return { ok: false, kind: 'auth', reason: 'No External ID is issued for this user; reconnect AWS' };
-  const session = sessionFor(d, conn.userId);
-  const roles = readOnly ? [main, readOnly] : [main];
-  const results = await Promise.allSettled(roles.map((r) => assumeRole(d.config, { roleArn: r.arn, externalId, ...session })));
-  for (const [i, r] of results.entries()) {
-    if (r.status === 'fulfilled') continue;
-    const f = classifyStsError(r.reason);
-    const which = roles[i].arn;
-    if (f.kind === 'denied' || f.kind === 'invalid') return { ok: false, kind: 'auth', reason: `AWS refused AssumeRole on ${which} (${f.code}): check the role and its trust policy (External ID ${externalId})` };
-    if (f.kind === 'own_identity') return { ok: false, kind: 'fault', reason: `Aurora's own AWS credentials were refused by STS (${f.describe()})` };
-    return { ok: false, kind: 'fault', reason: `AWS STS is unavailable (${f.describe()})` };
-  }
-  return { ok: true };
 }
 
 /**
@@ -160,7 +147,7 @@ export async function assumeForUser(d: Deps, userId: string, accountId: string, 
     return new SecretValue({ ...credentials.reveal(), region });
   } catch (e) {
     const f = classifyStsError(e);
-    if (f.kind === 'denied') await recordLiveCheck(d, conn, { ok: false, kind: 'auth', reason: `AWS refused AssumeRole on ${role.arn} (${f.code})` });
-    throw connectError(f, role, externalId, 'account_id');
+    if (f.kind === 'denied') await recordCheck(d, conn, { ok: false, kind: 'auth', reason: `AWS refused AssumeRole on ${role.arn} (${f.code})` });
+    throw await connectError(d, f, role, externalId, 'account_id');
   }
 }

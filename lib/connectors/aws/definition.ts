@@ -1,5 +1,4 @@
 import { createHash } from 'node:crypto';
-import { PROVIDERS } from '../registry.ts';
 
 /** An IAM role ARN, taken apart. */
 export interface RoleArn {
@@ -13,7 +12,6 @@ export interface RoleArn {
 
 /** AWS as data: ARN formats, STS name rules, the per-user External ID, and the messages users see. */
 export const aws = {
-  ...PROVIDERS.aws,
   /** arn:<partition>:iam::<12 digits>:role/<optional/path/><name>; the commercial, China and GovCloud partitions */
   roleArnPattern: /^arn:(aws|aws-cn|aws-us-gov):iam::(\d{12}):role\/((?:[\w+=,.@-]+\/){0,32})([\w+=,.@-]{1,64})$/,
   /** per-user setting holding the External ID we issued (lib/db/user-settings.ts) */

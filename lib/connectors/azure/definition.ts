@@ -1,11 +1,8 @@
-import { PROVIDERS } from '../registry.ts';
-
 /** Azure as data: id formats, the Entra error codes we explain, and the messages users see. */
 export const azure = {
-  ...PROVIDERS.azure,
-  guidPattern: /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i,
+  guidPattern: /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/,
   /** a tenant is a GUID or one of its verified domains (contoso.onmicrosoft.com) */
-  tenantPattern: /^(?:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|(?=.{4,253}$)(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63})$/i,
+  tenantPattern: /^(?:[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}|(?=.{4,253}$)(?:[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?\.)+[a-zA-Z]{2,63})$/,
   /** ARM subscription states; only Enabled ones are usable (Warned and PastDue are on their way out) */
   enabledState: 'Enabled',
   maxSubscriptionPages: 50,

@@ -4,7 +4,7 @@ import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { makeSelfSignedCert } from '../../local/self-signed.ts';
-import type { RunningSimulator, SimulatorStarter } from '../../local/simulators.ts';
+import type { RunningSimulator, SimulatorStarter } from '../../local/simulator-types.ts';
 import { hold as holdRequest } from '../../local/sim-kit.ts';
 
 /**

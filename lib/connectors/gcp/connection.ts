@@ -3,6 +3,10 @@ import { listConnections, getConnection } from '../../connections/repo.ts';
 import type { Connection } from '../../connections/types.ts';
 import { UnauthorizedError } from '../../errors.ts';
 
+/** Per-user settings (lib/db/user-settings.ts): the projects a NEEDS_SELECTION offered, and the chosen root project. */
+export const ELIGIBLE_SETTING = 'gcp-eligible-projects';
+export const ROOT_SETTING = 'gcp-root-project';
+
 const RANK: Record<Connection['status'], number> = { connected: 0, pending: 1, error: 2, not_connected: 3 };
 
 /**

@@ -5,7 +5,7 @@ import { requireClient } from './tokens.ts';
 
 export const GCP_SCOPES = ['https://www.googleapis.com/auth/cloud-platform', 'https://www.googleapis.com/auth/userinfo.email', 'openid'];
 
-/** The redirect URI registered with Google (seed 004: `<backend>/callback`). */
+/** The redirect URI registered with Google (`<backend>/callback`, as the README's GCP setup says). */
 export const gcpRedirectUri = (d: Deps) => `${d.config.core.backendUrl}/callback`;
 
 /**

@@ -7,7 +7,7 @@ import { OAuthRefusal } from '../../oauth/errors.ts';
 import { finishOAuth, type CallbackInput, type CallbackOutcome, type OAuthCallbackHook, type OAuthFinish } from '../../oauth/flow.ts';
 import { secret } from '../../secret-value.ts';
 import type { SecretDocument } from '../../secrets/port.ts';
-import { startSetup } from '../../gcp-setup/service.ts';
+import { startSetup } from './setup.ts';
 import { gcpOAuth } from './login.ts';
 import { exchangeCode, readTokenDoc, revokeToken, type GcpTokenDoc } from './tokens.ts';
 import { userinfo } from './userinfo.ts';

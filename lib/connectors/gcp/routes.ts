@@ -1,7 +1,7 @@
 import * as z from 'zod';
 import { defineRoute } from '../../http/define-route.ts';
 import { empty, providerId } from '../../http/schemas.ts';
-import { TASK_STATES } from '../../gcp-setup/tasks.ts';
+import { TASK_STATES } from './setup-tasks.ts';
 
 /** Google adds parameters of its own to the redirect (scope, authuser, prompt, hd...): accepted and ignored. */
 const callbackQuery = z.object({
@@ -115,38 +115,19 @@ export const gcpPostAuthRetryRoute = defineRoute({
   paths: ['/gcp/post-auth-retry'],
   handler: 'functions/gcp/post-auth-retry.ts',
   auth: 'user',
-  summary: 'Configure 1–5 of the eligible projects offered by NEEDS_SELECTION: starts a new setup execution',
+  summary: 'Configure up to GCP_MAX_AUTO_PROJECTS of the eligible projects offered by NEEDS_SELECTION: starts a new setup execution',
   request: {
     body: z.strictObject({
       selected_project_ids: z
         .array(z.string().trim().min(1, 'must not contain empty ids').max(64))
+        // the upper bound is the setting GCP_MAX_AUTO_PROJECTS, checked by the service
         .min(1, 'select at least 1 project')
-        .max(5, 'select at most 5 projects')
         .refine((ids) => new Set(ids).size === ids.length, 'must not repeat a project'),
     }),
   },
   responses: { 200: z.object({ status: z.literal('started'), task_id: z.string() }) },
   errors: [400, 401],
   capabilities: ['table', 'workflow'],
-});
-
-export const gcpStatusRoute = defineRoute({
-  id: 'gcp.status',
-  method: 'GET',
-  paths: ['/gcp/status'],
-  handler: 'functions/gcp/status.ts',
-  auth: 'user',
-  summary: "Live check: refreshes the token and reads the root project's billing",
-  request: {},
-  responses: {
-    200: z.union([
-      z.object({ connected: z.literal(true), provider: z.literal('gcp'), project_id: z.string().nullable(), has_billing: z.boolean() }),
-      z.object({ connected: z.literal(false), provider: z.literal('gcp') }),
-    ]),
-  },
-  errors: [401, 503],
-  capabilities: ['table', 'secrets'],
-  timeoutSeconds: 29,
 });
 
 export const gcpProjectsRoute = defineRoute({
@@ -190,20 +171,6 @@ export const gcpSetRootProjectRoute = defineRoute({
   timeoutSeconds: 29,
 });
 
-export const gcpForceDisconnectRoute = defineRoute({
-  id: 'gcp.forceDisconnect',
-  method: 'POST',
-  paths: ['/api/gcp/force-disconnect'],
-  handler: 'functions/gcp/force-disconnect.ts',
-  auth: 'user',
-  summary: 'Revoke the Google token (best effort) and remove it from the secret store, the records and every cache',
-  request: { body: empty },
-  responses: { 200: z.object({ success: z.literal(true), message: z.string() }) },
-  errors: [401],
-  capabilities: ['table', 'secrets'],
-  timeoutSeconds: 29,
-});
-
 export const gcpRoutes = [
   gcpLoginRoute,
   oauthStartRoute,
@@ -211,9 +178,7 @@ export const gcpRoutes = [
   oauthCallbackRoute,
   gcpSetupStatusRoute,
   gcpPostAuthRetryRoute,
-  gcpStatusRoute,
   gcpProjectsRoute,
   gcpGetRootProjectRoute,
   gcpSetRootProjectRoute,
-  gcpForceDisconnectRoute,
 ];

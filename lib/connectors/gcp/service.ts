@@ -1,51 +1,23 @@
 import type { Deps } from '../../deps.ts';
 import { getUserSetting, putUserSetting } from '../../db/user-settings.ts';
 import { BadRequestError, ProviderUnavailableError } from '../../errors.ts';
-import { ROOT_SETTING } from '../../gcp-setup/steps/common.ts';
 import { projectBillingEnabled } from './billing.ts';
-import { findGcpConnection, requireGcpConnection } from './connection.ts';
+import { findGcpConnection, requireGcpConnection, ROOT_SETTING } from './connection.ts';
 import { listProjects } from './crm.ts';
-import { GcpReauthRequiredError } from './errors.ts';
 import { isGoogleApiError, mapLimit } from './google.ts';
 import { userGoogleCtx } from './tokens.ts';
-import { userinfo } from './userinfo.ts';
 
 /** The root project: the user's explicit choice, else the one the last setup chose. */
-async function rootProjectOf(d: Deps, userId: string, metadataRoot: unknown): Promise<string | null> {
+export async function rootProjectOf(d: Deps, userId: string, metadataRoot: unknown): Promise<string | null> {
   const saved = await getUserSetting<string>(d.db, userId, ROOT_SETTING);
   return saved ?? (typeof metadataRoot === 'string' ? metadataRoot : null);
 }
 
-async function billingOrFalse(d: Deps, ctx: ReturnType<typeof userGoogleCtx>, projectId: string): Promise<boolean> {
+export async function billingOrFalse(ctx: ReturnType<typeof userGoogleCtx>, projectId: string): Promise<boolean> {
   try {
     return await projectBillingEnabled(ctx, projectId);
   } catch (e) {
     if (isGoogleApiError(e, 403) || isGoogleApiError(e, 404)) return false;
-    throw e;
-  }
-}
-
-export type GcpStatus = { connected: true; provider: 'gcp'; project_id: string | null; has_billing: boolean } | { connected: false; provider: 'gcp' };
-
-/**
- * GET /gcp/status, live: the stored credentials must still refresh (refresh token valid) and the
- * root project's billing is read from Google. A refused refresh marks the connection `error`
- * (never deletes anything); Google being down answers 503 rather than "not connected".
- */
-export async function gcpStatus(d: Deps, userId: string): Promise<GcpStatus> {
-  const conn = await findGcpConnection(d, userId);
-  if (!conn || !conn.secretRef || conn.status !== 'connected') return { connected: false, provider: 'gcp' };
-  const ctx = userGoogleCtx(d, conn);
-  try {
-    const root = await rootProjectOf(d, userId, conn.metadata.root_project);
-    // Either call proves the token works now; a 401 renews it once through the refresh engine.
-    if (!root) await userinfo(ctx);
-    const hasBilling = root ? await billingOrFalse(d, ctx, root) : false;
-    return { connected: true, provider: 'gcp', project_id: root, has_billing: hasBilling };
-  } catch (e) {
-    if (e instanceof GcpReauthRequiredError) return { connected: false, provider: 'gcp' };
-    if (isGoogleApiError(e, 401)) return { connected: false, provider: 'gcp' };
-    if (isGoogleApiError(e)) throw new ProviderUnavailableError('Google Cloud did not answer the status check; try again shortly');
     throw e;
   }
 }
@@ -64,7 +36,7 @@ export async function gcpProjects(d: Deps, userId: string): Promise<{ projects: 
   const root = await rootProjectOf(d, userId, conn.metadata.root_project);
   try {
     const projects = await listProjects(ctx);
-    const billing = await mapLimit(projects, 10, (p) => billingOrFalse(d, ctx, p.project_id));
+    const billing = await mapLimit(projects, 10, (p) => billingOrFalse(ctx, p.project_id));
     return { projects: projects.map((p, i) => ({ project_id: p.project_id, name: p.name, billing_enabled: billing[i], is_root: p.project_id === root })), root_project: root };
   } catch (e) {
     if (isGoogleApiError(e)) throw new ProviderUnavailableError('Google Cloud did not answer; try again shortly', { status: e.retryable ? 503 : 502 });
@@ -89,7 +61,7 @@ export async function setRootProject(d: Deps, userId: string, projectId: string)
     throw e;
   }
   if (!projects.some((p) => p.project_id === projectId)) throw new BadRequestError(`project_id: ${projectId} is not one of your GCP projects`, { code: 'project_not_found', field: 'project_id' });
-  if (!(await billingOrFalse(d, ctx, projectId))) throw new BadRequestError(`project_id: ${projectId} has no active billing`, { code: 'project_without_billing', field: 'project_id' });
+  if (!(await billingOrFalse(ctx, projectId))) throw new BadRequestError(`project_id: ${projectId} has no active billing`, { code: 'project_without_billing', field: 'project_id' });
   await putUserSetting(d.db, userId, ROOT_SETTING, projectId);
   return { root_project: projectId };
 }

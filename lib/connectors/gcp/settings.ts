@@ -1,8 +1,7 @@
-import { sstResource } from '../../config.ts';
 import * as z from 'zod';
-import { section, setting, str, optStr, url, int, bool } from '../../config/define.ts';
+import { section, setting, sstResource, str, optStr, url, int, bool } from '../../config/define.ts';
 
-/** The APIs every configured project needs (api.md); GCP_REQUIRED_APIS replaces the list. */
+/** The APIs every configured project needs; GCP_REQUIRED_APIS replaces the list. */
 export const DEFAULT_REQUIRED_APIS = [
   'compute',
   'container',
@@ -105,7 +104,7 @@ export const gcpSection = section(
       endpointOverrides(),
       'cloud_tool: API endpoints the gcloud CLI uses instead of googleapis.com, as comma-separated api=url pairs (each becomes CLOUDSDK_API_ENDPOINT_OVERRIDES_<API>): Private Service Connect endpoints, or the local simulator (set by --simulate). Default: none.',
     ),
-    GCP_REQUIRED_APIS: setting(list(DEFAULT_REQUIRED_APIS), 'Comma-separated services enabled in every configured project (default: the 26 APIs of api.md).'),
+    GCP_REQUIRED_APIS: setting(list(DEFAULT_REQUIRED_APIS), 'Comma-separated services enabled in every configured project (default: 26 APIs).'),
     GCP_FULL_ACCESS_ROLES: setting(roles(['roles/editor']), 'Roles of the full-access service account in each project. roles/owner only if you list it here.'),
     GCP_READONLY_ROLES: setting(roles(DEFAULT_READONLY_ROLES), 'Roles of the read-only service account in each project.'),
     GCP_ORG_POLICY_ALLOW_PUBLIC_CLOUD_RUN: setting(

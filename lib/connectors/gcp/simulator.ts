@@ -2,7 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { RunningSimulator, SimulatorStarter } from '../../local/simulators.ts';
+import type { RunningSimulator, SimulatorStarter } from '../../local/simulator-types.ts';
 import { entries, mapOf, simStateFile } from '../../local/sim-kit.ts';
 import { defaultGoogleFixture, OWNER_PERMISSIONS, ROLE_PERMISSIONS, SIM_CLIENT, type GoogleFixture, type SimProjectFixture } from './simulator-fixture.ts';
 

@@ -12,7 +12,6 @@ import { secret, type SecretValue } from '../../secret-value.ts';
 import { OAuthRefusal } from '../../oauth/errors.ts';
 import { expiresAt, tokenRequest, type TokenEndpoint, type TokenSet } from '../../oauth/token.ts';
 import { secretPath, type SecretDocument } from '../../secrets/port.ts';
-import type { CheckResult } from '../hooks.ts';
 import type { GcpConfig, GoogleCtx } from './google.ts';
 import { GcpReauthRequiredError, REAUTH_MESSAGE } from './errors.ts';
 
@@ -199,23 +198,4 @@ export function userGoogleCtx(d: Deps, conn: Connection): GoogleCtx {
       renew: () => userAccessToken(d, conn, { force: true }),
     },
   };
-}
-
-/** A refresh that changes nothing but tells whether the credentials still work (scheduled re-validation). */
-export async function probeRefresh(d: Deps, conn: Connection): Promise<'ok' | 'auth' | 'fault'> {
-  try {
-    await userAccessToken(d, conn, { force: true, recordFailure: false });
-    return 'ok';
-  } catch (e) {
-    if (e instanceof GcpReauthRequiredError) return 'auth';
-    if (e instanceof ProviderUnavailableError) return 'fault';
-    throw e;
-  }
-}
-
-/** Scheduled re-validation's check (lib/connectors/checks.ts): a refresh, which also keeps the refresh token alive. */
-export async function checkGcpConnection(d: Deps, conn: Connection): Promise<CheckResult> {
-  const r = await probeRefresh(d, conn);
-  if (r === 'ok') return { ok: true };
-  return { ok: false, kind: r, reason: r === 'auth' ? REAUTH_MESSAGE : 'Google OAuth is unavailable' };
 }

@@ -1,9 +1,7 @@
-import { PROVIDERS } from '../registry.ts';
 import { OVH_ENDPOINTS } from './settings.ts';
 
 /** OVHcloud as data. Regions, their hosts and client credentials are settings (lib/connectors/ovh/settings.ts). */
 export const ovh = {
-  ...PROVIDERS.ovh,
   endpoints: OVH_ENDPOINTS,
   callbackPath: '/ovh_api/ovh/oauth2/callback',
   paths: { me: '/me', cloudProjects: '/cloud/project' },

@@ -14,7 +14,7 @@ const isEndpoint = (v: unknown): v is OvhEndpoint => (OVH_ENDPOINTS as readonly 
 export const ovhOAuth: OAuthStart = {
   provider: 'ovh',
   pkce: true,
-  // seed 002/003 frontends read the failure from `error=`
+  // the original frontends read the failure from `error=`
   legacyReasonParams: ['error'],
   client(d, region) {
     if (!isEndpoint(region)) throw new BadRequestError(`endpoint: must be one of ${OVH_ENDPOINTS.join(', ')}`, { code: 'validation_error', field: 'endpoint' });

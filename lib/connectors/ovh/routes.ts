@@ -1,6 +1,5 @@
 import * as z from 'zod';
 import { defineRoute } from '../../http/define-route.ts';
-import { empty } from '../../http/schemas.ts';
 import { ovh } from './definition.ts';
 
 export const initiateBody = z.strictObject({
@@ -44,35 +43,5 @@ export const ovhCallbackRoute = defineRoute({
   timeoutSeconds: 29,
 });
 
-export const ovhStatusRoute = defineRoute({
-  id: 'ovh.status',
-  method: 'GET',
-  paths: ['/ovh_api/ovh/status'],
-  handler: 'functions/ovh/status.ts',
-  auth: 'user',
-  summary: 'Live check (refreshing the token ahead of expiry); a failure marks the connection error, credentials kept',
-  request: {},
-  responses: {
-    200: z.object({ connected: z.boolean(), endpoint: z.enum(ovh.endpoints).nullable(), status: z.literal('error').optional(), reason: z.string().optional() }),
-  },
-  errors: [404],
-  capabilities: ['table', 'secrets'],
-  featureFlag: 'ovh',
-  timeoutSeconds: 29,
-});
-
-export const ovhDisconnectRoute = defineRoute({
-  id: 'ovh.disconnect',
-  method: 'POST',
-  paths: ['/ovh_api/ovh/disconnect'],
-  handler: 'functions/ovh/disconnect.ts',
-  auth: 'user',
-  summary: 'Remove the OVHcloud tokens from the secret store and the connection records',
-  request: { body: empty },
-  responses: { 200: z.object({ status: z.literal('disconnected') }) },
-  errors: [404],
-  capabilities: ['table', 'secrets'],
-  featureFlag: 'ovh',
-});
-
-export const ovhRoutes = [ovhInitiateRoute, ovhCallbackRoute, ovhStatusRoute, ovhDisconnectRoute];
+/** OVHcloud's own routes (OAuth); status and disconnect are generic (lib/connectors/ovh/connector.ts). */
+export const ovhRoutes = [ovhInitiateRoute, ovhCallbackRoute];

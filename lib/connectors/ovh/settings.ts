@@ -19,6 +19,7 @@ const region = (prefix: 'OVH_EU' | 'OVH_CA' | 'OVH_US', label: string, authHost:
 });
 
 const settings = {
+  FEATURE_FLAG_OVH_ENABLED: setting(bool(false), 'Enable the OVH connector (its routes answer 404 while it is off).'),
   ...region('OVH_EU', 'EU', 'https://www.ovh.com', 'https://eu.api.ovh.com/1.0'),
   ...region('OVH_CA', 'CA', 'https://ca.ovh.com', 'https://ca.api.ovh.com/1.0'),
   ...region('OVH_US', 'US', 'https://us.ovhcloud.com', 'https://api.us.ovhcloud.com/1.0'),

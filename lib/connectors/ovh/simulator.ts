@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { RunningSimulator, SimulatorStarter } from '../../local/simulators.ts';
+import type { RunningSimulator, SimulatorStarter } from '../../local/simulator-types.ts';
 import { entries, FaultSwitch, listenLoopback, mapOf, simStateFile } from '../../local/sim-kit.ts';
 
 /**

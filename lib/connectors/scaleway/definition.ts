@@ -1,12 +1,9 @@
-import { PROVIDERS } from '../registry.ts';
-
 /** Scaleway as data: credential formats, API paths and the messages users see. */
 export const scaleway = {
-  ...PROVIDERS.scaleway,
   /** "SCW" + 17–20 upper-case letters or digits (20–23 characters in all) */
   accessKeyPattern: /^SCW[A-Z0-9]{17,20}$/,
   /** secret keys and organisation/project ids are UUIDs */
-  uuidPattern: /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i,
+  uuidPattern: /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/,
   paths: {
     apiKey: (accessKey: string) => `/iam/v1alpha1/api-keys/${encodeURIComponent(accessKey)}`,
     user: (id: string) => `/iam/v1alpha1/users/${encodeURIComponent(id)}`,

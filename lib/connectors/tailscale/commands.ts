@@ -1,4 +1,4 @@
-import type { ApiCommandSet, ApiRunContext, ApiVerb } from '../../commands/api-commands.ts';
+import type { ApiCommandSet, ApiRunContext, ApiVerb } from '../kit/api-commands.ts';
 import type { CommandClass } from '../../commands/engine.ts';
 import { ProviderAuthError, ProviderUnavailableError } from '../../errors.ts';
 import { providerFetch } from '../../provider-http.ts';

@@ -1,8 +1,5 @@
-import { PROVIDERS } from '../registry.ts';
-
 /** Tailscale as data: API paths, scopes and the messages users see. */
 export const tailscale = {
-  ...PROVIDERS.tailscale,
   /** "-" is the API's name for the OAuth client's own tailnet */
   defaultTailnet: '-',
   /** tailnet org names ("example.com", "user@gmail.com"), tailnet ids ("T1234CNTRL") or "-" */

@@ -16,5 +16,4 @@ export async function stepConnection(d: Deps, ids: StepIds): Promise<Connection>
   return conn;
 }
 
-export const ELIGIBLE_SETTING = 'gcp-eligible-projects';
-export const ROOT_SETTING = 'gcp-root-project';
+export { ELIGIBLE_SETTING, ROOT_SETTING } from '../../connectors/gcp/connection.ts';

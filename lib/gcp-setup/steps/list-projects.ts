@@ -46,7 +46,7 @@ export async function listProjectsStep(input: StepIds & { selected_project_ids?:
   if (selected.length === 0 && billed.length > max) {
     await putUserSetting(d.db, input.user_id, ELIGIBLE_SETTING, { account_id: input.account_id, projects: billed });
     await markNeedsSelection(d.db, input.user_id, input.task_id, billed, max);
-    await updateConnectionStatus(d.db, conn, { status: 'pending', reason: `Choose up to ${max} GCP projects to finish the setup` });
+    await updateConnectionStatus(d.db, conn, { status: 'pending', reason: `Choose up to ${max} GCP project${max === 1 ? '' : 's'} to finish the setup` });
     return { needs_selection: true, project_ids: [], project_count: 0, org_policy: false };
   }
   const orgPolicy = d.config.gcp.orgPolicyAllowPublicCloudRun;

@@ -19,7 +19,7 @@ export interface JobDef {
 
 export const SCHEDULED_JOBS: readonly JobDef[] = [
   {
-    // lib/connections/revalidate.ts: reads connections (gsi1), the credentials, assumes AWS roles
+    // lib/connectors/revalidate.ts: reads connections (gsi1), the credentials, assumes AWS roles
     name: 'ScheduledRevalidate',
     handler: 'functions/scheduled/revalidate.ts',
     capabilities: ['table', 'secrets', 'sts'],

@@ -1,0 +1,16 @@
+import { connector as gcp } from './gcp/connector.ts';
+import { connector as aws } from './aws/connector.ts';
+import { connector as azure } from './azure/connector.ts';
+import { connector as scaleway } from './scaleway/connector.ts';
+import { connector as tailscale } from './tailscale/connector.ts';
+import { connector as ovh } from './ovh/connector.ts';
+
+/**
+ * THE list of connectors: add a connector's folder, one line here, then `npm run gen` (which writes
+ * lib/connectors/generated/ and the per-connector entry points under functions/connectors/).
+ * Everything else derives from this list: the provider ids and their zod enum, the settings, the
+ * CLI table, the route table, the catalogue (GET /api/connectors), the simulators, the README tables.
+ */
+export const CONNECTORS = [gcp, aws, azure, scaleway, tailscale, ovh] as const;
+
+export type Connector = (typeof CONNECTORS)[number];

@@ -1,0 +1,49 @@
+import * as z from 'zod';
+import type { RouteDef } from './route-types.ts';
+
+/** GET /api/connectors: the console's catalogue (lib/connectors/catalogue.ts builds it from the list). */
+const catalogueField = z.object({
+  name: z.string(),
+  label: z.string(),
+  secret: z.boolean(),
+  required: z.boolean(),
+  pattern: z.string().optional(),
+  example: z.string().optional(),
+  description: z.string(),
+  max_length: z.number().int().optional(),
+});
+const address = z.object({ method: z.enum(['GET', 'POST', 'PUT', 'DELETE', 'PATCH']), path: z.string() });
+
+export const catalogueResponse = z.object({
+  connectors: z.array(
+    z.object({
+      id: z.string(),
+      name: z.string(),
+      kind: z.enum(['cloud', 'tool', 'cluster']),
+      auth_kind: z.string(),
+      enabled: z.boolean(),
+      fields: z.array(catalogueField),
+      connect: address.optional(),
+      oauth: address.extend({ url_field: z.string() }).optional(),
+      onboarding: address.optional(),
+      status_path: z.string(),
+      disconnect_path: z.string(),
+      reconnect_path: z.string(),
+      account_id_label: z.string(),
+      clis: z.array(z.string()),
+      legacy_paths: z.array(z.string()),
+    }),
+  ),
+});
+
+export const catalogueRoute = {
+  id: 'connectors.catalogue',
+  method: 'GET',
+  paths: ['/api/connectors'],
+  handler: 'functions/connectors/catalogue.ts',
+  auth: 'user',
+  summary: 'Every connector with what the console builds its cards and forms from: form fields (secret ones marked), routes, and whether its feature flag is on',
+  request: {},
+  responses: { 200: catalogueResponse },
+  capabilities: [],
+} satisfies RouteDef;
