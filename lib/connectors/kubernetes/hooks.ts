@@ -1,0 +1,12 @@
+import type { ProviderHooks } from '../hooks.ts';
+
+/**
+ * Removing a cluster through the generic disconnect route: its agent token stops working and the
+ * agent's socket is told and closed (lib/kubectl/service.ts), before the record goes.
+ */
+export const kubernetesHooks: ProviderHooks = {
+  revoke: async (d, conn) => {
+    const { revokeClusterAccess } = await import('../../kubectl/service.ts');
+    await revokeClusterAccess(d, conn.userId, conn.accountId, 'The cluster was disconnected from Aurora and its agent token revoked');
+  },
+};
