@@ -62,7 +62,7 @@ export async function startLocalRuntime(opts: LocalRuntimeOptions): Promise<Loca
   try {
     const dynamo = await startEmbeddedDynamo({ path: opts.inMemory ? undefined : join(dataDir, 'dynamodb') });
     started.push(() => dynamo.close());
-    const simulators = opts.simulate ? await startSimulators({ stateDir: opts.inMemory ? undefined : join(dataDir, 'simulators') }) : [];
+    const simulators = opts.simulate ? await startSimulators({ stateDir: opts.inMemory ? undefined : join(dataDir, 'simulators'), dataDir }) : [];
     for (const sim of simulators) started.push(() => sim.close());
     Object.assign(process.env, {
       VALIDATE_RESPONSES: 'true',
