@@ -200,7 +200,8 @@ export function attachWebSocketApis(server: Server, apis: WebSocketApiDef[], opt
         return true;
       }
       case 'GET':
-        reply(200, { ConnectedAt: new Date(conn.connectedAt).toISOString(), Identity: { SourceIp: conn.sourceIp, UserAgent: conn.userAgent }, LastActiveAt: new Date(conn.lastActiveAt).toISOString() });
+        // the wire names are camelCase (the SDK maps them to ConnectedAt, Identity, ...)
+        reply(200, { connectedAt: new Date(conn.connectedAt).toISOString(), identity: { sourceIp: conn.sourceIp, userAgent: conn.userAgent }, lastActiveAt: new Date(conn.lastActiveAt).toISOString() });
         return true;
       case 'DELETE':
         // DeleteConnection carries no close code; API Gateway closes normally
