@@ -1,0 +1,54 @@
+import type { Deps } from '../deps.ts';
+import { BadRequestError, NotFoundError } from '../errors.ts';
+import { getCluster, listClusters, type ClusterState } from './repo.ts';
+import { runOnCluster } from './service.ts';
+import { CLUSTER_ID_RE } from './tokens.ts';
+
+/**
+ * cloud_tool for provider `kubernetes`: which cluster (the one named, else the user's only
+ * connected one) and the agent run in cloud_tool's result shape. The policy (parser, grammar,
+ * argument rules, Ask/Agent, confirmations) has been applied by cloud_tool before this runs.
+ */
+export async function selectCluster(d: Deps, userId: string, clusterId: string | undefined): Promise<ClusterState> {
+  if (clusterId !== undefined) {
+    if (!CLUSTER_ID_RE.test(clusterId)) throw new BadRequestError('cluster_id is not a cluster id', { code: 'validation_error', field: 'cluster_id' });
+    const c = await getCluster(d.db, userId, clusterId);
+    if (!c) throw new NotFoundError(`No Kubernetes cluster ${clusterId}`, { code: 'cluster_not_found', field: 'cluster_id' });
+    return c;
+  }
+  const connected = (await listClusters(d.db, userId)).filter((c) => c.agentSocket);
+  if (connected.length === 1) return connected[0];
+  if (connected.length === 0) {
+    throw new BadRequestError('No Kubernetes cluster has a connected agent. Add a cluster (POST /api/kubectl/tokens) and install its agent, then run the command again.', {
+      code: 'provider_not_connected',
+      field: 'cluster_id',
+      extra: { action: 'CONNECT_REQUIRED', provider: 'kubernetes' },
+    });
+  }
+  throw new BadRequestError(`cluster_id is required: ${connected.length} clusters are connected (${connected.map((c) => `${c.clusterName} ${c.clusterId}`).join(', ')})`, { code: 'cluster_id_required', field: 'cluster_id' });
+}
+
+export interface AgentRunShape {
+  success: boolean;
+  return_code: number;
+  output: unknown;
+  stderr: string;
+  truncated: boolean;
+  timed_out: boolean;
+  duration_ms: number;
+  refused_by_agent: boolean;
+}
+
+/** Output as cloud_tool shows it: parsed JSON when the command printed JSON, else its text (stderr when stdout is empty). */
+export async function runViaAgent(d: Deps, userId: string, cluster: ClusterState, argv: readonly string[], timeoutMs: number): Promise<AgentRunShape> {
+  const r = await runOnCluster(d, userId, cluster.clusterId, argv, timeoutMs);
+  let output: unknown = r.output.trim() === '' && r.error.trim() !== '' ? r.error : r.output;
+  if (typeof output === 'string' && /^\s*[[{]/.test(output) && !r.truncated) {
+    try {
+      output = JSON.parse(output);
+    } catch {
+      /* text that merely starts like JSON */
+    }
+  }
+  return { success: r.success, return_code: r.return_code, output, stderr: r.error, truncated: r.truncated, timed_out: r.return_code === 124, duration_ms: r.duration_ms, refused_by_agent: r.refused };
+}
