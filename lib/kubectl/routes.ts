@@ -11,7 +11,8 @@ export const createTokenRoute = defineRoute({
   request: { body: s.createTokenBody },
   responses: { 200: s.tokenIssuedResponse },
   errors: [400, 409, 429],
-  capabilities: ['table'],
+  // agents: the install values name the agents' WebSocket URL, which only this capability carries
+  capabilities: ['table', 'agents'],
 });
 
 export const listClusterConnectionsRoute = defineRoute({
