@@ -277,7 +277,23 @@ describe('runOnCluster through the socket and the table', () => {
     await a.type('kubectl_command', n);
     rt.runtime.gateway.webSockets!.kill(rt.runtime.gateway.webSockets!.connections().at(-1)!);
     await expect(run).rejects.toMatchObject({ code: 'agent_disconnected' });
-    // a response for a command of another socket is refused: nothing to assert beyond no crash
+  });
+
+  it('a command waiting on an agent whose cluster is revoked fails at once; a response from another cluster’s socket is not accepted', async () => {
+    const t = await token('k-run3', 'run3');
+    const other = await token('k-run3', 'run3-other');
+    const a = await connectAndRegister(t);
+    const b = await connectAndRegister(other);
+    const n = a.received.length;
+    const run = runOnCluster(deps(), 'k-run3', t.cluster_id, ['kubectl', 'get', 'pods'], 20000);
+    const cmd = await a.type('kubectl_command', n);
+    // the other cluster's agent answers the command: ignored
+    b.send({ type: 'command_response', command_id: cmd.command_id, success: true, output: 'forged', error: '', return_code: 0 });
+    b.send({ type: 'heartbeat' });
+    await b.type('heartbeat_ack');
+    expect((await rt.request('DELETE', `/api/kubectl/connections/${t.cluster_id}`, { user: 'k-run3' })).status).toBe(200);
+    await expect(run).rejects.toMatchObject({ code: 'agent_disconnected', message: expect.stringContaining('revoked') });
+    b.close();
   });
 });
 
