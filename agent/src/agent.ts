@@ -84,6 +84,8 @@ export class KubectlAgent {
 
   #event(type: string, fields: Record<string, unknown> = {}) {
     this.events.push({ type, ...fields });
+    // an agent runs for months: keep the recent history only
+    if (this.events.length > 2000) this.events.splice(0, 1000);
     for (const l of this.#listeners.splice(0)) l();
   }
 
