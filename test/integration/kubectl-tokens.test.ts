@@ -179,7 +179,12 @@ describe('register, heartbeat, stale', () => {
 
     a.close(1000);
     await eventually(async () => (await cluster('k-hb', t.cluster_id))?.status === 'disconnected', 'disconnected');
-    expect((await rt.request('GET', '/api/user_connections', { user: 'k-hb' })).body[0]).toMatchObject({ status: 'not_connected', status_reason: expect.stringContaining('1000') });
+    // $disconnect detaches the socket, then records the connection's new state: wait for both
+    const conn = await eventually(async () => {
+      const c = (await rt.request('GET', '/api/user_connections', { user: 'k-hb' })).body[0];
+      return c?.status === 'not_connected' && c;
+    }, 'the connection marked not_connected');
+    expect(conn.status_reason).toContain('1000');
   });
 
   it('answers unknown and malformed messages with an error message, and keeps the socket', async () => {
