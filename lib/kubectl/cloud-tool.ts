@@ -1,6 +1,8 @@
 import type { Deps } from '../deps.ts';
 import { BadRequestError, NotFoundError } from '../errors.ts';
-import { getCluster, listClusters, type ClusterState } from './repo.ts';
+import { getConnection } from '../connections/repo.ts';
+import type { AgentRunner } from '../commands/agent-commands.ts';
+import { PROVIDER, getCluster, listClusters, type ClusterState } from './repo.ts';
 import { runOnCluster } from './service.ts';
 import { CLUSTER_ID_RE } from './tokens.ts';
 
@@ -28,27 +30,28 @@ export async function selectCluster(d: Deps, userId: string, clusterId: string |
   throw new BadRequestError(`cluster_id is required: ${connected.length} clusters are connected (${connected.map((c) => `${c.clusterName} ${c.clusterId}`).join(', ')})`, { code: 'cluster_id_required', field: 'cluster_id' });
 }
 
-export interface AgentRunShape {
-  success: boolean;
-  return_code: number;
-  output: unknown;
-  stderr: string;
-  truncated: boolean;
-  timed_out: boolean;
-  duration_ms: number;
-  refused_by_agent: boolean;
-}
-
-/** Output as cloud_tool shows it: parsed JSON when the command printed JSON, else its text (stderr when stdout is empty). */
-export async function runViaAgent(d: Deps, userId: string, cluster: ClusterState, argv: readonly string[], timeoutMs: number): Promise<AgentRunShape> {
-  const r = await runOnCluster(d, userId, cluster.clusterId, argv, timeoutMs);
-  let output: unknown = r.output.trim() === '' && r.error.trim() !== '' ? r.error : r.output;
-  if (typeof output === 'string' && /^\s*[[{]/.test(output) && !r.truncated) {
-    try {
-      output = JSON.parse(output);
-    } catch {
-      /* text that merely starts like JSON */
+/** The kubectl agent as cloud_tool's runner for provider `kubernetes` (lib/commands/agent-commands.ts). */
+export const kubernetesRunner: AgentRunner = {
+  async select(d, userId, input) {
+    const cluster = await selectCluster(d, userId, input.cluster_id);
+    const conn = await getConnection(d.db, { userId, provider: PROVIDER, accountId: cluster.clusterId });
+    if (!conn) throw new NotFoundError(`No Kubernetes cluster ${cluster.clusterId}`, { code: 'cluster_not_found', field: 'cluster_id' });
+    return conn;
+  },
+  // Output as cloud_tool shows it: parsed JSON when kubectl printed JSON, else its text (stderr when stdout is empty).
+  async run(d, userId, connection, argv, timeoutMs) {
+    const max = d.config.commands.maxOutputChars;
+    const r = await runOnCluster(d, userId, connection.accountId, argv, timeoutMs);
+    const cut = (t: string) => (t.length > max ? t.slice(0, max) : t);
+    const truncated = r.truncated || r.output.length > max || r.error.length > max;
+    let output: unknown = cut(r.output.trim() === '' && r.error.trim() !== '' ? r.error : r.output);
+    if (typeof output === 'string' && /^\s*[[{]/.test(output) && !truncated) {
+      try {
+        output = JSON.parse(output);
+      } catch {
+        /* text that merely starts like JSON */
+      }
     }
-  }
-  return { success: r.success, return_code: r.return_code, output, stderr: r.error, truncated: r.truncated, timed_out: r.return_code === 124, duration_ms: r.duration_ms, refused_by_agent: r.refused };
-}
+    return { success: r.success, return_code: r.return_code, output, stderr: cut(r.error), truncated, timed_out: r.return_code === 124, duration_ms: r.duration_ms, refused_by_agent: r.refused };
+  },
+};

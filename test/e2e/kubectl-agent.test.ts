@@ -93,6 +93,34 @@ describe('kubectl agent end to end (real agent process, real kubectl, simulated 
     const c = await clusterOf(user, t.cluster_id);
     expect(c).toMatchObject({ status: 'connected', agent_version: '1.0.0', kubernetes_version: 'v1.32.3', write_mode: false });
 
+    // through cloud_tool: the same parser, grammar, argument rules and Ask/Agent policy, then the agent
+    const tool = (body: Record<string, unknown>, u = user) => rt.request('POST', '/api/cloud_tool', { user: u, body });
+    const viaTool = await tool({ provider: 'kubernetes', command: 'kubectl get pods -n default' });
+    expect(viaTool.status, viaTool.text).toBe(200);
+    expect(viaTool.body).toMatchObject({ success: true, provider: 'kubernetes', account_id: t.cluster_id, command: 'kubectl get pods -n default', return_code: 0, classification: 'read' });
+    expect(viaTool.body.output).toMatch(/^NAME\s+READY\s+STATUS/);
+    for (const name of ['web-7f9c8d6b5-2xk4p', 'web-7f9c8d6b5-9qz7m', 'api-6d5f7c9b8-h3j2k']) expect(viaTool.body.output).toContain(name);
+    // the only connected cluster is used when the command names none; JSON output comes back parsed
+    const all = await tool({ command: 'kubectl get pods -A -o json', cluster_id: t.cluster_id });
+    expect(all.body.provider).toBe('kubernetes');
+    expect((all.body.output as { items: Array<{ metadata: { namespace: string } }> }).items.map((p) => p.metadata.namespace)).toContain('kube-system');
+    expect((await tool({ provider: 'kubernetes', command: 'kubectl get pods -A' })).body.output).toMatch(/^NAMESPACE\s+NAME/);
+    const beforeTool = sim.requests.length;
+    const ask = await tool({ provider: 'kubernetes', command: 'kubectl delete pod web-7f9c8d6b5-2xk4p -n default' });
+    expect(ask.status).toBe(403);
+    expect(ask.body.error).toMatchObject({ code: 'write_not_allowed_in_ask_mode', message: expect.stringContaining('Write operations not allowed in Ask mode') });
+    expect((await tool({ provider: 'kubernetes', command: 'kubectl exec web-7f9c8d6b5-2xk4p -- sh', mode: 'agent' })).body.error.code).toBe('command_rejected');
+    // Agent mode: a confirmation bound to this exact command and cluster; confirmed, the agent still refuses it
+    const conf = await tool({ provider: 'kubernetes', command: 'kubectl delete pod web-7f9c8d6b5-2xk4p -n default', mode: 'agent' });
+    expect(conf.body).toMatchObject({ requires_confirmation: true, classification: 'destructive', account_id: t.cluster_id });
+    const confirmed = await tool({ provider: 'kubernetes', command: 'kubectl delete pod web-7f9c8d6b5-2xk4p -n default', mode: 'agent', confirmation_id: conf.body.confirmation_id });
+    expect(confirmed.status, confirmed.text).toBe(200);
+    expect(confirmed.body).toMatchObject({ success: false, classification: 'destructive' });
+    expect(confirmed.body.stderr).toMatch(/refused by the agent: .*read-only mode/);
+    expect(sim.requests.slice(beforeTool).filter((r) => r.startsWith('DELETE'))).toEqual([]);
+    expect((await tool({ provider: 'kubernetes', command: 'kubectl get pods', cluster_id: 'kc-000000000000000000000000' })).status).toBe(404);
+    expect((await tool({ provider: 'kubernetes', command: 'kubectl get pods', cluster_id: t.cluster_id }, 'e2e-k8s-intruder')).status).toBe(400);
+
     // a read goes through the socket, the real kubectl and the simulated API
     const pods = await runOnCluster(deps(), user, t.cluster_id, ['kubectl', 'get', 'pods', '-n', 'default']);
     expect(pods).toMatchObject({ success: true, return_code: 0, refused: false });
