@@ -128,7 +128,11 @@ function requestsFor(r: RouteDef): Array<{ path: string; body?: unknown; expect4
     case 'gcp.setRootProject':
       return [{ path, body: { project_id: ids.rootProject } }];
     case 'cloudTool.run':
-      return [{ path, body: { provider: 'scaleway', command: `scw instance server terminate ${SCALEWAY_FIXTURES.projects[0].id}`, confirmation_id: ids.confirmationId, mode: 'agent' } }];
+      return [
+        { path, body: { provider: 'scaleway', command: `scw instance server terminate ${SCALEWAY_FIXTURES.projects[0].id}`, confirmation_id: ids.confirmationId, mode: 'agent' } },
+        { path, body: { provider: 'kubernetes', command: 'kubectl get pods -A', cluster_id: ids.clusterId } },
+        { path, body: { command: 'kubectl get pods -A', cluster_id: ids.clusterId } },
+      ];
     case 'connections.putPreference':
       return [{ path, body: { provider_preference: ['aws'] } }];
     case 'ovh.initiate':
