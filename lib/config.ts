@@ -6,7 +6,7 @@ import { secretsSection } from './config/secrets.ts';
 import { revalidateSection } from './config/revalidate.ts';
 import { commandsSection } from './config/commands.ts';
 import { consoleSection } from './config/console.ts';
-import { kubectlSection } from './kubectl/settings.ts';
+import { kubectlSection } from './config/kubectl.ts';
 import { connectorSections, type ProviderId } from './connectors/generated/ids.ts';
 
 export { sstResource };

@@ -1,4 +1,4 @@
-import { header, wsHandler } from '../../lib/kubectl/ws-handler.ts';
+import { header, wsHandler } from '../../lib/http/ws-handler.ts';
 import { routeOf } from '../../lib/kubectl/ws-routes.ts';
 import { agentConnect } from '../../lib/kubectl/agent-service.ts';
 

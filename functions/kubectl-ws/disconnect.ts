@@ -1,4 +1,4 @@
-import { wsHandler } from '../../lib/kubectl/ws-handler.ts';
+import { wsHandler } from '../../lib/http/ws-handler.ts';
 import { routeOf } from '../../lib/kubectl/ws-routes.ts';
 import { agentDisconnect } from '../../lib/kubectl/agent-service.ts';
 

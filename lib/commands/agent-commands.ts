@@ -1,6 +1,6 @@
 import type { Deps } from '../deps.ts';
 import type { Connection } from '../connections/types.ts';
-import type { ProviderId } from '../connectors/registry.ts';
+import type { ProviderId } from '../connectors/generated/ids.ts';
 
 /**
  * Providers whose cloud_tool commands run on an agent the user installed next to the resources

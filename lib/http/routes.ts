@@ -2,7 +2,6 @@ import type { RouteDef } from './route-types.ts';
 import { connectionRoutes } from '../connections/routes.ts';
 import { connectorRoutes } from '../connectors/generated/routes.ts';
 import { cloudToolRoutes } from '../commands/routes.ts';
-import { kubectlRoutes } from '../kubectl/routes.ts';
 import { kubectlAgentApi } from '../kubectl/ws-routes.ts';
 import type { WebSocketApiDef } from '../kubectl/ws-routes.ts';
 
@@ -13,7 +12,7 @@ import type { WebSocketApiDef } from '../kubectl/ws-routes.ts';
  * deploys (one Lambda per entry), what the local gateway serves, and what the OpenAPI document is
  * generated from.
  */
-export const routes: RouteDef[] = [...connectionRoutes, ...connectorRoutes, ...cloudToolRoutes, ...kubectlRoutes];
+export const routes: RouteDef[] = [...connectionRoutes, ...connectorRoutes, ...cloudToolRoutes];
 
 /** The WebSocket APIs (stacks/websocket.ts deploys them, the local gateway serves them). */
 export const webSocketApis: WebSocketApiDef[] = [kubectlAgentApi];

@@ -1,7 +1,7 @@
 import type { Deps } from '../deps.ts';
 import { BadRequestError, NotFoundError } from '../errors.ts';
 import { getConnection } from '../connections/repo.ts';
-import type { AgentRunner } from '../commands/agent-commands.ts';
+import type { Connection } from '../connections/types.ts';
 import { PROVIDER, getCluster, listClusters, type ClusterState } from './repo.ts';
 import { runOnCluster } from './service.ts';
 import { CLUSTER_ID_RE } from './tokens.ts';
@@ -30,16 +30,16 @@ export async function selectCluster(d: Deps, userId: string, clusterId: string |
   throw new BadRequestError(`cluster_id is required: ${connected.length} clusters are connected (${connected.map((c) => `${c.clusterName} ${c.clusterId}`).join(', ')})`, { code: 'cluster_id_required', field: 'cluster_id' });
 }
 
-/** The kubectl agent as cloud_tool's runner for provider `kubernetes` (lib/commands/agent-commands.ts). */
-export const kubernetesRunner: AgentRunner = {
-  async select(d, userId, input) {
+/** The kubectl agent as cloud_tool's runner for provider `kubernetes` (lib/commands/agent-commands.ts checks its shape). */
+export const kubernetesRunner = {
+  async select(d: Deps, userId: string, input: { cluster_id?: string }) {
     const cluster = await selectCluster(d, userId, input.cluster_id);
     const conn = await getConnection(d.db, { userId, provider: PROVIDER, accountId: cluster.clusterId });
     if (!conn) throw new NotFoundError(`No Kubernetes cluster ${cluster.clusterId}`, { code: 'cluster_not_found', field: 'cluster_id' });
     return conn;
   },
   // Output as cloud_tool shows it: parsed JSON when kubectl printed JSON, else its text (stderr when stdout is empty).
-  async run(d, userId, connection, argv, timeoutMs) {
+  async run(d: Deps, userId: string, connection: Connection, argv: readonly string[], timeoutMs: number) {
     const max = d.config.commands.maxOutputChars;
     const r = await runOnCluster(d, userId, connection.accountId, argv, timeoutMs);
     const cut = (t: string) => (t.length > max ? t.slice(0, max) : t);

@@ -3,7 +3,6 @@ import type { Deps } from '../deps.ts';
 import { AppError, ConflictError, NotFoundError, ProviderUnavailableError } from '../errors.ts';
 import { log } from '../log.ts';
 import { deleteConnection, upsertConnection, writeAudit } from '../connections/repo.ts';
-import { redactArgv } from '../commands/output.ts';
 import { revokeAgentSocket, sendToAgent } from './management.ts';
 import { hashAgentToken, newAgentToken, newId } from './tokens.ts';
 import {
@@ -302,9 +301,11 @@ export async function runOnCluster(d: Deps, userId: string, clusterId: string, a
   const commandId = newId('kx-');
   const started = Date.now();
   const budget = Math.min(timeoutMs, d.config.kubectl.commandTimeoutMs);
-  await putCommand(d.db, userId, { commandId, clusterId, socket, argvHash: createHash('sha256').update(JSON.stringify(argv)).digest('hex'), nowMs: d.now() });
-  const audit = (detail: Record<string, unknown>) => writeAudit(d.db, { userId, action: 'kubectl.command', provider: PROVIDER, accountId: clusterId, detail: { commandId, argv: redactArgv(argv), durationMs: Date.now() - started, ...detail } });
+  // argv is named by its hash and verb only: cloud_tool's own audit item keeps the redacted argv
+  const argvHash = createHash('sha256').update(JSON.stringify(argv)).digest('hex');
+  const audit = (detail: Record<string, unknown>) => writeAudit(d.db, { userId, action: 'kubectl.command', provider: PROVIDER, accountId: clusterId, detail: { commandId, argvSha256: argvHash, verb: argv[1] ?? null, durationMs: Date.now() - started, ...detail } });
   try {
+    await putCommand(d.db, userId, { commandId, clusterId, socket, argvHash, nowMs: d.now() });
     const sent = await sendToAgent(d, socket, { type: 'kubectl_command', command_id: commandId, argv: [...argv], timeout_ms: budget });
     if (sent === 'gone') {
       await detachSocket(d.db, userId, clusterId, socket);

@@ -1,10 +1,12 @@
-import type { Capability } from '../http/route-types.ts';
 
 /**
  * The agents' WebSocket API as data, like the HTTP route table: stacks/websocket.ts deploys one
  * Lambda per route key, and the local gateway serves the same routes with the same handler
  * modules (lib/local/websocket-gateway.ts).
  */
+/** What a WebSocket route's function may touch (the same names as the HTTP routes' capabilities). */
+export type WsCapability = 'table' | 'agents';
+
 export interface WsRouteDef {
   /** stable id, also the Lambda's logical name: "kubectlAgent.connect" → KubectlAgentConnect */
   id: string;
@@ -12,7 +14,7 @@ export interface WsRouteDef {
   routeKey: string;
   handler: string;
   summary: string;
-  capabilities: Capability[];
+  capabilities: WsCapability[];
   timeoutSeconds?: number;
   memoryMb?: number;
 }

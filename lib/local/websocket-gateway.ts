@@ -5,7 +5,7 @@ import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { WebSocketApiDef, WsRouteDef } from '../kubectl/ws-routes.ts';
-import type { WsEvent, WsResult } from '../kubectl/ws-handler.ts';
+import type { WsEvent, WsResult } from '../http/ws-handler.ts';
 import { log } from '../log.ts';
 
 type WsLambda = (event: WsEvent) => Promise<WsResult>;

@@ -95,7 +95,6 @@ describe('the agents’ WebSocket API', () => {
     expect(() => planWebSocketApi(api({ routeSelectionExpression: '$request.header.x' }), 'prod')).toThrow(/selection/);
     expect(() => planWebSocketApi(api({ routes: [...kubectlAgentApi.routes, kubectlAgentApi.routes[2]] }), 'prod')).toThrow(/twice/);
     expect(() => planWebSocketApi(api({ routes: [{ ...kubectlAgentApi.routes[0], timeoutSeconds: 60 }] }), 'prod')).toThrow(/29/);
-    expect(() => planWebSocketApi(api({ routes: [{ ...kubectlAgentApi.routes[0], capabilities: ['exec'] }] }), 'prod')).toThrow(/not for WebSocket/);
     expect(() => planWebSocketApi(kubectlAgentApi, 'prod', undefined, ['KubectlAgentConnect'])).toThrow(/taken/);
   });
 });

@@ -6,7 +6,7 @@ import { createServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { FaultSwitch } from '../../local/sim-kit.ts';
 import { makeSelfSignedCert } from '../../local/self-signed.ts';
-import type { RunningSimulator, SimulatorStarter } from '../../local/simulators.ts';
+import type { RunningSimulator, SimulatorStarter } from '../../local/simulator-types.ts';
 
 /**
  * A simulated Kubernetes API server that the real kubectl (1.32) talks to: legacy discovery

@@ -48,7 +48,6 @@ export function planWebSocketApi(api: WebSocketApiDef, stage: string, settings: 
     if (name === api.name) throw new Error(`WebSocket route "${route.id}" would take its API's name "${name}"`);
     if (names.has(name)) throw new Error(`WebSocket route "${route.id}" maps to the function name "${name}", which is taken`);
     names.add(name);
-    if (route.capabilities.includes('exec') || route.capabilities.includes('workflow')) throw new Error(`WebSocket route "${route.id}": ${route.capabilities.join(', ')} are not for WebSocket routes`);
     const timeout = route.timeoutSeconds ?? WS_DEFAULT_TIMEOUT_SECONDS;
     if (!Number.isInteger(timeout) || timeout < 1 || timeout > WS_INTEGRATION_TIMEOUT_SECONDS) throw new Error(`WebSocket route "${route.id}": timeout ${timeout} s must be 1..${WS_INTEGRATION_TIMEOUT_SECONDS}`);
     const plan: WebSocketFunctionPlan = {

@@ -4,8 +4,8 @@ import { config } from '../config.ts';
 import { deps as getDeps, type Deps } from '../deps.ts';
 import { AppError, isAppError, toErrorBody } from '../errors.ts';
 import { log, setLogLevel, withLogContext } from '../log.ts';
-import type { WsRouteDef } from './ws-routes.ts';
-import { sendToAgent } from './management.ts';
+import type { WsRouteDef } from '../kubectl/ws-routes.ts';
+import { sendToAgent } from '../kubectl/management.ts';
 
 /**
  * What API Gateway hands a WebSocket route's Lambda. $connect events also carry the upgrade

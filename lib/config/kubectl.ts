@@ -1,4 +1,4 @@
-import { section, setting, int, optUrl, str } from '../config/define.ts';
+import { section, setting, int, optUrl, str } from './define.ts';
 
 /**
  * Kubernetes clusters reached through the kubectl agent (agent/): where agents connect, how the
