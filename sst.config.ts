@@ -29,6 +29,7 @@ export default $config({
     const { createJobs } = await import("./stacks/jobs.ts");
     const { createConsoleRouter, createConsoleSite } = await import("./stacks/web.ts");
     const { createExecutor } = await import("./stacks/executor.ts");
+    const { createWebSocket } = await import("./stacks/websocket.ts");
 
     const { table } = createStorage();
     // the console's Router first: its URL is the FRONTURL and BACKEND_URL every function gets
@@ -45,13 +46,17 @@ export default $config({
     const workflow = await createWorkflow({ secrets, values });
     // cloud_tool's executor: its own image and role; cloudTool.run may only invoke it
     const executor = createExecutor({ values });
-    const { api } = await createApi({ secrets, values: { ...values, ...executor.values, "workflow.arn": workflow.stateMachine.arn }, corsOrigin: web.corsOrigin });
+    const { routes } = await import("./lib/http/routes.ts");
+    const { planRoutes } = await import("./lib/stacks-plan.ts");
+    const agents = await createWebSocket({ secrets, values, taken: planRoutes(routes, $app.stage, secrets.settings).map((p) => p.name) });
+    const { api } = await createApi({ secrets, values: { ...values, ...executor.values, ...agents.values, "workflow.arn": workflow.stateMachine.arn }, corsOrigin: web.corsOrigin });
     createJobs({ secrets, values });
     const consoleSite = createConsoleSite({ router: web.router, plan: web.plan, apiUrl: api.url, values });
 
     return {
       console: consoleSite.url,
       api: api.url,
+      agents: agents.api.url,
       table: table.name,
       stateMachine: workflow.stateMachine.arn,
       failedSetupQueue: workflow.dlq.url,

@@ -6,6 +6,7 @@ import { secretsSection } from './config/secrets.ts';
 import { revalidateSection } from './config/revalidate.ts';
 import { commandsSection } from './config/commands.ts';
 import { consoleSection } from './config/console.ts';
+import { kubectlSection } from './config/kubectl.ts';
 import { connectorSections, type ProviderId } from './connectors/generated/ids.ts';
 
 export { sstResource };
@@ -24,6 +25,7 @@ const sections = {
   revalidate: revalidateSection,
   commands: commandsSection,
   console: consoleSection,
+  kubectl: kubectlSection,
 };
 
 type Sections = typeof sections;

@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { bundleOptions } from '../lib/build/bundle.ts';
-import { routes } from '../lib/http/routes.ts';
+import { routes, webSocketApis } from '../lib/http/routes.ts';
 import { setLogLevel } from '../lib/log.ts';
 
 const { values } = parseArgs({ options: { json: { type: 'boolean', default: false }, only: { type: 'string' } } });
@@ -51,7 +51,7 @@ const floorSamples = importSamples(floorFile);
 
 const functions: Array<{ name: string; bundle_bytes: number; import_ms: number }> = [];
 const seen = new Set<string>();
-const entries = [...routes.map((r) => ({ name: r.id, handler: r.handler }))];
+const entries = [...routes.map((r) => ({ name: r.id, handler: r.handler })), ...webSocketApis.flatMap((a) => a.routes.map((r) => ({ name: r.id, handler: r.handler })))];
 // Optional parts, present once their areas exist: the workflow step functions and the workflow bench.
 const optional = async <T>(path: string): Promise<T | null> => (existsSync(resolve(path)) ? ((await import(pathToFileURL(resolve(path)).href)) as T) : null);
 const steps = await optional<{ workflowSteps: Array<{ name: string; handler: string }> }>('lib/gcp-setup/steps-index.ts');

@@ -50,4 +50,5 @@ if (!stopping) {
     simulators: runtime.simulators.map((s) => s.name),
     startupMs: Date.now() - started,
   });
+  for (const s of runtime.simulators) if (s.hint) log.info(s.hint({ url: `http://localhost:${runtime.gateway.port}` }));
 }

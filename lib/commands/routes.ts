@@ -13,7 +13,8 @@ export const cloudToolRoute = defineRoute({
   responses: { 200: s.cloudToolResponse },
   errors: [400, 403, 404, 409, 410, 501, 503],
   // It never runs a CLI itself: the executor function does (executor/, lib/stacks/plan/executor.ts).
-  capabilities: ['table', 'secrets', 'sts', 'executor'],
+  // agents: provider kubernetes runs on the cluster's kubectl agent (lib/commands/agent-commands.ts)
+  capabilities: ['table', 'secrets', 'sts', 'executor', 'agents'],
   // the longest command budget (CLOUD_TOOL_TIMEOUT_WRITE_MS, at most 28 s) within the HTTP API's 30 s
   timeoutSeconds: 29,
 });

@@ -19,6 +19,8 @@ export const cloudToolBody = z.strictObject({
   command: z.string().min(1, 'command must not be empty').max(MAX_COMMAND_LENGTH),
   selected_project_id: scopeId.optional(),
   confirmation_id: z.string().regex(CONFIRMATION_ID, 'is not a confirmation id').optional(),
+  // provider kubernetes: which cluster (lib/kubectl/cloud-tool.ts); else the caller's only connected one
+  cluster_id: z.string().regex(/^kc-[0-9a-f]{24}$/, 'is not a cluster id').optional(),
   // Ask (read only) unless the caller says otherwise: the safe default.
   mode: z.enum(['ask', 'agent']).default('ask'),
 });

@@ -12,6 +12,7 @@ import { parseCommand } from './parse.ts';
 import { cancelConfirmation, checkConfirmation, consumeConfirmation, createConfirmation, runHash } from './confirmations.ts';
 import { childCredentials } from './credentials.ts';
 import { apiCommandSet, type ApiCommandSet, type ApiVerb } from './api-commands.ts';
+import { agentRunner, type AgentRunner } from './agent-commands.ts';
 import { execute, returnCode } from './execute.ts';
 import { displayCommand, redactArgv, shapeOutput } from './output.ts';
 import { applyScope } from './scope.ts';
@@ -63,7 +64,8 @@ export async function runCloudTool(d: Deps, userId: string, input: Input): Promi
   }
 
   const cfg = d.config.commands;
-  const connection = await selectConnection(d, userId, provider, input.selected_project_id);
+  const runner = await agentRunner(provider);
+  const connection = runner ? await runner.select(d, userId, input) : await selectConnection(d, userId, provider, input.selected_project_id);
   const command = displayCommand(plan.argv);
   const needsConfirmation = NEEDS_CONFIRMATION.has(plan.cls);
   const use = { userId, provider, argvHash: runHash({ provider, accountId: connection.accountId, argv: plan.argv, env: plan.scopeEnv }), id: input.confirmation_id ?? '', nowMs: d.now() };
@@ -78,6 +80,7 @@ export async function runCloudTool(d: Deps, userId: string, input: Input): Promi
   const started = Date.now();
   const ctx: RunContext = { d, userId, provider, connection, input, plan, needsConfirmation, started, use };
   if (plan.api) return runApiVerb(ctx, plan.api);
+  if (runner) return runOnAgent(ctx, runner, timeoutMs);
 
   const creds = await childCredentials({ d, userId, connection, readOnly: input.mode === 'ask', binary: plan.argv[0] }, HOME_PLACEHOLDER, []);
   const env = Object.fromEntries(Object.entries({ ...creds.env, ...plan.scopeEnv }).filter(([k]) => !(EXECUTOR_OWNED_ENV as readonly string[]).includes(k)));
@@ -235,6 +238,35 @@ async function runApiVerb(ctx: RunContext, api: NonNullable<Plan['api']>): Promi
     truncated: false,
     timed_out: false,
     duration_ms: durationMs,
+  };
+}
+
+/** An agent-run provider (Kubernetes): the final argv goes to the agent, with the same policy and audit. */
+async function runOnAgent(ctx: RunContext, runner: AgentRunner, timeoutMs: number): Promise<RunResponse> {
+  const { d, userId, provider, connection, input, plan } = ctx;
+  if (ctx.needsConfirmation) await consumeConfirmation(d.db, { ...ctx.use, nowMs: d.now() });
+  let r: Awaited<ReturnType<AgentRunner['run']>>;
+  try {
+    r = await runner.run(d, userId, connection, plan.argv, remaining(ctx.started, timeoutMs));
+  } catch (e) {
+    await audit(ctx, { outcome: 'agent_unavailable', error: e instanceof AppError ? e.code : 'error' });
+    throw e;
+  }
+  const text = typeof r.output === 'string' ? r.output : JSON.stringify(r.output);
+  await audit(ctx, { outcome: r.refused_by_agent ? 'refused_by_agent' : 'completed', exitCode: r.return_code, timedOut: r.timed_out, durationMs: r.duration_ms, outputSha256: sha256(text), stderrSha256: sha256(r.stderr), isolation: 'agent' });
+  log.info('cloud_tool agent run', { provider, classification: plan.cls, mode: input.mode, returnCode: r.return_code, refusedByAgent: r.refused_by_agent, ms: r.duration_ms });
+  return {
+    success: r.success,
+    provider,
+    account_id: connection.accountId,
+    command: displayCommand(plan.argv),
+    return_code: r.return_code,
+    output: r.output,
+    stderr: r.stderr,
+    classification: plan.cls,
+    truncated: r.truncated,
+    timed_out: r.timed_out,
+    duration_ms: r.duration_ms,
   };
 }
 

@@ -4,6 +4,7 @@ import { connector as azure } from './azure/connector.ts';
 import { connector as scaleway } from './scaleway/connector.ts';
 import { connector as tailscale } from './tailscale/connector.ts';
 import { connector as ovh } from './ovh/connector.ts';
+import { connector as kubernetes } from './kubernetes/connector.ts';
 
 /**
  * THE list of connectors: add a connector's folder, one line here, then `npm run gen` (which writes
@@ -11,6 +12,6 @@ import { connector as ovh } from './ovh/connector.ts';
  * Everything else derives from this list: the provider ids and their zod enum, the settings, the
  * CLI table, the route table, the catalogue (GET /api/connectors), the simulators, the README tables.
  */
-export const CONNECTORS = [gcp, aws, azure, scaleway, tailscale, ovh] as const;
+export const CONNECTORS = [gcp, aws, azure, scaleway, tailscale, ovh, kubernetes] as const;
 
 export type Connector = (typeof CONNECTORS)[number];

@@ -7,9 +7,10 @@ export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'DELETE' | 'PATCH';
  * What a function may touch; the api stack links exactly these, and a test checks the links.
  * table: the DynamoDB table; secrets: the secret backend; workflow: start the GCP setup state
  * machine; sts: call STS AssumeRole/GetCallerIdentity; exec: run cloud CLIs (bigger timeout; only
- * the executor has it, see lib/stacks/plan/executor.ts); executor: invoke the executor function.
+ * the executor has it, see lib/stacks/plan/executor.ts); executor: invoke the executor function;
+ * agents: send messages to kubectl agents' sockets and close them (the WebSocket management API).
  */
-export type Capability = 'table' | 'secrets' | 'workflow' | 'sts' | 'exec' | 'executor';
+export type Capability = 'table' | 'secrets' | 'workflow' | 'sts' | 'exec' | 'executor' | 'agents';
 
 export interface RouteDef {
   /** stable id, also the Lambda's logical name: "connections.list" → ConnectionsList */

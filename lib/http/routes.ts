@@ -2,6 +2,8 @@ import type { RouteDef } from './route-types.ts';
 import { connectionRoutes } from '../connections/routes.ts';
 import { connectorRoutes } from '../connectors/generated/routes.ts';
 import { cloudToolRoutes } from '../commands/routes.ts';
+import { kubectlAgentApi } from '../kubectl/ws-routes.ts';
+import type { WebSocketApiDef } from '../kubectl/ws-routes.ts';
 
 /**
  * THE route table. Each area keeps its entries next to its code (lib/<area>/routes.ts); every
@@ -11,5 +13,8 @@ import { cloudToolRoutes } from '../commands/routes.ts';
  * generated from.
  */
 export const routes: RouteDef[] = [...connectionRoutes, ...connectorRoutes, ...cloudToolRoutes];
+
+/** The WebSocket APIs (stacks/websocket.ts deploys them, the local gateway serves them). */
+export const webSocketApis: WebSocketApiDef[] = [kubectlAgentApi];
 
 export type { RouteDef } from './route-types.ts';

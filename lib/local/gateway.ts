@@ -8,6 +8,8 @@ import type { RouteDef } from '../http/route-types.ts';
 import { log } from '../log.ts';
 import { AppError, NotFoundError, PayloadTooLargeError, ValidationError, toErrorBody } from '../errors.ts';
 import { routeTimeoutSeconds } from '../stacks/plan/functions.ts';
+import type { WebSocketApiDef } from '../kubectl/ws-routes.ts';
+import type { LocalWebSocketApis } from './websocket-gateway.ts';
 
 type LambdaHandler = (event: APIGatewayProxyEventV2, context: Context) => Promise<APIGatewayProxyStructuredResultV2>;
 
@@ -71,12 +73,15 @@ export interface GatewayOptions {
   extra?: Record<string, (req: IncomingMessage) => Promise<{ status: number; body: unknown; headers?: Record<string, string> }>>;
   /** asked when no route matches (the console's static files); null lets the JSON 404 answer */
   fallback?: (method: string, url: URL) => Promise<{ status: number; headers: Record<string, string>; body: string | Buffer } | null>;
+  /** WebSocket APIs served on the same port, with their management API (lib/local/websocket-gateway.ts) */
+  webSockets?: WebSocketApiDef[];
 }
 
 export interface Gateway {
   url: string;
   port: number;
   server: Server;
+  webSockets?: LocalWebSocketApis;
   close(): Promise<void>;
 }
 
@@ -114,6 +119,7 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
       const allowed = origin && origin === corsOrigin;
       return send(res, 204, allowed ? { 'access-control-allow-origin': origin, 'access-control-allow-methods': 'GET,POST,PUT,DELETE,OPTIONS', 'access-control-allow-headers': 'content-type,authorization,x-user-id', 'access-control-allow-credentials': 'true', 'access-control-max-age': '600' } : {}, '');
     }
+    if (webSockets && (await webSockets.handleHttp(req, res, url))) return;
     const extra = opts.extra?.[`${method} ${url.pathname}`];
     if (extra) {
       const r = await extra(req);
@@ -167,6 +173,8 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
     socket.end(`HTTP/1.1 ${status} ${status === 431 ? 'Request Header Fields Too Large' : 'Bad Request'}\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`);
   });
 
+  const webSockets = opts.webSockets?.length ? (await import('./websocket-gateway.ts')).attachWebSocketApis(server, opts.webSockets, { root }) : undefined;
+
   await new Promise<void>((ok, fail) => {
     server.once('error', fail);
     server.listen(opts.port ?? 0, opts.host ?? '127.0.0.1', () => ok());
@@ -176,11 +184,14 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
     url: `http://127.0.0.1:${port}`,
     port,
     server,
-    close: () =>
-      new Promise<void>((ok) => {
+    webSockets,
+    close: async () => {
+      await webSockets?.close();
+      return new Promise<void>((ok) => {
         server.closeAllConnections();
         server.close(() => ok());
-      }),
+      });
+    },
   };
 }
 

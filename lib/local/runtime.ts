@@ -3,7 +3,7 @@ import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { allSettings, resetConfig, config } from '../config.ts';
 import { resetDeps } from '../deps.ts';
-import { routes } from '../http/routes.ts';
+import { routes, webSocketApis } from '../http/routes.ts';
 import { startEmbeddedDynamo, ensureTable } from './dynamo.ts';
 import { startGateway, type Gateway } from './gateway.ts';
 import { startSimulators, type RunningSimulator } from './simulators.ts';
@@ -62,7 +62,7 @@ export async function startLocalRuntime(opts: LocalRuntimeOptions): Promise<Loca
   try {
     const dynamo = await startEmbeddedDynamo({ path: opts.inMemory ? undefined : join(dataDir, 'dynamodb') });
     started.push(() => dynamo.close());
-    const simulators = opts.simulate ? await startSimulators({ stateDir: opts.inMemory ? undefined : join(dataDir, 'simulators') }) : [];
+    const simulators = opts.simulate ? await startSimulators({ stateDir: opts.inMemory ? undefined : join(dataDir, 'simulators'), dataDir }) : [];
     for (const sim of simulators) started.push(() => sim.close());
     Object.assign(process.env, {
       VALIDATE_RESPONSES: 'true',
@@ -89,6 +89,7 @@ export async function startLocalRuntime(opts: LocalRuntimeOptions): Promise<Loca
       corsOrigin: () => config().core.corsOrigin,
       // the console (web/), on the API's own origin; API routes keep precedence
       fallback: consoleFallback({ config }),
+      webSockets: webSocketApis,
       extra: { 'GET /openapi.json': async () => ({ status: 200, body: (openapi ??= buildOpenApi(routes, { serverUrl: config().core.backendUrl })) }) },
     }).catch((e: NodeJS.ErrnoException) => {
       if (e.code === 'EADDRINUSE') throw new LocalRuntimeError('port_in_use', `port ${port} is already in use (another npm start?): stop what uses it, or start with --port <another port>`);

@@ -5,6 +5,8 @@
 export interface RunningSimulator {
   name: string;
   env: Record<string, string>;
+  /** a line for the person running `npm start -- --simulate` (what to paste where) */
+  hint?: (ctx: { url: string }) => string;
   close(): Promise<void>;
 }
 
@@ -12,6 +14,8 @@ export interface SimulatorOptions {
   latencyMs?: number;
   /** where each simulator keeps what it issued across restarts (lib/local/sim-kit.ts simStateFile); none: memory only */
   stateDir?: string;
+  /** the runtime's data directory, for simulators that leave files to use (a kubeconfig) */
+  dataDir?: string;
 }
 
 export type SimulatorStarter = (opts: SimulatorOptions) => Promise<RunningSimulator>;

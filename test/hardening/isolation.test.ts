@@ -19,7 +19,7 @@ import { startTestRuntime, type TestRuntime } from '../helpers/runtime.ts';
 const A = 'iso-alice';
 const B = 'iso-bob';
 let rt: TestRuntime;
-const ids: { scalewayOrg?: string; tailnet?: string; azureSub?: string; awsAccount?: string; gcpEmail?: string; ovhAccount?: string; taskId?: string; confirmationId?: string; rootProject?: string } = {};
+const ids: { scalewayOrg?: string; tailnet?: string; azureSub?: string; awsAccount?: string; gcpEmail?: string; ovhAccount?: string; taskId?: string; confirmationId?: string; rootProject?: string; clusterId?: string; agentTokenId?: string } = {};
 
 async function partition(userId: string) {
   const items: Array<Record<string, unknown>> = [];
@@ -83,6 +83,11 @@ beforeAll(async () => {
   ids.gcpEmail = (await rt.request('GET', '/api/user_connections', { user: A })).body.find((c: { provider: string }) => c.provider === 'gcp')?.account_id;
   ids.rootProject = (await rt.request('GET', '/api/gcp/root-project', { user: A })).body.root_project;
 
+  const cluster = await post('/api/kubectl/tokens', { cluster_name: 'alice-cluster' });
+  expect(cluster.status).toBe(200);
+  ids.clusterId = cluster.body.cluster_id;
+  ids.agentTokenId = cluster.body.token_id;
+
   const conf = await post('/api/cloud_tool', { provider: 'scaleway', command: `scw instance server terminate ${SCALEWAY_FIXTURES.projects[0].id}`, mode: 'agent' });
   expect(conf.body.requires_confirmation, conf.text).toBe(true);
   ids.confirmationId = conf.body.confirmation_id;
@@ -99,13 +104,23 @@ function requestsFor(r: RouteDef): Array<{ path: string; body?: unknown; expect4
       return [{ path: path.replace('{task_id}', ids.taskId!), expect404: true }];
     case 'cloudTool.cancelConfirmation':
       return [{ path: path.replace('{id}', ids.confirmationId!), expect404: true }];
+    case 'kubectl.revokeConnection':
+      return [{ path: path.replace('{cluster_id}', ids.clusterId!), expect404: true }];
+    case 'kubectl.rotateToken':
+      return [{ path: path.replace('{token_id}', ids.agentTokenId!), body: {}, expect404: true }];
+    case 'kubectl.createToken':
+      return [{ path, body: { cluster_name: 'alice-cluster' } }];
     case 'connections.providerDisconnect':
       return [
-        ...([['scaleway', ids.scalewayOrg], ['tailscale', ids.tailnet], ['azure', ids.azureSub], ['aws', ids.awsAccount], ['gcp', ids.gcpEmail]] as const).map(([p, acct]) => ({ path: path.replace('{provider}', p), body: { account_id: acct }, expect404: true })),
-        ...['scaleway', 'tailscale', 'azure', 'aws', 'gcp', 'ovh'].map((p) => ({ path: path.replace('{provider}', p), body: {} })),
+        ...([['scaleway', ids.scalewayOrg], ['tailscale', ids.tailnet], ['azure', ids.azureSub], ['aws', ids.awsAccount], ['gcp', ids.gcpEmail], ['kubernetes', ids.clusterId]] as const).map(([p, acct]) => ({ path: path.replace('{provider}', p), body: { account_id: acct }, expect404: true })),
+        ...['scaleway', 'tailscale', 'azure', 'aws', 'gcp', 'ovh', 'kubernetes'].map((p) => ({ path: path.replace('{provider}', p), body: {} })),
       ];
     case 'connections.markDisconnected':
-      return [{ path, body: { provider: 'scaleway', account_id: ids.scalewayOrg }, expect404: true }, { path, body: { provider: 'azure', account_id: ids.azureSub }, expect404: true }];
+      return [
+        { path, body: { provider: 'scaleway', account_id: ids.scalewayOrg }, expect404: true },
+        { path, body: { provider: 'azure', account_id: ids.azureSub }, expect404: true },
+        { path, body: { provider: 'kubernetes', account_id: ids.clusterId }, expect404: true },
+      ];
     case 'oauth.start':
       return ['gcp', 'ovh'].map((p) => ({ path: path.replace('{provider}', p) }));
     case 'gcp.postAuthRetry':
@@ -113,7 +128,11 @@ function requestsFor(r: RouteDef): Array<{ path: string; body?: unknown; expect4
     case 'gcp.setRootProject':
       return [{ path, body: { project_id: ids.rootProject } }];
     case 'cloudTool.run':
-      return [{ path, body: { provider: 'scaleway', command: `scw instance server terminate ${SCALEWAY_FIXTURES.projects[0].id}`, confirmation_id: ids.confirmationId, mode: 'agent' } }];
+      return [
+        { path, body: { provider: 'scaleway', command: `scw instance server terminate ${SCALEWAY_FIXTURES.projects[0].id}`, confirmation_id: ids.confirmationId, mode: 'agent' } },
+        { path, body: { provider: 'kubernetes', command: 'kubectl get pods -A', cluster_id: ids.clusterId } },
+        { path, body: { command: 'kubectl get pods -A', cluster_id: ids.clusterId } },
+      ];
     case 'connections.putPreference':
       return [{ path, body: { provider_preference: ['aws'] } }];
     case 'ovh.initiate':
@@ -148,7 +167,7 @@ describe('isolation matrix: user B against user A', () => {
     const before = await snapshot();
     expect(before.items.length).toBeGreaterThan(8);
     expect(Object.keys(before.secrets).length).toBeGreaterThanOrEqual(6);
-    const aIdentifiers = [ids.taskId, ids.confirmationId, ids.gcpEmail, ids.azureSub].filter((v): v is string => !!v && v.length > 6);
+    const aIdentifiers = [ids.taskId, ids.confirmationId, ids.gcpEmail, ids.azureSub, ids.clusterId, ids.agentTokenId].filter((v): v is string => !!v && v.length > 6);
     const userRoutes = routes.filter((r) => r.auth === 'user');
     // Reads first (nothing of B's exists yet, so nothing of A's may appear), then everything else.
     const ordered = [...userRoutes.filter((r) => r.method === 'GET'), ...userRoutes.filter((r) => r.method !== 'GET')];

@@ -52,7 +52,7 @@ describe('GET /api/connectors', () => {
       account_id_label: 'Organization ID',
     });
     const secrets = Object.fromEntries(r.body.connectors.map((c: { id: string; fields: Array<{ name: string; secret: boolean }> }) => [c.id, c.fields.filter((f) => f.secret).map((f) => f.name)]));
-    expect(secrets).toEqual({ gcp: [], aws: [], azure: ['client_secret'], scaleway: ['secret_key'], tailscale: ['client_secret'], ovh: [] });
+    expect(secrets).toEqual({ kubernetes: [], gcp: [], aws: [], azure: ['client_secret'], scaleway: ['secret_key'], tailscale: ['client_secret'], ovh: [] });
     expect(byId.gcp).toMatchObject({ fields: [], oauth: { method: 'POST', path: '/gcp/login', url_field: 'login_url' } });
     expect(byId.gcp.connect).toBeUndefined();
     expect(byId.ovh).toMatchObject({ oauth: { method: 'POST', path: '/ovh_api/ovh/oauth2/initiate', url_field: 'authorizationUrl' }, fields: [{ name: 'endpoint', required: true, secret: false }] });

@@ -144,7 +144,7 @@ beforeAll(async () => {
     index,
     readFileSync(index, 'utf8')
       .replace("import { connector as ovh } from './ovh/connector.ts';", "import { connector as ovh } from './ovh/connector.ts';\nimport { connector as fixture } from './fixture/connector.ts';")
-      .replace('tailscale, ovh] as const', 'tailscale, ovh, fixture] as const'),
+      .replace(/\] as const/, ', fixture] as const'),
   );
   execFileSync(node, ['scripts/gen.ts'], { cwd: copy, stdio: 'pipe' });
 

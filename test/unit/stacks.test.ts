@@ -4,7 +4,7 @@ import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import type { Capability, RouteDef } from '../../lib/http/route-types.ts';
-import { routes } from '../../lib/http/routes.ts';
+import { routes, webSocketApis } from '../../lib/http/routes.ts';
 import {
   DEFAULT_SETTINGS,
   EXEC_MEMORY_MB,
@@ -96,7 +96,7 @@ function expectJustified(p: FunctionPlan, caps: readonly Capability[]) {
     for (const a of s.actions) {
       expect(a, `${p.name}: wildcard action`).not.toContain('*');
       const service = a.split(':')[0];
-      const allowedBy: Record<string, Capability> = { dynamodb: 'table', secretsmanager: 'secrets', kms: 'secrets', states: 'workflow', sts: 'sts', lambda: 'executor' };
+      const allowedBy: Record<string, Capability> = { dynamodb: 'table', secretsmanager: 'secrets', kms: 'secrets', states: 'workflow', sts: 'sts', lambda: 'executor', 'execute-api': 'agents' };
       expect(allowedBy[service], `${p.name}: ${a} belongs to no capability`).toBeDefined();
       expect(has(allowedBy[service]), `${p.name}: ${a} without the ${allowedBy[service]} capability`).toBe(true);
     }
@@ -108,6 +108,7 @@ function expectJustified(p: FunctionPlan, caps: readonly Capability[]) {
     if (service === 'states') expect(s).toEqual({ actions: ['states:StartExecution'], resources: ['{{workflow.arn}}'] });
     if (service === 'sts') expect(s.actions).toEqual(s.effect === 'deny' ? ['sts:AssumeRole'] : ['sts:AssumeRole', 'sts:SetSourceIdentity']);
     if (service === 'lambda') expect(s).toEqual({ actions: ['lambda:InvokeFunction'], resources: ['{{executor.arn}}'] });
+    if (service === 'execute-api') expect(s).toEqual({ actions: ['execute-api:ManageConnections'], resources: ['POST', 'DELETE', 'GET'].map((m) => `{{agents.executionArn}}/*/${m}/@connections/*`) });
   }
   if (!has('secrets')) {
     expect(p.links, `${p.name}: links without secrets`).toEqual([]);
@@ -117,6 +118,7 @@ function expectJustified(p: FunctionPlan, caps: readonly Capability[]) {
   if (!has('table')) expect(tokens.filter((t) => t.startsWith('table.')), `${p.name}: table without table`).toEqual([]);
   if (!has('workflow')) expect(tokens, `${p.name}: workflow without workflow`).not.toContain('workflow.arn');
   if (!has('executor')) expect(tokens.filter((t) => t.startsWith('executor.')), `${p.name}: the executor without executor`).toEqual([]);
+  if (!has('agents')) expect(tokens.filter((t) => t.startsWith('agents.')), `${p.name}: agent sockets without agents`).toEqual([]);
   if (!has('secrets')) expect(tokens.filter((t) => t.startsWith('secret.')), `${p.name}: secret values without secrets`).toEqual([]);
   // every secret value a function sees is one it links, and nothing else is linked
   expect(new Set(tokens.filter((t) => t.startsWith('secret.')).map((t) => t.slice('secret.'.length)))).toEqual(new Set(p.links));
@@ -137,8 +139,8 @@ describe('the route table as deployed: one Lambda per route', () => {
     await expectHandler(p.handlerFile);
   });
 
-  it('deploys every handler under functions/: by a route, a scheduled job or the GCP setup workflow', () => {
-    const deployed = new Set([...routes.map((r) => r.handler), ...SCHEDULED_JOBS.map((j) => j.handler), FALLBACK_FUNCTION.handler]);
+  it('deploys every handler under functions/: by a route, a scheduled job, the GCP setup workflow or a WebSocket API', () => {
+    const deployed = new Set([...routes.map((r) => r.handler), ...SCHEDULED_JOBS.map((j) => j.handler), FALLBACK_FUNCTION.handler, ...webSocketApis.flatMap((a) => a.routes.map((r) => r.handler))]);
     if (existsSync(ASL_FILE)) for (const step of aslPlaceholders(JSON.parse(readFileSync(ASL_FILE, 'utf8')))) deployed.add(stepHandlerFile(step));
     const orphans = tsFiles('functions').filter((f) => !deployed.has(f) && (existsSync(ASL_FILE) || !f.startsWith('functions/gcp-setup/')));
     expect(orphans, 'handlers no stack deploys').toEqual([]);
@@ -287,7 +289,7 @@ describe('capabilities → permissions, links, environment', () => {
   });
 
   it('every capability combination stays justified, on either backend', () => {
-    const all: Capability[] = ['table', 'secrets', 'workflow', 'sts', 'exec', 'executor'];
+    const all: Capability[] = ['table', 'secrets', 'workflow', 'sts', 'exec', 'executor', 'agents'];
     for (let mask = 0; mask < 1 << all.length; mask++) {
       const caps = all.filter((_, i) => mask & (1 << i));
       for (const s of Object.values(SETTINGS)) expectJustified(planFunction(route({ id: `x.m${mask}`, capabilities: caps }), 'prod', s), caps);

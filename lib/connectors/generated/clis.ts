@@ -13,6 +13,7 @@ export const CONNECTOR_CLIS: Readonly<Record<ConnectorId, readonly CliName[]>> =
   scaleway: ['scw'],
   tailscale: ['tailscale'],
   ovh: ['ovhcloud'],
+  kubernetes: ['kubectl'],
 };
 
 /** Display names, for messages of code that must not carry every connector's data. */
@@ -23,4 +24,5 @@ export const CONNECTOR_NAMES: Readonly<Record<ConnectorId, string>> = {
   scaleway: 'Scaleway',
   tailscale: 'Tailscale',
   ovh: 'OVHcloud',
+  kubernetes: 'Kubernetes',
 };

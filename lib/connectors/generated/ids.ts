@@ -10,7 +10,7 @@ import { ovhSection } from '../ovh/settings.ts';
 // flags and settings sections, without the connectors' form data.
 
 /** Connector ids in list order: the provider-id union and zod enum derive from this. */
-export const CONNECTOR_IDS = ['gcp', 'aws', 'azure', 'scaleway', 'tailscale', 'ovh'] as const;
+export const CONNECTOR_IDS = ['gcp', 'aws', 'azure', 'scaleway', 'tailscale', 'ovh', 'kubernetes'] as const;
 export type ConnectorId = (typeof CONNECTOR_IDS)[number];
 /** The same union under the name the API gives it (`provider`). */
 export type ProviderId = ConnectorId;
@@ -29,4 +29,5 @@ export const connectorSections = {
   scaleway: scalewaySection,
   tailscale: tailscaleSection,
   ovh: ovhSection,
+  kubernetes: { settings: {}, build: () => ({}) },
 };

@@ -20,11 +20,13 @@ const checks: Partial<Record<ConnectorId, () => Promise<ConnectorCheck>>> = {
   scaleway: async () => (await import('../scaleway/check.ts')).check,
   tailscale: async () => (await import('../tailscale/check.ts')).check,
   ovh: async () => (await import('../ovh/check.ts')).check,
+  kubernetes: async () => (await import('../kubernetes/check.ts')).check,
 };
 
 const revokes: Partial<Record<ConnectorId, () => Promise<RevokeHooks>>> = {
   gcp: async () => await import('../gcp/revoke.ts'),
   tailscale: async () => await import('../tailscale/revoke.ts'),
+  kubernetes: async () => await import('../kubernetes/revoke.ts'),
 };
 
 const oauthStarts: Partial<Record<ConnectorId, () => Promise<OAuthStartHook>>> = {

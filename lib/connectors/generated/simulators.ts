@@ -9,4 +9,5 @@ export const simulatorStarters: Array<() => Promise<SimulatorStarter>> = [
   async () => (await import('../scaleway/simulator.ts')).startScalewaySimulator,
   async () => (await import('../tailscale/simulator.ts')).startTailscaleSimulator,
   async () => (await import('../ovh/simulator.ts')).startOvhSimulator,
+  async () => (await import('../kubernetes/simulator.ts')).startKubernetesSimulator,
 ];

@@ -18,3 +18,4 @@ export * from './workflow.ts';
 export * from './api.ts';
 export * from './web.ts';
 export * from './executor.ts';
+export * from './websocket.ts';

@@ -117,5 +117,16 @@ export function planCapabilities(
     permissions.push(...e.permissions);
   }
 
+  if (caps.has('agents')) {
+    // messages to agent sockets and closing them, on the agents' WebSocket API only; its URL goes
+    // into install instructions unless the deployer set KUBECTL_AGENT_WS_URL (a custom domain)
+    environment.KUBECTL_AGENT_MANAGEMENT_ENDPOINT = TOKENS.agentsManagementEndpoint;
+    environment.KUBECTL_AGENT_WS_URL ??= TOKENS.agentsUrl;
+    permissions.push({ actions: ['execute-api:ManageConnections'], resources: AGENT_CONNECTION_METHODS.map((m) => `${TOKENS.agentsApiExecutionArn}/*/${m}/@connections/*`) });
+  }
+
   return { links, permissions, environment };
 }
+
+/** The management API calls lib/kubectl/management.ts makes: PostToConnection, DeleteConnection, GetConnection. */
+export const AGENT_CONNECTION_METHODS = ['POST', 'DELETE', 'GET'] as const;

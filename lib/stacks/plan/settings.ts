@@ -42,6 +42,7 @@ const OWNED_SETTINGS = new Set([
   'VAULT_PREFIX',
   'VAULT_NAMESPACE',
   'GCP_SETUP_STATE_MACHINE_ARN',
+  'KUBECTL_AGENT_MANAGEMENT_ENDPOINT',
 ]);
 /** Settings `sst deploy` itself reads (API throttling): nothing for a function to know. */
 const DEPLOY_ONLY_SETTINGS = new Set(['API_THROTTLE_BURST_LIMIT', 'API_THROTTLE_RATE_LIMIT']);

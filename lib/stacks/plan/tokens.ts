@@ -10,6 +10,10 @@ export const TOKENS = {
   tableArn: '{{table.arn}}',
   workflowArn: '{{workflow.arn}}',
   apiUrl: '{{api.url}}',
+  /** the agents' WebSocket API (stacks/websocket.ts, lib/stacks/plan/websocket.ts) */
+  agentsApiExecutionArn: '{{agents.executionArn}}',
+  agentsManagementEndpoint: '{{agents.managementEndpoint}}',
+  agentsUrl: '{{agents.url}}',
   secret: (name: string) => `{{secret.${name}}}`,
 } as const;
 

@@ -1,0 +1,45 @@
+import * as z from 'zod';
+import { COMMAND_ID_RE } from './tokens.ts';
+
+/**
+ * The messages between the kubectl agent (agent/) and the WebSocket API. API Gateway picks the
+ * route from `type` (the API's route selection expression is `$request.body.type`), so every
+ * message names its type; each route validates its own message strictly.
+ */
+const version = z.string().min(1).max(100).regex(/^[\x21-\x7e]+$/, 'must be printable ASCII without spaces');
+
+export const registerMessage = z.strictObject({
+  type: z.literal('register'),
+  agent_version: version,
+  kubernetes_version: version,
+  /** what the agent's own policy allows: reported, never trusted to widen the service's policy */
+  write_mode: z.boolean().optional(),
+});
+
+export const heartbeatMessage = z.strictObject({ type: z.literal('heartbeat') });
+
+/** API Gateway takes messages of at most 128 KB; the agent caps output to fit. */
+export const MAX_OUTPUT_CHARS = 100_000;
+
+export const commandResponseMessage = z.strictObject({
+  type: z.literal('command_response'),
+  command_id: z.string().regex(COMMAND_ID_RE, 'is not a command id'),
+  success: z.boolean(),
+  output: z.string().max(MAX_OUTPUT_CHARS),
+  error: z.string().max(MAX_OUTPUT_CHARS),
+  return_code: z.number().int().min(-1).max(255),
+  truncated: z.boolean().optional(),
+  /** the agent refused the command itself (outside its verb list) */
+  refused: z.boolean().optional(),
+});
+
+export type RegisterMessage = z.output<typeof registerMessage>;
+export type CommandResponseMessage = z.output<typeof commandResponseMessage>;
+
+/** What the service sends. */
+export type ServerMessage =
+  | { type: 'connected'; cluster_id: string; cluster_name: string; heartbeat_seconds: number }
+  | { type: 'heartbeat_ack' }
+  | { type: 'kubectl_command'; command_id: string; argv: string[]; timeout_ms: number }
+  | { type: 'revoked'; reason: string }
+  | { type: 'error'; code: string; message: string };
