@@ -30,6 +30,7 @@ export default $config({
     const { createConsoleRouter, createConsoleSite } = await import("./stacks/web.ts");
     const { createExecutor } = await import("./stacks/executor.ts");
     const { createWebSocket } = await import("./stacks/websocket.ts");
+    const { createAlerts } = await import("./stacks/alerts.ts");
 
     const { table } = createStorage();
     // the console's Router first: its URL is the FRONTURL and BACKEND_URL every function gets
@@ -51,6 +52,8 @@ export default $config({
     const agents = await createWebSocket({ secrets, values, taken: planRoutes(routes, $app.stage, secrets.settings).map((p) => p.name) });
     const { api } = await createApi({ secrets, values: { ...values, ...executor.values, ...agents.values, "workflow.arn": workflow.stateMachine.arn }, corsOrigin: web.corsOrigin });
     createJobs({ secrets, values });
+    // new alerts from the table's stream to the alert bus (webhook functions never call out)
+    const alerts = createAlerts({ table, secrets, values });
     const consoleSite = createConsoleSite({ router: web.router, plan: web.plan, apiUrl: api.url, values });
 
     return {
@@ -61,6 +64,7 @@ export default $config({
       stateMachine: workflow.stateMachine.arn,
       failedSetupQueue: workflow.dlq.url,
       cloudToolExecutor: executor.fn.name,
+      alertBus: alerts.bus.name,
     };
   },
 });

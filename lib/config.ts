@@ -7,6 +7,8 @@ import { revalidateSection } from './config/revalidate.ts';
 import { commandsSection } from './config/commands.ts';
 import { consoleSection } from './config/console.ts';
 import { kubectlSection } from './config/kubectl.ts';
+import { webhooksSection } from './config/webhooks.ts';
+import { alertsSection } from './config/alerts.ts';
 import { connectorSections, type ProviderId } from './connectors/generated/ids.ts';
 
 export { sstResource };
@@ -26,6 +28,8 @@ const sections = {
   commands: commandsSection,
   console: consoleSection,
   kubectl: kubectlSection,
+  webhooks: webhooksSection,
+  alerts: alertsSection,
 };
 
 type Sections = typeof sections;

@@ -31,6 +31,8 @@ interface Found {
   simulatorExport?: string;
   oauthStart?: string;
   oauthCallback?: string;
+  /** webhook.ts exports `webhook` (lib/webhooks/types.ts WebhookHooks) */
+  webhook: boolean;
 }
 
 const camel = (id: string) => id.replace(/[-_](\w)/g, (_, c: string) => c.toUpperCase());
@@ -84,11 +86,33 @@ async function inspect(root: string, def: ConnectorDef): Promise<Found> {
     simulatorExport,
     oauthStart: withExport('oauthStart'),
     oauthCallback: withExport('oauthCallback'),
+    webhook: false,
   };
+  found.webhook = await checkWebhook(dir, def, read('webhook.ts') !== null);
   if (!found.check) throw new Error(`${def.id}: every connector needs lib/connectors/${def.id}/check.ts (its status, reconnect and re-validation call it)`);
   if (def.connect && !found.verify) throw new Error(`${def.id}: \`connect\` is served with lib/connectors/${def.id}/verify.ts, which is missing`);
   if (def.clis.length > 0 && !found.exec) throw new Error(`${def.id}: a connector with CLIs needs lib/connectors/${def.id}/exec.ts`);
   return found;
+}
+
+/** A connector's `webhook` data and its webhook.ts agree: the file exists, and `create` / `challenge` are there exactly when the data says so. */
+async function checkWebhook(dir: string, def: ConnectorDef, hasFile: boolean): Promise<boolean> {
+  const where = `lib/connectors/${def.id}/webhook.ts`;
+  if (!def.webhook) {
+    if (hasFile) throw new Error(`${def.id}: ${where} exists but its connector.ts declares no \`webhook\``);
+    return false;
+  }
+  if (!hasFile) throw new Error(`${def.id}: its connector.ts declares a \`webhook\`; ${where} (exporting \`webhook\`) is missing`);
+  if (!/\{id\}/.test(def.webhook.path)) throw new Error(`${def.id}: its webhook path must hold {id} (the per-connection webhook id)`);
+  const mod = (await import(pathToFileURL(join(dir, 'webhook.ts')).href)) as { webhook?: Record<string, unknown> };
+  const hooks = mod.webhook;
+  if (!hooks || typeof hooks.verify !== 'function' || typeof hooks.normalise !== 'function' || typeof hooks.setup !== 'function') {
+    throw new Error(`${where} must export \`webhook\` with verify, normalise and setup`);
+  }
+  for (const [flag, fn] of [['create', 'create'], ['challenge', 'challenge']] as const) {
+    if (!!def.webhook[flag] !== (typeof hooks[fn] === 'function')) throw new Error(`${def.id}: \`webhook.${flag}\` in its connector.ts and \`${fn}\` in ${where} must come together`);
+  }
+  return true;
 }
 
 const q = (s: string) => `'${s.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
@@ -147,6 +171,13 @@ ${found.map((f) => `  ${f.def.id}: ${q(f.def.name)},`).join('\n')}
   );
 }
 
+/** A disconnect's hooks: the connector's revoke.ts, and its webhook's release when it has one (lib/webhooks/release.ts). */
+function revokeLoader(f: Found): string {
+  const revoke = f.revoke ? `await import('../${f.def.id}/revoke.ts')` : '{}';
+  if (!f.webhook) return `async () => ${revoke}`;
+  return `async () => (await import('../../webhooks/release.ts')).withWebhookRelease(${revoke}, (await import('../${f.def.id}/webhook.ts')).webhook)`;
+}
+
 function loadersFile(found: Found[]): string {
   const map = (name: string, type: string, entries: string[]) => `const ${name}: Partial<Record<ConnectorId, () => Promise<${type}>>> = {\n${entries.map((e) => `  ${e},`).join('\n')}\n};\n`;
   return (
@@ -166,7 +197,7 @@ export const OAUTH_CONNECTORS: readonly ConnectorId[] = [${found.filter((f) => f
 // scheduled re-validation reads that map (a status function imports its own connector's check).
 
 ${map('checks', 'ConnectorCheck', found.filter((f) => f.check).map((f) => `${f.def.id}: async () => (await import('../${f.def.id}/check.ts')).check`))}
-${map('revokes', 'RevokeHooks', found.filter((f) => f.revoke).map((f) => `${f.def.id}: async () => await import('../${f.def.id}/revoke.ts')`))}
+${map('revokes', 'RevokeHooks', found.filter((f) => f.revoke || f.webhook).map((f) => `${f.def.id}: ${revokeLoader(f)}`))}
 ${map('oauthStarts', 'OAuthStartHook', found.filter((f) => f.oauthStart).map((f) => `${f.def.id}: async () => (await import('../${f.def.id}/${f.oauthStart}')).oauthStart`))}
 ${map('oauthCallbacks', 'OAuthCallbackHook', found.filter((f) => f.oauthCallback).map((f) => `${f.def.id}: async () => (await import('../${f.def.id}/${f.oauthCallback}')).oauthCallback`))}
 ${map('apiCommands', 'ApiCommandSet', found.filter((f) => f.commandsExport).map((f) => `${f.def.id}: async () => (await import('../${f.def.id}/commands.ts')).${f.commandsExport}`))}
@@ -240,6 +271,36 @@ export const handler = ${factory}(connector${parts.map((x) => `, ${x.name}`).joi
 `;
 }
 
+/** The legacy disconnect of a connector with a webhook: its revoke.ts and the webhook's release. */
+function disconnectWithWebhookEntry(f: Found): string {
+  const id = f.def.id;
+  return `${HEADER}import { legacyDisconnectHandler } from '../../../lib/http/connector-disconnect.ts';
+import { withWebhookRelease } from '../../../lib/webhooks/release.ts';
+import { connector } from '../../../lib/connectors/${id}/connector.ts';
+${f.revoke ? `import * as revoke from '../../../lib/connectors/${id}/revoke.ts';\n` : ''}import { webhook } from '../../../lib/connectors/${id}/webhook.ts';
+
+export const handler = legacyDisconnectHandler(connector, withWebhookRelease(${f.revoke ? 'revoke' : '{}'}, webhook));
+`;
+}
+
+/** The webhook routes' entry files: delivery and handshake (lib/http/connector-webhook.ts), setup and creation (…-setup.ts). */
+function webhookEntries(f: Found): Record<string, string> {
+  const id = f.def.id;
+  const base = `functions/connectors/${id}`;
+  const one = (factory: string, module: string) => `${HEADER}import { ${factory} } from '../../../lib/http/${module}.ts';
+import { connector } from '../../../lib/connectors/${id}/connector.ts';
+import { webhook } from '../../../lib/connectors/${id}/webhook.ts';
+
+export const handler = ${factory}(connector, webhook);
+`;
+  return {
+    [`${base}/webhook.ts`]: one('webhookHandler', 'connector-webhook'),
+    ...(f.def.webhook?.challenge ? { [`${base}/webhook-challenge.ts`]: one('webhookChallengeHandler', 'connector-webhook') } : {}),
+    [`${base}/webhook-setup.ts`]: one('webhookSetupHandler', 'connector-webhook-setup'),
+    ...(f.def.webhook?.create ? { [`${base}/webhook-create.ts`]: one('webhookCreateHandler', 'connector-webhook-setup') } : {}),
+  };
+}
+
 function entries(found: Found[]): Record<string, string> {
   const out: Record<string, string> = {};
   for (const f of found) {
@@ -248,7 +309,8 @@ function entries(found: Found[]): Record<string, string> {
     out[`${base}/status.ts`] = entry(id, 'statusHandler', [{ name: 'check', file: 'check.ts' }]);
     out[`${base}/reconnect.ts`] = entry(id, 'reconnectHandler', [{ name: 'check', file: 'check.ts' }]);
     if (f.def.connect) out[`${base}/connect.ts`] = entry(id, 'connectHandler', [{ name: 'verify', file: 'verify.ts' }], shapeCode(f.def.connect.response));
-    if (f.def.legacy?.disconnect) out[`${base}/disconnect.ts`] = entry(id, 'legacyDisconnectHandler', f.revoke ? [{ name: 'revoke', file: 'revoke.ts', namespace: true }] : []);
+    if (f.def.legacy?.disconnect) out[`${base}/disconnect.ts`] = f.webhook ? disconnectWithWebhookEntry(f) : entry(id, 'legacyDisconnectHandler', f.revoke ? [{ name: 'revoke', file: 'revoke.ts', namespace: true }] : []);
+    if (f.webhook) Object.assign(out, webhookEntries(f));
   }
   return out;
 }
@@ -257,10 +319,11 @@ function connectorTable(found: Found[]): string {
   const cell = (s: string) => s.replace(/\|/g, '\\|');
   const rows = found.map(({ def }) => {
     const how = def.connect ? `\`${def.connect.method} ${def.connect.path}\`` : def.oauth ? `OAuth: \`${def.oauth.method} ${def.oauth.path}\`` : '';
-    const legacy = [...(def.legacy?.status ?? []).map((p) => `GET ${p}`), ...(def.legacy?.disconnect ? [`${def.legacy.disconnect.method} ${def.legacy.disconnect.path}`] : [])].map((p) => `\`${p}\``).join(', ');
-    return `| \`${def.id}\` | ${cell(def.name)} | ${def.kind} | ${def.authKind} | ${how} | ${def.clis.map((c) => `\`${c}\``).join(', ')} | ${def.featureFlag ? `\`${def.featureFlag}\`` : ''} | ${legacy} |`;
+    const legacy = [...(def.legacy?.status ?? []).map((p) => `GET ${p}`), ...(def.legacy?.disconnect ? [`${def.legacy.disconnect.method} ${def.legacy.disconnect.path}`] : []), ...(def.webhook?.setupPath ? [`GET ${def.webhook.setupPath}`] : [])].map((p) => `\`${p}\``).join(', ');
+    const webhook = def.webhook ? `\`POST ${def.webhook.path}\`` : '';
+    return `| \`${def.id}\` | ${cell(def.name)} | ${def.kind} | ${def.authKind} | ${how} | ${def.clis.map((c) => `\`${c}\``).join(', ')} | ${def.featureFlag ? `\`${def.featureFlag}\`` : ''} | ${legacy} | ${webhook} |`;
   });
-  return ['| Id | Connector | Kind | Auth | Connect | CLIs | Flag | Per-provider paths (aliases) |', '|---|---|---|---|---|---|---|---|', ...rows].join('\n');
+  return ['| Id | Connector | Kind | Auth | Connect | CLIs | Flag | Per-provider paths (aliases) | Alert webhook |', '|---|---|---|---|---|---|---|---|---|', ...rows].join('\n');
 }
 
 export function readmeBlock(readme: string): string | undefined {

@@ -98,7 +98,8 @@ export async function markNotConnected(d: Deps, userId: string, provider: Provid
 
 /**
  * Remove a connector's connections (all, or one account): provider-side revocation where the
- * connector has any (its revoke.ts), then the secret, then the record. The secret goes first so
+ * connector has any (its revoke.ts), what we keep beside the connection (`release`: its webhook),
+ * then the secret, then the record. The secret goes first so
  * that a failure half-way leaves a record that a retry can finish, never an unreferenced secret.
  * Callers pass the connector's hooks: its own disconnect route imports its revoke.ts, and
  * DELETE /api/auth/{provider}/disconnect loads it by id (lib/connectors/disconnect.ts), so no
@@ -111,6 +112,7 @@ export async function disconnectWithHooks(d: Deps, userId: string, provider: Pro
     if (hooks?.revoke) {
       await hooks.revoke(d, conn).catch((e) => log.warn('provider-side revocation failed; removing our copy anyway', { provider, accountId: conn.accountId, error: e }));
     }
+    if (hooks?.release) await hooks.release(d, conn);
     if (conn.secretRef) await d.secrets.delete(conn.secretRef);
     await deleteConnection(d.db, conn);
     await writeAudit(d.db, { userId, action: 'disconnect', provider, accountId: conn.accountId });

@@ -35,7 +35,8 @@ export function connectorCatalogue(d: Deps) {
         reconnect_path: paths.reconnect,
         account_id_label: c.account.label,
         clis: [...c.clis],
-        legacy_paths: [...(c.legacy?.status ?? []), ...(c.legacy?.disconnect ? [c.legacy.disconnect.path] : [])],
+        legacy_paths: [...(c.legacy?.status ?? []), ...(c.legacy?.disconnect ? [c.legacy.disconnect.path] : []), ...(c.webhook?.setupPath ? [c.webhook.setupPath] : [])],
+        ...(c.webhook ? { webhook: { delivery_path: c.webhook.path, setup_path: paths.webhook, ...(c.webhook.create ? { create_path: paths.webhook } : {}) } } : {}),
       };
     }),
   };

@@ -32,6 +32,8 @@ export const catalogueResponse = z.object({
       account_id_label: z.string(),
       clis: z.array(z.string()),
       legacy_paths: z.array(z.string()),
+      /** alert webhooks: where the tool posts, where to read what to configure, where to have the tool's API create it */
+      webhook: z.object({ delivery_path: z.string(), setup_path: z.string(), create_path: z.string().optional() }).optional(),
     }),
   ),
 });

@@ -4,6 +4,7 @@ import { connectorRoutes } from '../connectors/generated/routes.ts';
 import { cloudToolRoutes } from '../commands/routes.ts';
 import { kubectlAgentApi } from '../kubectl/ws-routes.ts';
 import type { WebSocketApiDef } from '../kubectl/ws-routes.ts';
+import { alertRoutes } from '../alerts/routes.ts';
 
 /**
  * THE route table. Each area keeps its entries next to its code (lib/<area>/routes.ts); every
@@ -12,7 +13,7 @@ import type { WebSocketApiDef } from '../kubectl/ws-routes.ts';
  * deploys (one Lambda per entry), what the local gateway serves, and what the OpenAPI document is
  * generated from.
  */
-export const routes: RouteDef[] = [...connectionRoutes, ...connectorRoutes, ...cloudToolRoutes];
+export const routes: RouteDef[] = [...connectionRoutes, ...connectorRoutes, ...cloudToolRoutes, ...alertRoutes];
 
 /** The WebSocket APIs (stacks/websocket.ts deploys them, the local gateway serves them). */
 export const webSocketApis: WebSocketApiDef[] = [kubectlAgentApi];

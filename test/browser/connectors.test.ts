@@ -217,7 +217,7 @@ describe.skipIf(!hasChromium || !hasCatalogue)('the Connectors page in a browser
     await page.keyboard.press('Enter');
     await expect.poll(() => list.allTextContents()).toEqual([before[1], before[0], ...before.slice(2)]);
     // the keyboard stays with the item that moved: at the top now, on its "down" button
-    expect(await page.evaluate('document.activeElement?.getAttribute("aria-label")')).toBe(`Move ${before[1]} down`);
+    await expect.poll(() => page.evaluate('document.activeElement?.getAttribute("aria-label")')).toBe(`Move ${before[1]} down`);
     const saved = nextResponse(page, 'PUT', '/api/user/provider-preference');
     await page.getByRole('button', { name: 'Save order' }).focus();
     await page.keyboard.press('Enter');

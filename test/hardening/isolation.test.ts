@@ -8,6 +8,7 @@ import { connectGcp } from '../../lib/connectors/gcp/simulator-flow.ts';
 import { SCALEWAY_FIXTURES } from '../../lib/connectors/scaleway/simulator.ts';
 import { TAILSCALE_FIXTURES } from '../../lib/connectors/tailscale/simulator.ts';
 import { AZURE_SIM } from '../../lib/connectors/azure/simulator.ts';
+import { DATADOG_FIXTURES } from '../../lib/connectors/datadog/simulator.ts';
 import { startTestRuntime, type TestRuntime } from '../helpers/runtime.ts';
 
 /**
@@ -19,7 +20,7 @@ import { startTestRuntime, type TestRuntime } from '../helpers/runtime.ts';
 const A = 'iso-alice';
 const B = 'iso-bob';
 let rt: TestRuntime;
-const ids: { scalewayOrg?: string; tailnet?: string; azureSub?: string; awsAccount?: string; gcpEmail?: string; ovhAccount?: string; taskId?: string; confirmationId?: string; rootProject?: string; clusterId?: string; agentTokenId?: string } = {};
+const ids: { alertId?: string; datadogOrg?: string; webhookId?: string; webhookSecret?: string; scalewayOrg?: string; tailnet?: string; azureSub?: string; awsAccount?: string; gcpEmail?: string; ovhAccount?: string; taskId?: string; confirmationId?: string; rootProject?: string; clusterId?: string; agentTokenId?: string } = {};
 
 async function partition(userId: string) {
   const items: Array<Record<string, unknown>> = [];
@@ -88,6 +89,18 @@ beforeAll(async () => {
   ids.clusterId = cluster.body.cluster_id;
   ids.agentTokenId = cluster.body.token_id;
 
+  // a tool with its webhook and an alert it delivered
+  const dd = await post('/datadog/connect', { api_key: DATADOG_FIXTURES.us1.apiKey, app_key: DATADOG_FIXTURES.us1.appKey });
+  expect(dd.status).toBe(200);
+  ids.datadogOrg = dd.body.organization_id;
+  const hook = await rt.request('GET', '/datadog/webhook-url', { user: A });
+  ids.webhookId = hook.body.webhook_id;
+  ids.webhookSecret = hook.body.secret;
+  const now = String(Date.now());
+  const delivered = await rt.request('POST', new URL(hook.body.url).pathname, { user: null, rawBody: JSON.stringify({ id: 'iso-1', title: 'A alert', date: now, last_updated: now }), headers: { 'content-type': 'application/json', 'x-aurora-webhook-secret': hook.body.secret } });
+  expect(delivered.body.stored).toBe(1);
+  ids.alertId = (await rt.request('GET', '/api/alerts', { user: A })).body.alerts[0].id;
+
   const conf = await post('/api/cloud_tool', { provider: 'scaleway', command: `scw instance server terminate ${SCALEWAY_FIXTURES.projects[0].id}`, mode: 'agent' });
   expect(conf.body.requires_confirmation, conf.text).toBe(true);
   ids.confirmationId = conf.body.confirmation_id;
@@ -112,8 +125,8 @@ function requestsFor(r: RouteDef): Array<{ path: string; body?: unknown; expect4
       return [{ path, body: { cluster_name: 'alice-cluster' } }];
     case 'connections.providerDisconnect':
       return [
-        ...([['scaleway', ids.scalewayOrg], ['tailscale', ids.tailnet], ['azure', ids.azureSub], ['aws', ids.awsAccount], ['gcp', ids.gcpEmail], ['kubernetes', ids.clusterId]] as const).map(([p, acct]) => ({ path: path.replace('{provider}', p), body: { account_id: acct }, expect404: true })),
-        ...['scaleway', 'tailscale', 'azure', 'aws', 'gcp', 'ovh', 'kubernetes'].map((p) => ({ path: path.replace('{provider}', p), body: {} })),
+        ...([['scaleway', ids.scalewayOrg], ['tailscale', ids.tailnet], ['azure', ids.azureSub], ['aws', ids.awsAccount], ['gcp', ids.gcpEmail], ['kubernetes', ids.clusterId], ['datadog', ids.datadogOrg]] as const).map(([p, acct]) => ({ path: path.replace('{provider}', p), body: { account_id: acct }, expect404: true })),
+        ...['scaleway', 'tailscale', 'azure', 'aws', 'gcp', 'ovh', 'kubernetes', 'datadog'].map((p) => ({ path: path.replace('{provider}', p), body: {} })),
       ];
     case 'connections.markDisconnected':
       return [
@@ -139,7 +152,19 @@ function requestsFor(r: RouteDef): Array<{ path: string; body?: unknown; expect4
       return [{ path, body: { endpoint: 'ovh-eu' } }];
     case 'connectors.catalogue':
       return [{ path }];
+    case 'alerts.get':
+      return [{ path: path.replace('{alert_id}', ids.alertId!), expect404: true }];
+    case 'alerts.list':
+      return [{ path }, { path: `${path}?connector=datadog` }];
     default: {
+      // a connector's webhook setup and creation, aimed at A's connection
+      const hook = /^(\w+)\.(webhookSetup|webhookCreate)$/.exec(r.id);
+      const hookAccount = hook ? accountOf[hook[1]]?.() : undefined;
+      if (hook && hookAccount) {
+        return hook[2] === 'webhookSetup'
+          ? [{ path, expect404: true }, { path: `${path}?account_id=${encodeURIComponent(hookAccount)}`, expect404: true }]
+          : [{ path, body: {}, expect404: true }, { path, body: { account_id: hookAccount }, expect404: true }];
+      }
       // every connector's generic routes, aimed at A's account of that connector
       const generic = /^(\w+)\.(status|reconnect)$/.exec(r.id);
       const account = generic ? accountOf[generic[1]]?.() : undefined;
@@ -160,6 +185,7 @@ const accountOf: Record<string, () => string | undefined> = {
   aws: () => ids.awsAccount,
   gcp: () => ids.gcpEmail,
   ovh: () => ids.ovhAccount,
+  datadog: () => ids.datadogOrg,
 };
 
 describe('isolation matrix: user B against user A', () => {
@@ -167,7 +193,7 @@ describe('isolation matrix: user B against user A', () => {
     const before = await snapshot();
     expect(before.items.length).toBeGreaterThan(8);
     expect(Object.keys(before.secrets).length).toBeGreaterThanOrEqual(6);
-    const aIdentifiers = [ids.taskId, ids.confirmationId, ids.gcpEmail, ids.azureSub, ids.clusterId, ids.agentTokenId].filter((v): v is string => !!v && v.length > 6);
+    const aIdentifiers = [ids.taskId, ids.confirmationId, ids.gcpEmail, ids.azureSub, ids.clusterId, ids.agentTokenId, ids.webhookId, ids.webhookSecret, ids.alertId].filter((v): v is string => !!v && v.length > 6);
     const userRoutes = routes.filter((r) => r.auth === 'user');
     // Reads first (nothing of B's exists yet, so nothing of A's may appear), then everything else.
     const ordered = [...userRoutes.filter((r) => r.method === 'GET'), ...userRoutes.filter((r) => r.method !== 'GET')];

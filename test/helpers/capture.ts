@@ -39,14 +39,20 @@ export function readCaptures(): Capture[] {
 /** Fields of a stored credential document that identify rather than authenticate. */
 const NOT_SECRET = /(public|(^|_)id$|Id$|region|endpoint|type|scope|expir|tenant|access_?key$|account|email|project|tailnet|created|updated|name|url|uri)/i;
 
-/** Leaf strings of a secret document worth scanning for (short ones would match by chance). */
-export function secretStrings(doc: unknown, out: string[] = [], key = ''): string[] {
+/**
+ * Fields of a stored document its owner is shown (the signing secret of a webhook, which the user
+ * types into the tool): never in a log line or a table item, but in that user's own answer.
+ */
+const OWNER_VISIBLE = /^webhook_secret$/;
+
+/** Leaf strings of a secret document worth scanning for (short ones would match by chance); owner-visible ones go to `shown`. */
+export function secretStrings(doc: unknown, out: string[] = [], key = '', shown: string[] = out): string[] {
   if (typeof doc === 'string') {
-    if (doc.length >= 8 && !NOT_SECRET.test(key)) out.push(doc);
+    if (doc.length >= 8 && !NOT_SECRET.test(key)) (OWNER_VISIBLE.test(key) ? shown : out).push(doc);
   } else if (Array.isArray(doc)) {
-    for (const v of doc) secretStrings(v, out, key);
+    for (const v of doc) secretStrings(v, out, key, shown);
   } else if (doc && typeof doc === 'object') {
-    for (const [k, v] of Object.entries(doc)) secretStrings(v, out, k);
+    for (const [k, v] of Object.entries(doc)) secretStrings(v, out, k, shown);
   }
   return out;
 }

@@ -55,11 +55,12 @@ export async function startTestRuntime(opts: { simulate?: boolean; env?: Record<
   const runtime = await startLocalRuntime({ port: 0, dataDir, inMemory: true, simulate: opts.simulate, env: { LOG_LEVEL: 'debug', ...opts.env } });
   // Record every secret value written during the run (disconnects delete them before close).
   const seenSecrets: string[] = [];
+  // also what its owner may be shown but no log line or table item may hold (lib/webhooks signing secrets)
   const auditSecrets: string[] = [];
   const store = deps().secrets;
   const put = store.put.bind(store);
   store.put = async (path, value) => {
-    secretStrings(value.reveal(), seenSecrets);
+    secretStrings(value.reveal(), seenSecrets, '', auditSecrets);
     return put(path, value);
   };
   const request = async <T>(method: string, path: string, o: RequestOptions = {}): Promise<TestResponse<T>> => {
@@ -107,7 +108,7 @@ export async function startTestRuntime(opts: { simulate?: boolean; env?: Record<
         const issued = sim.issuedSecrets?.() ?? sim.issuedTokens?.() ?? sim.issued?.() ?? sim.control?.issuedSecrets?.() ?? sim.control?.issuedTokens?.() ?? [];
         for (const v of issued as string[]) if (typeof v === 'string' && v.length >= 8) secrets.push(v);
       }
-      for (const ref of (await deps().secrets.list?.()) ?? []) secretStrings((await deps().secrets.get(ref))?.reveal(), secrets);
+      for (const ref of (await deps().secrets.list?.()) ?? []) secretStrings((await deps().secrets.get(ref))?.reveal(), secrets, '', auditSecrets);
       const items: string[] = [];
       let start: Record<string, unknown> | undefined;
       do {

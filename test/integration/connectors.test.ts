@@ -52,7 +52,10 @@ describe('GET /api/connectors', () => {
       account_id_label: 'Organization ID',
     });
     const secrets = Object.fromEntries(r.body.connectors.map((c: { id: string; fields: Array<{ name: string; secret: boolean }> }) => [c.id, c.fields.filter((f) => f.secret).map((f) => f.name)]));
-    expect(secrets).toEqual({ kubernetes: [], gcp: [], aws: [], azure: ['client_secret'], scaleway: ['secret_key'], tailscale: ['client_secret'], ovh: [] });
+    // each connector's own suite checks its fields; here, that the catalogue marks them (one line per connector keeps merges apart)
+    expect(secrets).toMatchObject({ kubernetes: [], gcp: [], aws: [], azure: ['client_secret'], scaleway: ['secret_key'], tailscale: ['client_secret'], ovh: [] });
+    expect(secrets.datadog).toEqual(['api_key', 'app_key']);
+    expect(byId.datadog).toMatchObject({ kind: 'tool', webhook: { delivery_path: '/datadog/webhook/{id}', setup_path: '/api/connectors/datadog/webhook', create_path: '/api/connectors/datadog/webhook' } });
     expect(byId.gcp).toMatchObject({ fields: [], oauth: { method: 'POST', path: '/gcp/login', url_field: 'login_url' } });
     expect(byId.gcp.connect).toBeUndefined();
     expect(byId.ovh).toMatchObject({ oauth: { method: 'POST', path: '/ovh_api/ovh/oauth2/initiate', url_field: 'authorizationUrl' }, fields: [{ name: 'endpoint', required: true, secret: false }] });

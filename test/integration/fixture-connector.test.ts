@@ -144,7 +144,8 @@ beforeAll(async () => {
     index,
     readFileSync(index, 'utf8')
       .replace("import { connector as ovh } from './ovh/connector.ts';", "import { connector as ovh } from './ovh/connector.ts';\nimport { connector as fixture } from './fixture/connector.ts';")
-      .replace(/\] as const/, ', fixture] as const'),
+      // at the end of the list, whatever its last entry is
+      .replace(/\] as const;/, ', fixture] as const;'),
   );
   execFileSync(node, ['scripts/gen.ts'], { cwd: copy, stdio: 'pipe' });
 

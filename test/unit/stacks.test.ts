@@ -11,6 +11,7 @@ import {
   EXEC_TIMEOUT_SECONDS,
   RESERVED_NAMES,
   SCHEDULED_JOBS,
+  ALERT_PUBLISHER,
   FALLBACK_FUNCTION,
   planFallback,
   SECRETS_MANAGER_ACTIONS,
@@ -139,8 +140,8 @@ describe('the route table as deployed: one Lambda per route', () => {
     await expectHandler(p.handlerFile);
   });
 
-  it('deploys every handler under functions/: by a route, a scheduled job, the GCP setup workflow or a WebSocket API', () => {
-    const deployed = new Set([...routes.map((r) => r.handler), ...SCHEDULED_JOBS.map((j) => j.handler), FALLBACK_FUNCTION.handler, ...webSocketApis.flatMap((a) => a.routes.map((r) => r.handler))]);
+  it('deploys every handler under functions/: by a route, a scheduled job, the GCP setup workflow, a WebSocket API or the alert stream', () => {
+    const deployed = new Set([...routes.map((r) => r.handler), ...SCHEDULED_JOBS.map((j) => j.handler), FALLBACK_FUNCTION.handler, ...webSocketApis.flatMap((a) => a.routes.map((r) => r.handler)), ALERT_PUBLISHER.handler]);
     if (existsSync(ASL_FILE)) for (const step of aslPlaceholders(JSON.parse(readFileSync(ASL_FILE, 'utf8')))) deployed.add(stepHandlerFile(step));
     const orphans = tsFiles('functions').filter((f) => !deployed.has(f) && (existsSync(ASL_FILE) || !f.startsWith('functions/gcp-setup/')));
     expect(orphans, 'handlers no stack deploys').toEqual([]);

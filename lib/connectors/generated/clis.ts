@@ -14,6 +14,7 @@ export const CONNECTOR_CLIS: Readonly<Record<ConnectorId, readonly CliName[]>> =
   tailscale: ['tailscale'],
   ovh: ['ovhcloud'],
   kubernetes: ['kubectl'],
+  datadog: [],
 };
 
 /** Display names, for messages of code that must not carry every connector's data. */
@@ -25,4 +26,5 @@ export const CONNECTOR_NAMES: Readonly<Record<ConnectorId, string>> = {
   tailscale: 'Tailscale',
   ovh: 'OVHcloud',
   kubernetes: 'Kubernetes',
+  datadog: 'Datadog',
 };

@@ -21,12 +21,14 @@ const checks: Partial<Record<ConnectorId, () => Promise<ConnectorCheck>>> = {
   tailscale: async () => (await import('../tailscale/check.ts')).check,
   ovh: async () => (await import('../ovh/check.ts')).check,
   kubernetes: async () => (await import('../kubernetes/check.ts')).check,
+  datadog: async () => (await import('../datadog/check.ts')).check,
 };
 
 const revokes: Partial<Record<ConnectorId, () => Promise<RevokeHooks>>> = {
   gcp: async () => await import('../gcp/revoke.ts'),
   tailscale: async () => await import('../tailscale/revoke.ts'),
   kubernetes: async () => await import('../kubernetes/revoke.ts'),
+  datadog: async () => (await import('../../webhooks/release.ts')).withWebhookRelease({}, (await import('../datadog/webhook.ts')).webhook),
 };
 
 const oauthStarts: Partial<Record<ConnectorId, () => Promise<OAuthStartHook>>> = {

@@ -10,4 +10,5 @@ export const simulatorStarters: Array<() => Promise<SimulatorStarter>> = [
   async () => (await import('../tailscale/simulator.ts')).startTailscaleSimulator,
   async () => (await import('../ovh/simulator.ts')).startOvhSimulator,
   async () => (await import('../kubernetes/simulator.ts')).startKubernetesSimulator,
+  async () => (await import('../datadog/simulator.ts')).startDatadogSimulator,
 ];

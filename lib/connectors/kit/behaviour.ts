@@ -50,6 +50,12 @@ export interface RevokeHooks {
   revoke?(d: Deps, conn: Connection): Promise<void>;
   /** per-user leftovers once the connector's last account is gone (an SSH key pair, leases) */
   cleanupUser?(d: Deps, userId: string): Promise<void>;
+  /**
+   * What we keep beside the connection (its webhook registration and signing secret, see
+   * lib/webhooks/release.ts): runs after `revoke`, while the credentials are still there, and must
+   * succeed, so a failure stops the disconnect and a retry can finish it.
+   */
+  release?(d: Deps, conn: Connection): Promise<void>;
 }
 
 /** verify.ts: the connect form checked against the provider; what to keep and what to answer. */

@@ -121,6 +121,28 @@ export interface ConnectorDef<Id extends string = string> {
     /** shown when the user has no connection of this connector */
     notConnected: string;
   };
+  /**
+   * Alert webhooks the tool posts to us (lib/webhooks/, behaviour in the connector's webhook.ts):
+   * one unguessable id and one signing secret per connection. `path` is the delivery route and must
+   * hold `{id}`; `setupPath` a legacy alias of GET /api/connectors/<id>/webhook (what to configure in
+   * the tool); `create` says the tool's API can create the webhook for the user
+   * (POST /api/connectors/<id>/webhook, webhook.ts exports `create`); `challenge` serves GET on the
+   * delivery path too (a tool that proves the URL with a handshake first).
+   */
+  webhook?: {
+    path: string;
+    setupPath?: string;
+    create?: boolean;
+    challenge?: boolean;
+  };
+  /**
+   * The credential proxy (GET|POST /api/proxy/<id>/<path>, lib/proxy/; behaviour in the connector's
+   * proxy.ts: the API base and the credential headers). `readOnlyPosts`: the POST paths that only
+   * read (searches, queries), allowed in Ask mode; a `{name}` segment matches any one segment.
+   */
+  proxy?: {
+    readOnlyPosts: readonly string[];
+  };
   /** the per-connector paths of the original API, served by the same code as the generic routes */
   legacy?: {
     status?: readonly string[];
@@ -138,4 +160,5 @@ export const connectorPaths = (id: string) => ({
   reconnect: `/api/connectors/${id}/reconnect`,
   disconnect: `/api/auth/${id}/disconnect`,
   connect: `/api/connectors/${id}/connect`,
+  webhook: `/api/connectors/${id}/webhook`,
 });

@@ -19,3 +19,4 @@ export * from './api.ts';
 export * from './web.ts';
 export * from './executor.ts';
 export * from './websocket.ts';
+export * from './alerts.ts';

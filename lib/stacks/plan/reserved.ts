@@ -6,9 +6,10 @@ import { SCHEDULED_JOBS } from './jobs.ts';
 import { STEP_NAME_PREFIX } from './workflow.ts';
 import { ROUTER_NAME, SITE_NAME } from './web.ts';
 import { kubectlAgentApi } from '../../kubectl/ws-routes.ts';
+import { ALERT_BUS_COMPONENT, ALERT_PUBLISH_DLQ_COMPONENT, ALERT_PUBLISHER } from './alerts.ts';
 
 /** Components the stacks create themselves; no route function may take these names (nor a job's). */
-export const RESERVED_NAMES = ['Table', 'Api', 'VaultAddr', 'VaultToken', 'GcpSetup', ROUTER_NAME, SITE_NAME, kubectlAgentApi.name] as const;
+export const RESERVED_NAMES = ['Table', 'Api', 'VaultAddr', 'VaultToken', 'GcpSetup', ROUTER_NAME, SITE_NAME, kubectlAgentApi.name, ALERT_BUS_COMPONENT, ALERT_PUBLISH_DLQ_COMPONENT, ALERT_PUBLISHER.name] as const;
 /** Families of functions named by prefix (workflow steps: STEP_NAME_PREFIX + step). */
 export const RESERVED_PREFIXES: readonly string[] = [STEP_NAME_PREFIX];
 

@@ -1,5 +1,5 @@
 import type { JSX } from 'preact';
-import { useEffect, useRef, useState } from 'preact/hooks';
+import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
 import { messageOf } from '../api.ts';
 import type { Connector } from '../catalogue.ts';
 import { useApp } from '../context.ts';
@@ -15,10 +15,11 @@ export function PreferenceEditor(props: { catalogue: Connector[] }): JSX.Element
   const [saved, setSaved] = useState<string[]>([]);
   const [message, setMessage] = useState<{ kind: 'success' | 'error'; text: string } | null>(null);
   const known = props.catalogue.map((c) => c.id);
-  // after a move, keep the keyboard on the item that moved (its button may have become disabled)
+  // after a move, keep the keyboard on the item that moved (its button may have become disabled);
+  // a layout effect, so focus moves in the same commit as the reorder, never a frame later
   const listRef = useRef<HTMLOListElement>(null);
   const [follow, setFollow] = useState<{ id: string; dir: 'up' | 'down' } | null>(null);
-  useEffect(() => {
+  useLayoutEffect(() => {
     if (!follow || !listRef.current) return;
     const row = listRef.current.querySelector<HTMLElement>(`[data-pref="${CSS.escape(follow.id)}"]`);
     const same = row?.querySelector<HTMLButtonElement>(`button[data-dir="${follow.dir}"]`);

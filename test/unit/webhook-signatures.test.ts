@@ -1,0 +1,72 @@
+import { createHmac } from 'node:crypto';
+import { describe, expect, it } from 'vitest';
+import { secret } from '../../lib/secret-value.ts';
+import { headerHoldsSecret, hmacMatches, parseTime, safeEqual } from '../../lib/webhooks/signatures.ts';
+import { webhook as datadog } from '../../lib/connectors/datadog/webhook.ts';
+
+const s = secret('s3cr3t-value-of-some-length');
+const delivery = (headers: Record<string, string>, body = '{}') => ({ headers, rawBody: body, query: {} });
+
+describe('webhook signature building blocks', () => {
+  it('safeEqual is equality, whatever the lengths', () => {
+    expect(safeEqual('abc', 'abc')).toBe(true);
+    expect(safeEqual('abc', 'abd')).toBe(false);
+    expect(safeEqual('abc', 'abcd')).toBe(false);
+    expect(safeEqual('', '')).toBe(true);
+    expect(safeEqual('', 'a')).toBe(false);
+  });
+
+  it('a header holds the secret as it is, or after its scheme', () => {
+    expect(headerHoldsSecret(delivery({ 'x-token': s.reveal() }), 'X-Token', s)).toBe(true);
+    expect(headerHoldsSecret(delivery({ 'x-token': ` ${s.reveal()} ` }), 'X-Token', s)).toBe(true);
+    expect(headerHoldsSecret(delivery({ 'x-token': s.reveal().slice(1) }), 'X-Token', s)).toBe(false);
+    expect(headerHoldsSecret(delivery({}), 'X-Token', s)).toBe(false);
+    expect(headerHoldsSecret(delivery({ authorization: `Bearer ${s.reveal()}` }), 'Authorization', s, 'Bearer')).toBe(true);
+    expect(headerHoldsSecret(delivery({ authorization: s.reveal() }), 'Authorization', s, 'Bearer')).toBe(false);
+  });
+
+  it('HMAC-SHA256 in hex (any case, optional prefix) or base64', () => {
+    const hex = createHmac('sha256', s.reveal()).update('1700000000:body').digest('hex');
+    expect(hmacMatches(hex, s, '1700000000:body')).toBe(true);
+    expect(hmacMatches(hex.toUpperCase(), s, '1700000000:body')).toBe(true);
+    expect(hmacMatches(`sha256=${hex}`, s, '1700000000:body', { prefix: 'sha256=' })).toBe(true);
+    expect(hmacMatches(hex, s, '1700000001:body')).toBe(false);
+    expect(hmacMatches(undefined, s, 'x')).toBe(false);
+    const b64 = createHmac('sha256', s.reveal()).update('tok').digest('base64');
+    expect(hmacMatches(b64, s, 'tok', { encoding: 'base64' })).toBe(true);
+    expect(hmacMatches(b64.toLowerCase(), s, 'tok', { encoding: 'base64' })).toBe(b64 === b64.toLowerCase());
+  });
+
+  it('reads times as tools send them', () => {
+    expect(parseTime(1700000000)).toBe(1700000000000);
+    expect(parseTime('1700000000')).toBe(1700000000000);
+    expect(parseTime('1700000000123')).toBe(1700000000123);
+    expect(parseTime('2024-03-15T10:00:00Z')).toBe(Date.parse('2024-03-15T10:00:00Z'));
+    for (const bad of ['', 'yesterday', '$DATE', null, undefined, {}, Number.NaN, '12:00']) expect(parseTime(bad)).toBeNull();
+  });
+});
+
+describe('Datadog deliveries', () => {
+  const at = 1710496800000;
+  const body = (p: Record<string, unknown>) => JSON.stringify({ id: '1', date: String(at), last_updated: String(at), ...p });
+  const signed = (p: Record<string, unknown>) => delivery({ 'x-aurora-webhook-secret': s.reveal() }, body(p));
+
+  it('verifies the custom header and dates the delivery by $LAST_UPDATED / $DATE', () => {
+    expect(datadog.verify(signed({}), s)).toEqual({ ok: true, sentAt: at });
+    expect(datadog.verify(signed({ last_updated: String(at + 5000) }), s)).toEqual({ ok: true, sentAt: at + 5000 });
+    expect(datadog.verify(delivery({}, body({})), s).ok).toBe(false);
+    expect(datadog.verify(signed({ date: '$DATE', last_updated: '' }), s).ok).toBe(false);
+  });
+
+  it('maps transitions, alert types and priorities; unrendered variables are not values', () => {
+    const one = (p: Record<string, unknown>) => datadog.normalise(signed(p))[0];
+    expect(one({ alert_transition: 'Triggered', alert_type: 'error', priority: 'P1' })).toMatchObject({ status: 'triggered', severity: 'critical' });
+    expect(one({ alert_transition: 'Recovered', alert_type: 'success' })).toMatchObject({ status: 'resolved', severity: 'info' });
+    expect(one({ alert_transition: 'Warn', alert_type: 'warning' })).toMatchObject({ status: 'triggered', severity: 'warning' });
+    expect(one({ title: '[Recovered] disk full' })).toMatchObject({ status: 'resolved', severity: 'unknown', title: '[Recovered] disk full' });
+    expect(one({ event_type: '$EVENT_TYPE', link: '$LINK' })).toMatchObject({ type: 'monitor' });
+    expect(one({ link: '$LINK' }).url).toBeUndefined();
+    expect(() => datadog.normalise(signed({ id: '' }))).toThrow(/no "id"/);
+    expect(() => datadog.normalise(delivery({}, '[]'))).toThrow(/JSON object/);
+  });
+});
