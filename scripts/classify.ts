@@ -7,12 +7,12 @@
  * object per input line, `{"class": "...", "reason": "..."}`, in input order.
  */
 import { createInterface } from 'node:readline';
-import { analyzeCommand } from '../lib/commands/classify.ts';
+import { classifyCommand } from '../lib/commands/service.ts';
 
-function classifyLine(line: string): { class: string; reason: string } {
+async function classifyLine(line: string): Promise<{ class: string; reason: string }> {
   const tab = line.indexOf('\t');
   if (tab < 0) return { class: 'rejected', reason: 'expected <provider><TAB><command>' };
-  const { class: cls, reason } = analyzeCommand(line.slice(0, tab).trim(), line.slice(tab + 1));
+  const { class: cls, reason } = await classifyCommand(line.slice(0, tab).trim(), line.slice(tab + 1));
   return { class: cls, reason };
 }
 
@@ -21,5 +21,5 @@ for await (const raw of rl) {
   // Tolerate CRLF files: the terminator is not part of the command.
   const line = raw.endsWith('\r') ? raw.slice(0, -1) : raw;
   if (line.trim() === '') continue;
-  process.stdout.write(JSON.stringify(classifyLine(line)) + '\n');
+  process.stdout.write(JSON.stringify(await classifyLine(line)) + '\n');
 }

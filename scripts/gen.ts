@@ -91,7 +91,9 @@ async function inspect(root: string, def: ConnectorDef): Promise<Found> {
   found.webhook = await checkWebhook(dir, def, read('webhook.ts') !== null);
   if (!found.check) throw new Error(`${def.id}: every connector needs lib/connectors/${def.id}/check.ts (its status, reconnect and re-validation call it)`);
   if (def.connect && !found.verify) throw new Error(`${def.id}: \`connect\` is served with lib/connectors/${def.id}/verify.ts, which is missing`);
-  if (def.clis.length > 0 && !found.exec) throw new Error(`${def.id}: a connector with CLIs needs lib/connectors/${def.id}/exec.ts`);
+  // a connector whose commands are served from its API (commands.ts) names its program in `clis`
+  // for provider selection, but no CLI of it ever runs, so it has no exec profile
+  if (def.clis.length > 0 && !found.exec && !found.commandsExport) throw new Error(`${def.id}: a connector with CLIs needs lib/connectors/${def.id}/exec.ts (or commands.ts, when its commands are served from its API)`);
   return found;
 }
 

@@ -29,7 +29,6 @@ import { gsutil } from './grammar/gsutil.ts';
 import { kubectl } from './grammar/kubectl.ts';
 import { ovhcloud } from './grammar/ovhcloud.ts';
 import { scw } from './grammar/scw.ts';
-import { tailscale } from './grammar/tailscale.ts';
 import { parseCommand } from './parse.ts';
 
 export type { CommandClass } from './engine.ts';
@@ -58,12 +57,17 @@ export interface Analysis {
   rules?: string[];
 }
 
-const GRAMMARS: Readonly<Record<CliName, Grammar>> = { gcloud, gsutil, bq, kubectl, aws, az, scw, tailscale, ovhcloud };
-// tailscale commands are served from the Tailscale API, not a CLI, so it has no argument rules.
-const ARG_RULES: Readonly<Record<CliName, ArgRules>> = {
-  gcloud: gcloudArgs, gsutil: gsutilArgs, bq: bqArgs, kubectl: kubectlArgs, aws: awsArgs, az: azArgs, scw: scwArgs,
-  tailscale: { rules: [] }, ovhcloud: ovhcloudArgs,
+// `tailscale` has no grammar: the real CLI ignores API keys and drives this machine's own
+// tailscaled, so cloud_tool never runs it; the tailscale provider's commands are the verb table
+// of lib/connectors/tailscale/commands.ts, served from the Tailscale API (classifyCommand in
+// lib/commands/service.ts reads it). Here such a program is refused with that reason.
+const GRAMMARS: Readonly<Partial<Record<CliName, Grammar>>> = { gcloud, gsutil, bq, kubectl, aws, az, scw, ovhcloud };
+const ARG_RULES: Readonly<Partial<Record<CliName, ArgRules>>> = {
+  gcloud: gcloudArgs, gsutil: gsutilArgs, bq: bqArgs, kubectl: kubectlArgs, aws: awsArgs, az: azArgs, scw: scwArgs, ovhcloud: ovhcloudArgs,
 };
+
+const servedFromApi = (cli: string) =>
+  `${cli} is not run as a CLI: its commands are served from the provider's API (see the provider's verbs in the README)`;
 
 /** Commands that need no confirmation in Agent mode and may run in Ask mode (reads only). */
 export function isReadOnly(cls: AnalysisClass): boolean {
@@ -85,23 +89,26 @@ export function classify(provider: ProviderId, argv: readonly string[]): Classif
   const check = checkBinary(provider, binary);
   if (!check.ok) return { class: 'unknown', reason: check.reason, binary, path: [], rules: [] };
   const cli = check.cli;
+  const grammar = GRAMMARS[cli];
+  if (!grammar) return { class: 'rejected', reason: servedFromApi(cli), binary, path: [], rules: [] };
   const args = argv.slice(1);
-  const result = GRAMMARS[cli].classify(args);
-  const d = decide(cli, args, result);
+  const result = grammar.classify(args);
+  const d = decide(grammar, args, result);
   if (!d.refused && result.class === 'unknown') {
     // The grammar could not tell where the command path ends (an option it does not know came
     // first). Refuse when any reading of those options leads to a refused command.
     for (const alt of readings(args)) {
-      const r = decide(cli, alt, GRAMMARS[cli].classify(alt));
+      const r = decide(grammar, alt, grammar.classify(alt));
       if (r.refused) return { class: 'rejected', reason: r.reason, binary, path: result.path, rules: r.rules };
     }
   }
   return { class: d.refused ? 'rejected' : d.class, reason: d.reason, binary, path: result.path, rules: d.rules };
 }
 
-function decide(cli: CliName, args: readonly string[], result: Outcome): RuleDecision {
-  const set = ARG_RULES[cli];
-  const scan = scanArgs(cli, result.path, args, rulesTable(GRAMMARS[cli].argTable(result.path), set), set.abbreviations, set.valueByDefault);
+function decide(grammar: Grammar, args: readonly string[], result: Outcome): RuleDecision {
+  const cli = grammar.cli;
+  const set = ARG_RULES[cli] ?? { rules: [] };
+  const scan = scanArgs(cli, result.path, args, rulesTable(grammar.argTable(result.path), set), set.abbreviations, set.valueByDefault);
   return applyRules(set, scan, result, isHelp(result));
 }
 

@@ -7,7 +7,8 @@ import type { Connection } from '../connections/types.ts';
 import type { ProviderId } from '../connectors/generated/ids.ts';
 import { log } from '../log.ts';
 import { EXECUTOR_CONTRACT_VERSION, EXECUTOR_OWNED_ENV, HOME_PLACEHOLDER, type ExecRequest, type ExecResult } from '../../executor/contract.ts';
-import { analyzeCommand } from './classify.ts';
+import { analyzeCommand, type AnalysisClass } from './classify.ts';
+import { isProviderId } from './binaries.ts';
 import { parseCommand } from './parse.ts';
 import { cancelConfirmation, checkConfirmation, consumeConfirmation, createConfirmation, runHash } from './confirmations.ts';
 import { childCredentials } from './credentials.ts';
@@ -150,6 +151,21 @@ export async function runCloudTool(d: Deps, userId: string, input: Input): Promi
     timed_out: r.timedOut,
     duration_ms: r.durationMs,
   };
+}
+
+/**
+ * The class cloud_tool gives a command for a provider, and why, without running it: the CLI's
+ * grammar and argument rules, or the provider's API verbs (`npm run classify`).
+ */
+export async function classifyCommand(provider: string, command: string): Promise<{ class: AnalysisClass; reason: string }> {
+  if (!isProviderId(provider)) return analyzeCommand(provider, command);
+  try {
+    const plan = await classifyFor(provider, command, undefined);
+    return { class: plan.cls, reason: plan.reason };
+  } catch (e) {
+    if (e instanceof BadRequestError) return { class: 'rejected', reason: e.message.replace(/^Command rejected: /, '') };
+    throw e;
+  }
 }
 
 /** The class and exact argv of a command, from the CLI's grammar or the provider's API verbs. */

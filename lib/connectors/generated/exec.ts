@@ -5,9 +5,8 @@ import { exec as gcp } from '../gcp/exec.ts';
 import { exec as aws } from '../aws/exec.ts';
 import { exec as azure } from '../azure/exec.ts';
 import { exec as scaleway } from '../scaleway/exec.ts';
-import { exec as tailscale } from '../tailscale/exec.ts';
 import { exec as ovh } from '../ovh/exec.ts';
 import { exec as kubernetes } from '../kubernetes/exec.ts';
 
 /** Each connector's CLI credential profile (cloud_tool); the profiles load their adapters on first use. */
-export const EXEC_PROFILES: Readonly<Partial<Record<ConnectorId, ExecProfile>>> = { gcp, aws, azure, scaleway, tailscale, ovh, kubernetes };
+export const EXEC_PROFILES: Readonly<Partial<Record<ConnectorId, ExecProfile>>> = { gcp, aws, azure, scaleway, ovh, kubernetes };

@@ -45,6 +45,13 @@ describe('scripts/classify.ts', () => {
     expect((r.lines[6] as { reason: string }).reason).toMatch(/Unsupported provider: mars/);
   });
 
+  it('classifies the tailscale provider by its API verbs, and refuses the host CLI verbs it never runs', () => {
+    const r = run('tailscale\ttailscale devices list\ntailscale\ttailscale devices delete d1\ntailscale\ttailscale keys create\ntailscale\ttailscale status\ntailscale\ttailscale up\n');
+    expect(r.status).toBe(0);
+    expect(r.lines.map((l) => (l as { class: string }).class)).toEqual(['read', 'destructive', 'sensitive', 'rejected', 'rejected']);
+    expect((r.lines[3] as { reason: string }).reason).toMatch(/tailscale CLI is never run/);
+  });
+
   it('accepts CRLF input and a last line without a newline', () => {
     const r = run('gcp\tgcloud version\r\naws\taws ec2 describe-instances');
     expect(r.lines).toEqual([

@@ -516,32 +516,13 @@ describe('scw', () => {
 });
 
 describe('tailscale', () => {
-  table('tailscale', [
-    ['tailscale status', 'read'],
-    ['tailscale status --json', 'read'],
-    ['tailscale ip -4', 'read'],
-    ['tailscale ping host', 'read'],
-    ['tailscale netcheck', 'read'],
-    ['tailscale version', 'read'],
-    ['tailscale dns status', 'read'],
-    ['tailscale exit-node list', 'read'],
-    ['tailscale serve status', 'read'],
-    ['tailscale up --accept-routes', 'write'],
-    ['tailscale down', 'write'],
-    ['tailscale set --hostname=x', 'write'],
-    ['tailscale serve 3000', 'write'],
-    ['tailscale logout', 'destructive'],
-    ['tailscale funnel 443', 'destructive'],
-    ['tailscale lock sign nodekey:abc', 'destructive'],
-    ['tailscale ssh user@host', 'sensitive'],
-    ['tailscale nc host 22', 'sensitive'],
-    ['tailscale cert host.ts.net', 'sensitive'],
-    ['tailscale file cp f host:', 'sensitive'],
-    ['tailscale --help', 'read'],
-    ['tailscale status -help', 'read'],
-    ['tailscale debug prefs', 'unknown'],
-    ['tailscale frob', 'unknown'],
-  ]);
+  // its commands are the Tailscale API verbs (lib/connectors/tailscale/commands.ts), never the CLI,
+  // which would drive this machine's own tailscaled: the grammar path refuses the program
+  it.each(['tailscale status', 'tailscale up --accept-routes', 'tailscale serve 3000', 'tailscale --help', 'tailscale devices list'])('%s is not classified as a CLI command', (command) => {
+    const r = analyzeCommand('tailscale', command);
+    expect(r.class).toBe('rejected');
+    expect(r.reason).toMatch(/served from the provider's API/);
+  });
 });
 
 describe('ovhcloud', () => {

@@ -39,7 +39,6 @@ const BASE: Case[] = [
   ['azure', ['az', 'keyvault', 'secret', 'list']],
   ['scaleway', ['scw', 'instance', 'server', 'list']],
   ['scaleway', ['scw', 'instance', 'server', 'terminate']],
-  ['tailscale', ['tailscale', 'status']],
   ['ovh', ['ovhcloud', 'vps', 'list']],
   ['ovh', ['ovhcloud', 'cloud', 'instance', 'delete']],
 ];
@@ -56,7 +55,6 @@ const VALUE_FLAGS: Record<string, string[]> = {
   aws: ['--region', '--output', '--query'],
   az: ['--subscription', '-g', '--resource-group', '-o', '--query', '-n', '--name'],
   scw: ['-o', '--output'],
-  tailscale: ['--socket'],
   ovhcloud: ['-o', '--output', '--cloud-project'],
 };
 
