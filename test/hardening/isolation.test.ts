@@ -10,6 +10,7 @@ import { TAILSCALE_FIXTURES } from '../../lib/connectors/tailscale/simulator.ts'
 import { AZURE_SIM } from '../../lib/connectors/azure/simulator.ts';
 import { DATADOG_FIXTURES } from '../../lib/connectors/datadog/simulator.ts';
 import { PAGERDUTY_FIXTURES } from '../../lib/connectors/pagerduty/simulator.ts';
+import { CONFLUENCE_FIXTURES, type ConfluenceSimulator } from '../../lib/connectors/confluence/simulator.ts';
 import { startTestRuntime, type TestRuntime } from '../helpers/runtime.ts';
 
 /**
@@ -21,7 +22,7 @@ import { startTestRuntime, type TestRuntime } from '../helpers/runtime.ts';
 const A = 'iso-alice';
 const B = 'iso-bob';
 let rt: TestRuntime;
-const ids: { alertId?: string; datadogOrg?: string; pagerdutyAccount?: string; webhookId?: string; webhookSecret?: string; scalewayOrg?: string; tailnet?: string; azureSub?: string; awsAccount?: string; gcpEmail?: string; ovhAccount?: string; taskId?: string; confirmationId?: string; rootProject?: string; clusterId?: string; agentTokenId?: string } = {};
+const ids: { alertId?: string; datadogOrg?: string; pagerdutyAccount?: string; confluenceAccount?: string; webhookId?: string; webhookSecret?: string; scalewayOrg?: string; tailnet?: string; azureSub?: string; awsAccount?: string; gcpEmail?: string; ovhAccount?: string; taskId?: string; confirmationId?: string; rootProject?: string; clusterId?: string; agentTokenId?: string } = {};
 
 async function partition(userId: string) {
   const items: Array<Record<string, unknown>> = [];
@@ -106,6 +107,10 @@ beforeAll(async () => {
   expect(pd.status, pd.text).toBe(200);
   ids.pagerdutyAccount = pd.body.subdomain;
   expect((await post('/api/connectors/pagerduty/webhook', {})).status).toBe(200);
+  const cfSim = rt.runtime.simulators.find((s) => s.name === 'confluence') as ConfluenceSimulator;
+  const cf = await post('/confluence/connect', { authType: 'pat', baseUrl: cfSim.dcBaseUrl, patToken: CONFLUENCE_FIXTURES.pat });
+  expect(cf.status, cf.text).toBe(200);
+  ids.confluenceAccount = cf.body.base_url;
 
   const conf = await post('/api/cloud_tool', { provider: 'scaleway', command: `scw instance server terminate ${SCALEWAY_FIXTURES.projects[0].id}`, mode: 'agent' });
   expect(conf.body.requires_confirmation, conf.text).toBe(true);
@@ -131,8 +136,8 @@ function requestsFor(r: RouteDef): Array<{ path: string; body?: unknown; expect4
       return [{ path, body: { cluster_name: 'alice-cluster' } }];
     case 'connections.providerDisconnect':
       return [
-        ...([['scaleway', ids.scalewayOrg], ['tailscale', ids.tailnet], ['azure', ids.azureSub], ['aws', ids.awsAccount], ['gcp', ids.gcpEmail], ['kubernetes', ids.clusterId], ['datadog', ids.datadogOrg], ['pagerduty', ids.pagerdutyAccount]] as const).map(([p, acct]) => ({ path: path.replace('{provider}', p), body: { account_id: acct }, expect404: true })),
-        ...['scaleway', 'tailscale', 'azure', 'aws', 'gcp', 'ovh', 'kubernetes', 'datadog', 'pagerduty'].map((p) => ({ path: path.replace('{provider}', p), body: {} })),
+        ...([['scaleway', ids.scalewayOrg], ['tailscale', ids.tailnet], ['azure', ids.azureSub], ['aws', ids.awsAccount], ['gcp', ids.gcpEmail], ['kubernetes', ids.clusterId], ['datadog', ids.datadogOrg], ['pagerduty', ids.pagerdutyAccount], ['confluence', ids.confluenceAccount]] as const).map(([p, acct]) => ({ path: path.replace('{provider}', p), body: { account_id: acct }, expect404: true })),
+        ...['scaleway', 'tailscale', 'azure', 'aws', 'gcp', 'ovh', 'kubernetes', 'datadog', 'pagerduty', 'confluence'].map((p) => ({ path: path.replace('{provider}', p), body: {} })),
       ];
     case 'connections.markDisconnected':
       return [
@@ -141,7 +146,7 @@ function requestsFor(r: RouteDef): Array<{ path: string; body?: unknown; expect4
         { path, body: { provider: 'kubernetes', account_id: ids.clusterId }, expect404: true },
       ];
     case 'oauth.start':
-      return ['gcp', 'ovh'].map((p) => ({ path: path.replace('{provider}', p) }));
+      return ['gcp', 'ovh', 'confluence'].map((p) => ({ path: path.replace('{provider}', p) }));
     case 'gcp.postAuthRetry':
       return [{ path, body: { selected_project_ids: [ids.rootProject] } }];
     case 'gcp.setRootProject':
@@ -195,6 +200,7 @@ const accountOf: Record<string, () => string | undefined> = {
   ovh: () => ids.ovhAccount,
   datadog: () => ids.datadogOrg,
   pagerduty: () => ids.pagerdutyAccount,
+  confluence: () => ids.confluenceAccount,
 };
 
 describe('isolation matrix: user B against user A', () => {

@@ -12,4 +12,5 @@ export const simulatorStarters: Array<() => Promise<SimulatorStarter>> = [
   async () => (await import('../kubernetes/simulator.ts')).startKubernetesSimulator,
   async () => (await import('../datadog/simulator.ts')).startDatadogSimulator,
   async () => (await import('../pagerduty/simulator.ts')).startPagerDutySimulator,
+  async () => (await import('../confluence/simulator.ts')).startConfluenceSimulator,
 ];
