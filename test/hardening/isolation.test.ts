@@ -9,6 +9,8 @@ import { SCALEWAY_FIXTURES } from '../../lib/connectors/scaleway/simulator.ts';
 import { TAILSCALE_FIXTURES } from '../../lib/connectors/tailscale/simulator.ts';
 import { AZURE_SIM } from '../../lib/connectors/azure/simulator.ts';
 import { DATADOG_FIXTURES } from '../../lib/connectors/datadog/simulator.ts';
+import { PAGERDUTY_FIXTURES } from '../../lib/connectors/pagerduty/simulator.ts';
+import { CONFLUENCE_FIXTURES, type ConfluenceSimulator } from '../../lib/connectors/confluence/simulator.ts';
 import { startTestRuntime, type TestRuntime } from '../helpers/runtime.ts';
 
 /**
@@ -20,7 +22,7 @@ import { startTestRuntime, type TestRuntime } from '../helpers/runtime.ts';
 const A = 'iso-alice';
 const B = 'iso-bob';
 let rt: TestRuntime;
-const ids: { alertId?: string; datadogOrg?: string; webhookId?: string; webhookSecret?: string; scalewayOrg?: string; tailnet?: string; azureSub?: string; awsAccount?: string; gcpEmail?: string; ovhAccount?: string; taskId?: string; confirmationId?: string; rootProject?: string; clusterId?: string; agentTokenId?: string } = {};
+const ids: { alertId?: string; datadogOrg?: string; pagerdutyAccount?: string; confluenceAccount?: string; webhookId?: string; webhookSecret?: string; scalewayOrg?: string; tailnet?: string; azureSub?: string; awsAccount?: string; gcpEmail?: string; ovhAccount?: string; taskId?: string; confirmationId?: string; rootProject?: string; clusterId?: string; agentTokenId?: string } = {};
 
 async function partition(userId: string) {
   const items: Array<Record<string, unknown>> = [];
@@ -101,6 +103,15 @@ beforeAll(async () => {
   expect(delivered.body.stored).toBe(1);
   ids.alertId = (await rt.request('GET', '/api/alerts', { user: A })).body.alerts[0].id;
 
+  const pd = await post('/pagerduty', { api_token: PAGERDUTY_FIXTURES.token });
+  expect(pd.status, pd.text).toBe(200);
+  ids.pagerdutyAccount = pd.body.subdomain;
+  expect((await post('/api/connectors/pagerduty/webhook', {})).status).toBe(200);
+  const cfSim = rt.runtime.simulators.find((s) => s.name === 'confluence') as ConfluenceSimulator;
+  const cf = await post('/confluence/connect', { authType: 'pat', baseUrl: cfSim.dcBaseUrl, patToken: CONFLUENCE_FIXTURES.pat });
+  expect(cf.status, cf.text).toBe(200);
+  ids.confluenceAccount = cf.body.base_url;
+
   const conf = await post('/api/cloud_tool', { provider: 'scaleway', command: `scw instance server terminate ${SCALEWAY_FIXTURES.projects[0].id}`, mode: 'agent' });
   expect(conf.body.requires_confirmation, conf.text).toBe(true);
   ids.confirmationId = conf.body.confirmation_id;
@@ -125,8 +136,8 @@ function requestsFor(r: RouteDef): Array<{ path: string; body?: unknown; expect4
       return [{ path, body: { cluster_name: 'alice-cluster' } }];
     case 'connections.providerDisconnect':
       return [
-        ...([['scaleway', ids.scalewayOrg], ['tailscale', ids.tailnet], ['azure', ids.azureSub], ['aws', ids.awsAccount], ['gcp', ids.gcpEmail], ['kubernetes', ids.clusterId], ['datadog', ids.datadogOrg]] as const).map(([p, acct]) => ({ path: path.replace('{provider}', p), body: { account_id: acct }, expect404: true })),
-        ...['scaleway', 'tailscale', 'azure', 'aws', 'gcp', 'ovh', 'kubernetes', 'datadog'].map((p) => ({ path: path.replace('{provider}', p), body: {} })),
+        ...([['scaleway', ids.scalewayOrg], ['tailscale', ids.tailnet], ['azure', ids.azureSub], ['aws', ids.awsAccount], ['gcp', ids.gcpEmail], ['kubernetes', ids.clusterId], ['datadog', ids.datadogOrg], ['pagerduty', ids.pagerdutyAccount], ['confluence', ids.confluenceAccount]] as const).map(([p, acct]) => ({ path: path.replace('{provider}', p), body: { account_id: acct }, expect404: true })),
+        ...['scaleway', 'tailscale', 'azure', 'aws', 'gcp', 'ovh', 'kubernetes', 'datadog', 'pagerduty', 'confluence'].map((p) => ({ path: path.replace('{provider}', p), body: {} })),
       ];
     case 'connections.markDisconnected':
       return [
@@ -135,7 +146,7 @@ function requestsFor(r: RouteDef): Array<{ path: string; body?: unknown; expect4
         { path, body: { provider: 'kubernetes', account_id: ids.clusterId }, expect404: true },
       ];
     case 'oauth.start':
-      return ['gcp', 'ovh'].map((p) => ({ path: path.replace('{provider}', p) }));
+      return ['gcp', 'ovh', 'confluence'].map((p) => ({ path: path.replace('{provider}', p) }));
     case 'gcp.postAuthRetry':
       return [{ path, body: { selected_project_ids: [ids.rootProject] } }];
     case 'gcp.setRootProject':
@@ -148,6 +159,8 @@ function requestsFor(r: RouteDef): Array<{ path: string; body?: unknown; expect4
       ];
     case 'connections.putPreference':
       return [{ path, body: { provider_preference: ['aws'] } }];
+    case 'pagerduty.rotateToken':
+      return [{ path, body: { api_token: PAGERDUTY_FIXTURES.token2 }, expect404: true }, { path, body: { api_token: PAGERDUTY_FIXTURES.token2, account_id: ids.pagerdutyAccount }, expect404: true }];
     case 'ovh.initiate':
       return [{ path, body: { endpoint: 'ovh-eu' } }];
     case 'connectors.catalogue':
@@ -186,6 +199,8 @@ const accountOf: Record<string, () => string | undefined> = {
   gcp: () => ids.gcpEmail,
   ovh: () => ids.ovhAccount,
   datadog: () => ids.datadogOrg,
+  pagerduty: () => ids.pagerdutyAccount,
+  confluence: () => ids.confluenceAccount,
 };
 
 describe('isolation matrix: user B against user A', () => {

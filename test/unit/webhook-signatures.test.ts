@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { secret } from '../../lib/secret-value.ts';
 import { headerHoldsSecret, hmacMatches, parseTime, safeEqual } from '../../lib/webhooks/signatures.ts';
 import { webhook as datadog } from '../../lib/connectors/datadog/webhook.ts';
+import { webhook as pagerduty } from '../../lib/connectors/pagerduty/webhook.ts';
 
 const s = secret('s3cr3t-value-of-some-length');
 const delivery = (headers: Record<string, string>, body = '{}') => ({ headers, rawBody: body, query: {} });
@@ -68,5 +69,34 @@ describe('Datadog deliveries', () => {
     expect(one({ link: '$LINK' }).url).toBeUndefined();
     expect(() => datadog.normalise(signed({ id: '' }))).toThrow(/no "id"/);
     expect(() => datadog.normalise(delivery({}, '[]'))).toThrow(/JSON object/);
+  });
+});
+
+describe('PagerDuty v3 deliveries', () => {
+  const at = '2024-03-15T10:00:00.123Z';
+  const body = (ev: Record<string, unknown> = {}) => JSON.stringify({ event: { id: '01EVT', event_type: 'incident.triggered', resource_type: 'incident', occurred_at: at, data: { title: 'Disk full', status: 'triggered', urgency: 'high', html_url: 'https://acme.pagerduty.com/incidents/P1' }, ...ev } });
+  const v1 = (key: string, b: string) => `v1=${createHmac('sha256', key).update(b).digest('hex')}`;
+  const signed = (b: string, header: string) => delivery({ 'x-pagerduty-signature': header }, b);
+
+  it('accepts any one of several v1= signatures of the raw body and dates it by event.occurred_at', () => {
+    const b = body();
+    expect(pagerduty.verify(signed(b, v1(s.reveal(), b)), s)).toEqual({ ok: true, sentAt: Date.parse(at) });
+    expect(pagerduty.verify(signed(b, `${v1('old-secret', b)}, ${v1(s.reveal(), b)}`), s).ok).toBe(true);
+    expect(pagerduty.verify(signed(b, v1(s.reveal(), b).replace('v1=', 'v2=')), s).ok).toBe(false);
+    expect(pagerduty.verify(signed(b, v1('old-secret', b)), s).ok).toBe(false);
+    expect(pagerduty.verify(signed(`${b}\n`, v1(s.reveal(), b)), s).ok).toBe(false);
+    expect(pagerduty.verify(delivery({}, b), s).ok).toBe(false);
+    const undated = body({ occurred_at: undefined });
+    expect(pagerduty.verify(signed(undated, v1(s.reveal(), undated)), s).ok).toBe(false);
+  });
+
+  it('maps event types, statuses, priorities and urgencies; a body without an event id is a 400', () => {
+    const one = (ev: Record<string, unknown>) => pagerduty.normalise(delivery({}, body(ev)))[0];
+    expect(one({})).toMatchObject({ eventId: '01EVT', type: 'incident.triggered', status: 'triggered', severity: 'error', title: 'Disk full', url: 'https://acme.pagerduty.com/incidents/P1', occurredAt: Date.parse(at) });
+    expect(one({ event_type: 'incident.resolved', data: { status: 'resolved', urgency: 'low', title: 'x' } })).toMatchObject({ status: 'resolved', severity: 'warning' });
+    expect(one({ event_type: 'incident.acknowledged', data: { status: 'acknowledged', priority: { summary: 'P1' } } })).toMatchObject({ status: 'acknowledged', severity: 'critical', title: 'incident.acknowledged' });
+    expect(one({ event_type: 'pagey.ping', resource_type: 'pagey', data: { type: 'ping', message: 'Hello from your friend Pagey!' } })).toMatchObject({ status: 'info', severity: 'info' });
+    expect(() => pagerduty.normalise(delivery({}, body({ id: '' })))).toThrow(/no "id"/);
+    expect(() => pagerduty.normalise(delivery({}, '{"event":[]}'))).toThrow(/"event"/);
   });
 });

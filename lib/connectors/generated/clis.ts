@@ -15,6 +15,8 @@ export const CONNECTOR_CLIS: Readonly<Record<ConnectorId, readonly CliName[]>> =
   ovh: ['ovhcloud'],
   kubernetes: ['kubectl'],
   datadog: [],
+  pagerduty: [],
+  confluence: [],
 };
 
 /** Display names, for messages of code that must not carry every connector's data. */
@@ -27,4 +29,6 @@ export const CONNECTOR_NAMES: Readonly<Record<ConnectorId, string>> = {
   ovh: 'OVHcloud',
   kubernetes: 'Kubernetes',
   datadog: 'Datadog',
+  pagerduty: 'PagerDuty',
+  confluence: 'Confluence',
 };

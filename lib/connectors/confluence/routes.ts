@@ -1,0 +1,51 @@
+import * as z from 'zod';
+import { defineRoute } from '../../http/define-route.ts';
+import { confluence } from './definition.ts';
+
+const callbackQuery = z.object({
+  code: z.string().max(2048).optional(),
+  state: z.string().max(512).optional(),
+  error: z.string().max(256).optional(),
+});
+
+export const confluenceConnectRoute = defineRoute({
+  id: 'confluence.connect',
+  method: 'POST',
+  paths: ['/confluence/connect'],
+  handler: 'functions/confluence/connect.ts',
+  auth: 'user',
+  summary: 'Connect Confluence: Cloud through Atlassian OAuth 2.0 (authType "oauth": the consent URL) or Data Center with a Personal Access Token and its base URL (authType "pat", validated against the instance)',
+  request: {
+    body: z.strictObject({
+      auth_type: z.enum(['oauth', 'pat'], { error: () => 'must be "oauth" (Confluence Cloud) or "pat" (Data Center)' }).optional(),
+      base_url: z.string().trim().min(1, 'must not be empty').max(2048).optional(),
+      pat_token: z.string().trim().min(8, 'must be a Confluence Personal Access Token').max(512).regex(/^[\x21-\x7e]+$/, 'must be a Confluence Personal Access Token').optional(),
+    }),
+  },
+  responses: {
+    200: z.union([
+      z.object({ auth_type: z.literal('oauth'), auth_url: z.url(), state: z.string() }),
+      z.object({ success: z.literal(true), message: z.string(), auth_type: z.literal('pat'), base_url: z.string(), user: z.string() }),
+    ]),
+  },
+  errors: [400, 401, 500, 503],
+  capabilities: ['table', 'secrets'],
+  timeoutSeconds: 29,
+});
+
+export const confluenceCallbackRoute = defineRoute({
+  id: 'confluence.callback',
+  method: 'GET',
+  paths: [confluence.callbackPath],
+  handler: 'functions/confluence/callback.ts',
+  auth: 'open',
+  summary: 'Atlassian OAuth callback: consume the state, redeem the code, find the Confluence site (accessible-resources), store the tokens, 302 to the frontend',
+  request: { query: callbackQuery },
+  responses: { 302: null },
+  errors: [],
+  capabilities: ['table', 'secrets'],
+  timeoutSeconds: 29,
+});
+
+/** Confluence's own routes; status and disconnect are generic (connector.ts). */
+export const confluenceRoutes = [confluenceConnectRoute, confluenceCallbackRoute];

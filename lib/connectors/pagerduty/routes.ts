@@ -1,0 +1,54 @@
+import * as z from 'zod';
+import { defineRoute } from '../../http/define-route.ts';
+import { pagerduty } from './definition.ts';
+
+/** Providers add parameters of their own to a redirect (error_description...): accept and ignore them. */
+const callbackQuery = z.object({
+  code: z.string().max(2048).optional(),
+  state: z.string().max(512).optional(),
+  error: z.string().max(256).optional(),
+});
+
+export const pagerdutyRotateRoute = defineRoute({
+  id: 'pagerduty.rotateToken',
+  method: 'PATCH',
+  paths: ['/pagerduty'],
+  handler: 'functions/pagerduty/rotate-token.ts',
+  auth: 'user',
+  summary: 'Replace the API token of a connected PagerDuty account in place (validated first; it must reach the same account)',
+  request: { body: z.strictObject({ api_token: z.string().trim().regex(pagerduty.tokenPattern, 'must be a PagerDuty API access key (Integrations → API Access Keys)'), account_id: z.string().min(1).max(100).optional() }) },
+  responses: { 200: z.object({ success: z.literal(true), message: z.string(), subdomain: z.string() }) },
+  errors: [400, 401, 404, 409, 503],
+  capabilities: ['table', 'secrets'],
+  timeoutSeconds: 29,
+});
+
+export const pagerdutyLoginRoute = defineRoute({
+  id: 'pagerduty.oauthLogin',
+  method: 'POST',
+  paths: ['/pagerduty/oauth/login'],
+  handler: 'functions/pagerduty/oauth-login.ts',
+  auth: 'user',
+  summary: 'Start the PagerDuty OAuth flow (single-use state bound to this browser, PKCE S256); 404 unless NEXT_PUBLIC_ENABLE_PAGERDUTY_OAUTH',
+  request: { body: z.strictObject({}) },
+  responses: { 200: z.object({ oauth_url: z.url(), state: z.string() }) },
+  errors: [404, 500],
+  capabilities: ['table', 'secrets'],
+});
+
+export const pagerdutyCallbackRoute = defineRoute({
+  id: 'pagerduty.oauthCallback',
+  method: 'GET',
+  paths: [pagerduty.callbackPath],
+  handler: 'functions/pagerduty/oauth-callback.ts',
+  auth: 'open',
+  summary: 'PagerDuty OAuth callback: consume the state, redeem the code with the PKCE verifier, store the tokens, 302 to the frontend',
+  request: { query: callbackQuery },
+  responses: { 302: null },
+  errors: [404],
+  capabilities: ['table', 'secrets'],
+  timeoutSeconds: 29,
+});
+
+/** PagerDuty's own routes; connect (POST), status (GET), disconnect (DELETE) and the webhook are generic (connector.ts). */
+export const pagerdutyRoutes = [pagerdutyRotateRoute, pagerdutyLoginRoute, pagerdutyCallbackRoute];
