@@ -20,7 +20,7 @@ import { startTestRuntime, type TestRuntime } from '../helpers/runtime.ts';
 const A = 'iso-alice';
 const B = 'iso-bob';
 let rt: TestRuntime;
-const ids: { alertId?: string; datadogOrg?: string; webhookId?: string; webhookSecret?: string; scalewayOrg?: string; tailnet?: string; azureSub?: string; awsAccount?: string; gcpEmail?: string; ovhAccount?: string; taskId?: string; confirmationId?: string; rootProject?: string; clusterId?: string; agentTokenId?: string } = {};
+const ids: { githubAccount?: string; alertId?: string; datadogOrg?: string; webhookId?: string; webhookSecret?: string; scalewayOrg?: string; tailnet?: string; azureSub?: string; awsAccount?: string; gcpEmail?: string; ovhAccount?: string; taskId?: string; confirmationId?: string; rootProject?: string; clusterId?: string; agentTokenId?: string } = {};
 
 async function partition(userId: string) {
   const items: Array<Record<string, unknown>> = [];
@@ -101,6 +101,14 @@ beforeAll(async () => {
   expect(delivered.body.stored).toBe(1);
   ids.alertId = (await rt.request('GET', '/api/alerts', { user: A })).body.alerts[0].id;
 
+  // an OAuth tool: GitHub, through its consent page and the starting browser's callback
+  const gh = await post('/github/login', {});
+  expect(gh.status).toBe(200);
+  const ghBack = new URL((await fetch(gh.body.oauth_url, { redirect: 'manual' })).headers.get('location')!);
+  expect((await rt.request('GET', `${ghBack.pathname}${ghBack.search}`, { user: null })).status).toBe(302);
+  ids.githubAccount = (await rt.request('GET', '/api/user_connections', { user: A })).body.find((c: { provider: string }) => c.provider === 'github')?.account_id;
+  expect(ids.githubAccount).toBeDefined();
+
   const conf = await post('/api/cloud_tool', { provider: 'scaleway', command: `scw instance server terminate ${SCALEWAY_FIXTURES.projects[0].id}`, mode: 'agent' });
   expect(conf.body.requires_confirmation, conf.text).toBe(true);
   ids.confirmationId = conf.body.confirmation_id;
@@ -125,8 +133,8 @@ function requestsFor(r: RouteDef): Array<{ path: string; body?: unknown; expect4
       return [{ path, body: { cluster_name: 'alice-cluster' } }];
     case 'connections.providerDisconnect':
       return [
-        ...([['scaleway', ids.scalewayOrg], ['tailscale', ids.tailnet], ['azure', ids.azureSub], ['aws', ids.awsAccount], ['gcp', ids.gcpEmail], ['kubernetes', ids.clusterId], ['datadog', ids.datadogOrg]] as const).map(([p, acct]) => ({ path: path.replace('{provider}', p), body: { account_id: acct }, expect404: true })),
-        ...['scaleway', 'tailscale', 'azure', 'aws', 'gcp', 'ovh', 'kubernetes', 'datadog'].map((p) => ({ path: path.replace('{provider}', p), body: {} })),
+        ...([['scaleway', ids.scalewayOrg], ['tailscale', ids.tailnet], ['azure', ids.azureSub], ['aws', ids.awsAccount], ['gcp', ids.gcpEmail], ['kubernetes', ids.clusterId], ['datadog', ids.datadogOrg], ['github', ids.githubAccount]] as const).map(([p, acct]) => ({ path: path.replace('{provider}', p), body: { account_id: acct }, expect404: true })),
+        ...['scaleway', 'tailscale', 'azure', 'aws', 'gcp', 'ovh', 'kubernetes', 'datadog', 'github'].map((p) => ({ path: path.replace('{provider}', p), body: {} })),
       ];
     case 'connections.markDisconnected':
       return [
@@ -135,7 +143,7 @@ function requestsFor(r: RouteDef): Array<{ path: string; body?: unknown; expect4
         { path, body: { provider: 'kubernetes', account_id: ids.clusterId }, expect404: true },
       ];
     case 'oauth.start':
-      return ['gcp', 'ovh'].map((p) => ({ path: path.replace('{provider}', p) }));
+      return ['gcp', 'ovh', 'github'].map((p) => ({ path: path.replace('{provider}', p) }));
     case 'gcp.postAuthRetry':
       return [{ path, body: { selected_project_ids: [ids.rootProject] } }];
     case 'gcp.setRootProject':
@@ -186,6 +194,7 @@ const accountOf: Record<string, () => string | undefined> = {
   gcp: () => ids.gcpEmail,
   ovh: () => ids.ovhAccount,
   datadog: () => ids.datadogOrg,
+  github: () => ids.githubAccount,
 };
 
 describe('isolation matrix: user B against user A', () => {

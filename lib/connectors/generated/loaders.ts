@@ -4,7 +4,7 @@ import type { ConnectorCheck, OAuthCallbackHook, OAuthStartHook, RevokeHooks } f
 import type { ConnectorId } from './ids.ts';
 
 /** Connectors using OAuth 2.0 (GET /api/auth/{provider} and its callback). */
-export const OAUTH_CONNECTORS: readonly ConnectorId[] = ['gcp', 'ovh'];
+export const OAUTH_CONNECTORS: readonly ConnectorId[] = ['gcp', 'ovh', 'github'];
 
 // One map per purpose, each read by one function below. Lambdas are bundled without code
 // splitting, so esbuild inlines every import() a bundle can reach, but it drops a map that nothing
@@ -22,6 +22,7 @@ const checks: Partial<Record<ConnectorId, () => Promise<ConnectorCheck>>> = {
   ovh: async () => (await import('../ovh/check.ts')).check,
   kubernetes: async () => (await import('../kubernetes/check.ts')).check,
   datadog: async () => (await import('../datadog/check.ts')).check,
+  github: async () => (await import('../github/check.ts')).check,
 };
 
 const revokes: Partial<Record<ConnectorId, () => Promise<RevokeHooks>>> = {
@@ -29,15 +30,18 @@ const revokes: Partial<Record<ConnectorId, () => Promise<RevokeHooks>>> = {
   tailscale: async () => await import('../tailscale/revoke.ts'),
   kubernetes: async () => await import('../kubernetes/revoke.ts'),
   datadog: async () => (await import('../../webhooks/release.ts')).withWebhookRelease({}, (await import('../datadog/webhook.ts')).webhook),
+  github: async () => (await import('../../webhooks/release.ts')).withWebhookRelease(await import('../github/revoke.ts'), (await import('../github/webhook.ts')).webhook),
 };
 
 const oauthStarts: Partial<Record<ConnectorId, () => Promise<OAuthStartHook>>> = {
   gcp: async () => (await import('../gcp/login.ts')).oauthStart,
   ovh: async () => (await import('../ovh/oauth-start.ts')).oauthStart,
+  github: async () => (await import('../github/oauth-start.ts')).oauthStart,
 };
 
 const oauthCallbacks: Partial<Record<ConnectorId, () => Promise<OAuthCallbackHook>>> = {
   gcp: async () => (await import('../gcp/oauth.ts')).oauthCallback,
+  github: async () => (await import('../github/oauth.ts')).oauthCallback,
 };
 
 const apiCommands: Partial<Record<ConnectorId, () => Promise<ApiCommandSet>>> = {
