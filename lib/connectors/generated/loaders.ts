@@ -4,7 +4,7 @@ import type { ConnectorCheck, OAuthCallbackHook, OAuthStartHook, RevokeHooks } f
 import type { ConnectorId } from './ids.ts';
 
 /** Connectors using OAuth 2.0 (GET /api/auth/{provider} and its callback). */
-export const OAUTH_CONNECTORS: readonly ConnectorId[] = ['gcp', 'ovh', 'github'];
+export const OAUTH_CONNECTORS: readonly ConnectorId[] = ['gcp', 'ovh', 'github', 'slack'];
 
 // One map per purpose, each read by one function below. Lambdas are bundled without code
 // splitting, so esbuild inlines every import() a bundle can reach, but it drops a map that nothing
@@ -23,6 +23,7 @@ const checks: Partial<Record<ConnectorId, () => Promise<ConnectorCheck>>> = {
   kubernetes: async () => (await import('../kubernetes/check.ts')).check,
   datadog: async () => (await import('../datadog/check.ts')).check,
   github: async () => (await import('../github/check.ts')).check,
+  slack: async () => (await import('../slack/check.ts')).check,
 };
 
 const revokes: Partial<Record<ConnectorId, () => Promise<RevokeHooks>>> = {
@@ -31,17 +32,20 @@ const revokes: Partial<Record<ConnectorId, () => Promise<RevokeHooks>>> = {
   kubernetes: async () => await import('../kubernetes/revoke.ts'),
   datadog: async () => (await import('../../webhooks/release.ts')).withWebhookRelease({}, (await import('../datadog/webhook.ts')).webhook),
   github: async () => (await import('../../webhooks/release.ts')).withWebhookRelease(await import('../github/revoke.ts'), (await import('../github/webhook.ts')).webhook),
+  slack: async () => await import('../slack/revoke.ts'),
 };
 
 const oauthStarts: Partial<Record<ConnectorId, () => Promise<OAuthStartHook>>> = {
   gcp: async () => (await import('../gcp/login.ts')).oauthStart,
   ovh: async () => (await import('../ovh/oauth-start.ts')).oauthStart,
   github: async () => (await import('../github/oauth-start.ts')).oauthStart,
+  slack: async () => (await import('../slack/oauth-start.ts')).oauthStart,
 };
 
 const oauthCallbacks: Partial<Record<ConnectorId, () => Promise<OAuthCallbackHook>>> = {
   gcp: async () => (await import('../gcp/oauth.ts')).oauthCallback,
   github: async () => (await import('../github/oauth.ts')).oauthCallback,
+  slack: async () => (await import('../slack/oauth.ts')).oauthCallback,
 };
 
 const apiCommands: Partial<Record<ConnectorId, () => Promise<ApiCommandSet>>> = {

@@ -12,4 +12,5 @@ export const simulatorStarters: Array<() => Promise<SimulatorStarter>> = [
   async () => (await import('../kubernetes/simulator.ts')).startKubernetesSimulator,
   async () => (await import('../datadog/simulator.ts')).startDatadogSimulator,
   async () => (await import('../github/simulator.ts')).startGithubSimulator,
+  async () => (await import('../slack/simulator.ts')).startSlackSimulator,
 ];
