@@ -57,7 +57,7 @@ export function load(env: NodeJS.ProcessEnv): Config {
   for (const [name, sec] of Object.entries(sections)) {
     const values: Record<string, unknown> = {};
     for (const [key, s] of Object.entries(sec.settings as Record<string, Setting>)) {
-      const r = (s.schema as z.ZodType).safeParse(env[key]);
+      const r = (s.schema as z.ZodType).safeParse(env[key] ?? s.aliases?.map((a) => env[a]).find((v) => v !== undefined));
       if (r.success) values[key] = r.data;
       else problems.push(`${key}: ${r.error.issues.map((i) => i.message).join('; ')}`);
     }

@@ -6,6 +6,8 @@ export interface Setting<T = unknown> {
   description: string;
   /** a credential: never printed, and documented as an SST secret when deployed */
   secret?: boolean;
+  /** other names the same value is read from when this one is unset (the seed's .env names, e.g. NEXT_PUBLIC_ENABLE_SLACK) */
+  aliases?: readonly string[];
 }
 
 export type SettingValues<S extends Record<string, Setting>> = {
@@ -17,7 +19,7 @@ export interface Section<S extends Record<string, Setting>, R> {
   build: (values: SettingValues<S>) => R;
 }
 
-export function setting<T>(schema: z.ZodType<T>, description: string, opts: { secret?: boolean } = {}): Setting<T> {
+export function setting<T>(schema: z.ZodType<T>, description: string, opts: { secret?: boolean; aliases?: readonly string[] } = {}): Setting<T> {
   return { schema, description, ...opts };
 }
 

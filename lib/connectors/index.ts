@@ -8,6 +8,8 @@ import { connector as kubernetes } from './kubernetes/connector.ts';
 import { connector as datadog } from './datadog/connector.ts';
 import { connector as pagerduty } from './pagerduty/connector.ts';
 import { connector as confluence } from './confluence/connector.ts';
+import { connector as github } from './github/connector.ts';
+import { connector as slack } from './slack/connector.ts';
 
 /**
  * THE list of connectors: add a connector's folder, one line here, then `npm run gen` (which writes
@@ -15,6 +17,6 @@ import { connector as confluence } from './confluence/connector.ts';
  * Everything else derives from this list: the provider ids and their zod enum, the settings, the
  * CLI table, the route table, the catalogue (GET /api/connectors), the simulators, the README tables.
  */
-export const CONNECTORS = [gcp, aws, azure, scaleway, tailscale, ovh, kubernetes, datadog, pagerduty, confluence] as const;
+export const CONNECTORS = [gcp, aws, azure, scaleway, tailscale, ovh, kubernetes, datadog, pagerduty, confluence, github, slack] as const;
 
 export type Connector = (typeof CONNECTORS)[number];

@@ -77,6 +77,11 @@ export async function tokenRequest(ep: TokenEndpoint, grant: Record<string, stri
       extra,
     };
   }
+  // GitHub's token endpoint and Slack's oauth.v2.access answer a refused grant with 200 and an `error`
+  if (res.status === 200 && typeof body.error === 'string') {
+    const error = safeReason(body.error, 'invalid_request');
+    throw new OAuthRefusal(error, `${ep.provider} refused the token request (${error})`);
+  }
   if (res.status === 200) throw new ProviderUnavailableError(`${ep.provider} returned no access token`, { status: 502 });
   if (res.status === 400 || res.status === 401) {
     const error = safeReason(body.error, 'invalid_request');

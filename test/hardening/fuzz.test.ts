@@ -14,7 +14,7 @@ const RUNS = Number(process.env.FUZZ_RUNS ?? 100);
 
 let rt: TestRuntime;
 beforeAll(async () => {
-  rt = await startTestRuntime({ simulate: true, env: { FEATURE_FLAG_OVH_ENABLED: 'true' } });
+  rt = await startTestRuntime({ simulate: true, env: { FEATURE_FLAG_OVH_ENABLED: 'true', FEATURE_FLAG_SLACK_ENABLED: 'true' } });
 });
 afterAll(async () => rt.close());
 

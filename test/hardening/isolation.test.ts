@@ -22,7 +22,7 @@ import { startTestRuntime, type TestRuntime } from '../helpers/runtime.ts';
 const A = 'iso-alice';
 const B = 'iso-bob';
 let rt: TestRuntime;
-const ids: { alertId?: string; datadogOrg?: string; pagerdutyAccount?: string; confluenceAccount?: string; webhookId?: string; webhookSecret?: string; scalewayOrg?: string; tailnet?: string; azureSub?: string; awsAccount?: string; gcpEmail?: string; ovhAccount?: string; taskId?: string; confirmationId?: string; rootProject?: string; clusterId?: string; agentTokenId?: string } = {};
+const ids: { slackTeam?: string; githubAccount?: string; alertId?: string; datadogOrg?: string; pagerdutyAccount?: string; confluenceAccount?: string; webhookId?: string; webhookSecret?: string; scalewayOrg?: string; tailnet?: string; azureSub?: string; awsAccount?: string; gcpEmail?: string; ovhAccount?: string; taskId?: string; confirmationId?: string; rootProject?: string; clusterId?: string; agentTokenId?: string } = {};
 
 async function partition(userId: string) {
   const items: Array<Record<string, unknown>> = [];
@@ -50,7 +50,7 @@ async function snapshot() {
 beforeAll(async () => {
   rt = await startTestRuntime({
     simulate: true,
-    env: { CLOUD_TOOL_PATH: resolve('test/fixtures/fake-cli'), FEATURE_FLAG_OVH_ENABLED: 'true', GCP_LOCAL_WAIT_MS: '5', GCP_LOCAL_RETRY_MS: '5', GCP_ENABLE_POLL_INTERVAL_MS: '10' },
+    env: { CLOUD_TOOL_PATH: resolve('test/fixtures/fake-cli'), FEATURE_FLAG_OVH_ENABLED: 'true', FEATURE_FLAG_SLACK_ENABLED: 'true', GCP_LOCAL_WAIT_MS: '5', GCP_LOCAL_RETRY_MS: '5', GCP_ENABLE_POLL_INTERVAL_MS: '10' },
   });
   const post = (path: string, body: unknown) => rt.request('POST', path, { user: A, body });
 
@@ -111,6 +111,19 @@ beforeAll(async () => {
   const cf = await post('/confluence/connect', { authType: 'pat', baseUrl: cfSim.dcBaseUrl, patToken: CONFLUENCE_FIXTURES.pat });
   expect(cf.status, cf.text).toBe(200);
   ids.confluenceAccount = cf.body.base_url;
+  // an OAuth tool: GitHub, through its consent page and the starting browser's callback
+  const gh = await post('/github/login', {});
+  expect(gh.status).toBe(200);
+  const ghBack = new URL((await fetch(gh.body.oauth_url, { redirect: 'manual' })).headers.get('location')!);
+  expect((await rt.request('GET', `${ghBack.pathname}${ghBack.search}`, { user: null })).status).toBe(302);
+  ids.githubAccount = (await rt.request('GET', '/api/user_connections', { user: A })).body.find((c: { provider: string }) => c.provider === 'github')?.account_id;
+  expect(ids.githubAccount).toBeDefined();
+  const sl = await post('/slack', {});
+  expect(sl.status).toBe(200);
+  const slBack = new URL((await fetch(sl.body.oauth_url, { redirect: 'manual' })).headers.get('location')!);
+  expect((await rt.request('GET', `${slBack.pathname}${slBack.search}`, { user: null })).status).toBe(302);
+  ids.slackTeam = (await rt.request('GET', '/api/user_connections', { user: A })).body.find((c: { provider: string }) => c.provider === 'slack')?.account_id;
+  expect(ids.slackTeam).toBeDefined();
 
   const conf = await post('/api/cloud_tool', { provider: 'scaleway', command: `scw instance server terminate ${SCALEWAY_FIXTURES.projects[0].id}`, mode: 'agent' });
   expect(conf.body.requires_confirmation, conf.text).toBe(true);
@@ -136,8 +149,8 @@ function requestsFor(r: RouteDef): Array<{ path: string; body?: unknown; expect4
       return [{ path, body: { cluster_name: 'alice-cluster' } }];
     case 'connections.providerDisconnect':
       return [
-        ...([['scaleway', ids.scalewayOrg], ['tailscale', ids.tailnet], ['azure', ids.azureSub], ['aws', ids.awsAccount], ['gcp', ids.gcpEmail], ['kubernetes', ids.clusterId], ['datadog', ids.datadogOrg], ['pagerduty', ids.pagerdutyAccount], ['confluence', ids.confluenceAccount]] as const).map(([p, acct]) => ({ path: path.replace('{provider}', p), body: { account_id: acct }, expect404: true })),
-        ...['scaleway', 'tailscale', 'azure', 'aws', 'gcp', 'ovh', 'kubernetes', 'datadog', 'pagerduty', 'confluence'].map((p) => ({ path: path.replace('{provider}', p), body: {} })),
+        ...([['scaleway', ids.scalewayOrg], ['tailscale', ids.tailnet], ['azure', ids.azureSub], ['aws', ids.awsAccount], ['gcp', ids.gcpEmail], ['kubernetes', ids.clusterId], ['datadog', ids.datadogOrg], ['pagerduty', ids.pagerdutyAccount], ['confluence', ids.confluenceAccount], ['github', ids.githubAccount], ['slack', ids.slackTeam]] as const).map(([p, acct]) => ({ path: path.replace('{provider}', p), body: { account_id: acct }, expect404: true })),
+        ...['scaleway', 'tailscale', 'azure', 'aws', 'gcp', 'ovh', 'kubernetes', 'datadog', 'pagerduty', 'confluence', 'github', 'slack'].map((p) => ({ path: path.replace('{provider}', p), body: {} })),
       ];
     case 'connections.markDisconnected':
       return [
@@ -146,7 +159,7 @@ function requestsFor(r: RouteDef): Array<{ path: string; body?: unknown; expect4
         { path, body: { provider: 'kubernetes', account_id: ids.clusterId }, expect404: true },
       ];
     case 'oauth.start':
-      return ['gcp', 'ovh', 'confluence'].map((p) => ({ path: path.replace('{provider}', p) }));
+      return ['gcp', 'ovh', 'confluence', 'github', 'slack'].map((p) => ({ path: path.replace('{provider}', p) }));
     case 'gcp.postAuthRetry':
       return [{ path, body: { selected_project_ids: [ids.rootProject] } }];
     case 'gcp.setRootProject':
@@ -201,6 +214,8 @@ const accountOf: Record<string, () => string | undefined> = {
   datadog: () => ids.datadogOrg,
   pagerduty: () => ids.pagerdutyAccount,
   confluence: () => ids.confluenceAccount,
+  github: () => ids.githubAccount,
+  slack: () => ids.slackTeam,
 };
 
 describe('isolation matrix: user B against user A', () => {

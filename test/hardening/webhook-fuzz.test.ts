@@ -1,3 +1,4 @@
+import { createHmac, randomUUID } from 'node:crypto';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { deps } from '../../lib/deps.ts';
@@ -22,7 +23,8 @@ const RUNS = Number(process.env.FUZZ_RUNS ?? 100);
 const OWNER = 'webhook-fuzz-owner';
 
 /** How each connector with a webhook is connected here, and how its deliveries carry the secret (some of the fuzz is signed). */
-const FIXTURES: Record<string, { connect: { path: string; body: unknown }; sign: (secret: string, body: string) => Record<string, string> }> = {
+type Connect = { path: string; body: unknown } | ((rt: TestRuntime, user: string) => Promise<void>);
+const FIXTURES: Record<string, { connect: Connect; sign: (secret: string, body: string) => Record<string, string> }> = {
   datadog: {
     connect: { path: '/datadog/connect', body: { api_key: DATADOG_FIXTURES.us1.apiKey, app_key: DATADOG_FIXTURES.us1.appKey } },
     sign: (secret) => ({ 'x-aurora-webhook-secret': secret }),
@@ -30,6 +32,15 @@ const FIXTURES: Record<string, { connect: { path: string; body: unknown }; sign:
   pagerduty: {
     connect: { path: '/pagerduty', body: { api_token: PAGERDUTY_FIXTURES.token } },
     sign: (secret, body) => ({ 'x-pagerduty-signature': `v1=${hmacSha256(secretValue(secret), body, 'hex')}` }),
+  },
+  github: {
+    // OAuth: the login, the simulated consent page, the callback from the same browser
+    connect: async (rt, user) => {
+      const start = await rt.request('POST', '/github/login', { user, body: {} });
+      const back = new URL((await fetch(start.body.oauth_url, { redirect: 'manual' })).headers.get('location')!);
+      expect((await rt.request('GET', `${back.pathname}${back.search}`, { user: null })).status).toBe(302);
+    },
+    sign: (secret, body) => ({ 'x-hub-signature-256': `sha256=${createHmac('sha256', secret).update(body).digest('hex')}`, 'x-github-event': 'workflow_run', 'x-github-delivery': randomUUID() }),
   },
 };
 
@@ -40,7 +51,8 @@ beforeAll(async () => {
   for (const c of (CONNECTORS as readonly ConnectorDef[]).filter((x) => x.webhook)) {
     const f = FIXTURES[c.id];
     expect(f, `a fuzz fixture for ${c.id}'s webhook`).toBeDefined();
-    expect((await rt.request('POST', f.connect.path, { user: OWNER, body: f.connect.body })).status).toBe(200);
+    if (typeof f.connect === 'function') await f.connect(rt, OWNER);
+    else expect((await rt.request('POST', f.connect.path, { user: OWNER, body: f.connect.body })).status).toBe(200);
     const s = await rt.request('GET', `/api/connectors/${c.id}/webhook`, { user: OWNER });
     hooks[c.id] = { id: s.body.webhook_id, secret: s.body.secret };
   }
@@ -51,7 +63,7 @@ const webhookRoutes = routes.filter((r) => /\.webhook(Challenge)?$/.test(r.id));
 
 const junk = fc.oneof(fc.string(), fc.string({ unit: 'grapheme', maxLength: 40 }), fc.constant('x'.repeat(8000)), fc.constantFrom('', '\u0000', 'Bearer ', 'sha256=', '../../', '%00'));
 const times = fc.oneof(fc.integer(), fc.constant(String(Date.now())), fc.constant(Date.now()), fc.constant(new Date().toISOString()), fc.constantFrom('$DATE', '', '1e309', '-1'));
-const shaped = fc.dictionary(fc.constantFrom('id', 'title', 'date', 'last_updated', 'event', 'occurred_at', 'alerts', 'status', 'severity', 'alarm', 'message', '__proto__', 'constructor'), fc.oneof(junk, times, fc.jsonValue()), { maxKeys: 8 });
+const shaped = fc.dictionary(fc.constantFrom('id', 'title', 'date', 'last_updated', 'event', 'occurred_at', 'alerts', 'status', 'severity', 'alarm', 'message', '__proto__', 'action', 'workflow_run', 'alert', 'repository', 'constructor'), fc.oneof(junk, times, fc.jsonValue()), { maxKeys: 8 });
 const bodies = fc.oneof(shaped.map((o) => JSON.stringify(o)), fc.jsonValue().map((v) => JSON.stringify(v)), fc.string(), fc.constantFrom('{', '[]', 'null', '{"__proto__":{"polluted":true}}', '{"alerts":[{}]}', '{"alerts":"x"}'));
 
 describe('fuzzing every webhook route', () => {
@@ -62,7 +74,7 @@ describe('fuzzing every webhook route', () => {
     const hook = hooks[connector];
     const sign = FIXTURES[connector].sign;
     await fc.assert(
-      fc.asyncProperty(fc.boolean(), fc.boolean(), bodies, fc.dictionary(fc.constantFrom('x-aurora-webhook-secret', 'x-pagerduty-signature', 'authorization', 'x-grafana-alerting-signature', 'x-grafana-alerting-signature-timestamp', 'content-type', 'x-user-id'), junk, { maxKeys: 4 }), fc.dictionary(fc.constantFrom('crc_token', 'userId', 'id'), junk, { maxKeys: 2 }), async (realId, signed, body, headers, query) => {
+      fc.asyncProperty(fc.boolean(), fc.boolean(), bodies, fc.dictionary(fc.constantFrom('x-aurora-webhook-secret', 'x-pagerduty-signature', 'authorization', 'x-grafana-alerting-signature', 'x-grafana-alerting-signature-timestamp', 'x-hub-signature-256', 'x-github-event', 'x-github-delivery', 'content-type', 'x-user-id'), junk, { maxKeys: 4 }), fc.dictionary(fc.constantFrom('crc_token', 'userId', 'id'), junk, { maxKeys: 2 }), async (realId, signed, body, headers, query) => {
         const id = realId ? hook.id : 'x'.repeat(32);
         const before = (await listAlerts(deps(), OWNER, { limit: 100 })).alerts.length;
         const qs = new URLSearchParams(query as Record<string, string>).toString();

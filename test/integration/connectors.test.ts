@@ -13,7 +13,7 @@ let rt: TestRuntime;
 
 beforeAll(async () => {
   setRetryDelayScale(0.001);
-  rt = await startTestRuntime({ simulate: true });
+  rt = await startTestRuntime({ simulate: true, env: { FEATURE_FLAG_SLACK_ENABLED: 'true' } });
 });
 afterAll(async () => {
   setRetryDelayScale(1);

@@ -20,4 +20,10 @@ describe('config', () => {
   it('names the setting that is invalid, never its value', () => {
     expect(() => load({ SECRET_BACKEND: 'floppy', PORT: 'abc' })).toThrow(/SECRET_BACKEND.*PORT|PORT.*SECRET_BACKEND/);
   });
+  it("reads a setting under the seed's name when its own is unset (NEXT_PUBLIC_ENABLE_SLACK)", () => {
+    expect(load({}).features.slack).toBe(false);
+    expect(load({ NEXT_PUBLIC_ENABLE_SLACK: 'true' }).features.slack).toBe(true);
+    // the project's own name wins
+    expect(load({ NEXT_PUBLIC_ENABLE_SLACK: 'true', FEATURE_FLAG_SLACK_ENABLED: 'false' }).features.slack).toBe(false);
+  });
 });

@@ -4,6 +4,7 @@ import { secret } from '../../lib/secret-value.ts';
 import { headerHoldsSecret, hmacMatches, parseTime, safeEqual } from '../../lib/webhooks/signatures.ts';
 import { webhook as datadog } from '../../lib/connectors/datadog/webhook.ts';
 import { webhook as pagerduty } from '../../lib/connectors/pagerduty/webhook.ts';
+import { webhook as github } from '../../lib/connectors/github/webhook.ts';
 
 const s = secret('s3cr3t-value-of-some-length');
 const delivery = (headers: Record<string, string>, body = '{}') => ({ headers, rawBody: body, query: {} });
@@ -98,5 +99,29 @@ describe('PagerDuty v3 deliveries', () => {
     expect(one({ event_type: 'pagey.ping', resource_type: 'pagey', data: { type: 'ping', message: 'Hello from your friend Pagey!' } })).toMatchObject({ status: 'info', severity: 'info' });
     expect(() => pagerduty.normalise(delivery({}, body({ id: '' })))).toThrow(/no "id"/);
     expect(() => pagerduty.normalise(delivery({}, '{"event":[]}'))).toThrow(/"event"/);
+  });
+});
+
+describe('GitHub deliveries', () => {
+  const body = JSON.stringify({ action: 'created', alert: { security_advisory: { severity: 'high', summary: 'Prototype pollution in lodash' }, html_url: 'https://github.com/o/r/security/dependabot/1', updated_at: '2026-12-01T10:00:00Z' }, repository: { full_name: 'o/r' } });
+  const signed = (b: string, extra: Record<string, string> = {}) =>
+    delivery({ 'x-hub-signature-256': `sha256=${createHmac('sha256', s.reveal()).update(b).digest('hex')}`, 'x-github-event': 'dependabot_alert', 'x-github-delivery': '72d3162e-cc78-11e3-81ab-4c9367dc0958', ...extra }, b);
+
+  it('X-Hub-Signature-256 over the exact body; undated (GitHub signs no time)', () => {
+    expect(github.verify(signed(body), s)).toEqual({ ok: true, sentAt: 'undated' });
+    expect(github.verify({ ...signed(body), rawBody: body.replace('high', 'low') }, s).ok).toBe(false);
+    expect(github.verify(signed(body), secret('another-secret-of-some-length')).ok).toBe(false);
+    expect(github.verify(delivery({ 'x-github-event': 'ping' }, body), s).ok).toBe(false);
+  });
+
+  it('normalises by event, keyed by X-GitHub-Delivery; ping is nothing to store', () => {
+    expect(github.normalise(signed(body))).toEqual([
+      expect.objectContaining({ eventId: '72d3162e-cc78-11e3-81ab-4c9367dc0958', type: 'dependabot_alert.created', severity: 'error', status: 'triggered', title: 'o/r: Prototype pollution in lodash', occurredAt: Date.parse('2026-12-01T10:00:00Z'), url: 'https://github.com/o/r/security/dependabot/1' }),
+    ]);
+    const fixed = JSON.stringify({ action: 'fixed', alert: { security_advisory: { severity: 'critical' } }, repository: { full_name: 'o/r' } });
+    expect(github.normalise(signed(fixed))[0]).toMatchObject({ severity: 'critical', status: 'resolved' });
+    expect(github.normalise(signed('{"zen":"x"}', { 'x-github-event': 'ping' }))).toEqual([]);
+    expect(() => github.normalise(signed(body, { 'x-github-delivery': '' }))).toThrow(/X-GitHub-Delivery/);
+    expect(() => github.normalise(signed('[1]'))).toThrow(/JSON object/);
   });
 });

@@ -17,6 +17,8 @@ export const CONNECTOR_CLIS: Readonly<Record<ConnectorId, readonly CliName[]>> =
   datadog: [],
   pagerduty: [],
   confluence: [],
+  github: [],
+  slack: [],
 };
 
 /** Display names, for messages of code that must not carry every connector's data. */
@@ -31,4 +33,6 @@ export const CONNECTOR_NAMES: Readonly<Record<ConnectorId, string>> = {
   datadog: 'Datadog',
   pagerduty: 'PagerDuty',
   confluence: 'Confluence',
+  github: 'GitHub',
+  slack: 'Slack',
 };

@@ -8,12 +8,14 @@ import { ovhSection } from '../ovh/settings.ts';
 import { datadogSection } from '../datadog/settings.ts';
 import { pagerdutySection } from '../pagerduty/settings.ts';
 import { confluenceSection } from '../confluence/settings.ts';
+import { githubSection } from '../github/settings.ts';
+import { slackSection } from '../slack/settings.ts';
 
 // What every function carries of the list (every function reads the settings): ids, feature
 // flags and settings sections, without the connectors' form data.
 
 /** Connector ids in list order: the provider-id union and zod enum derive from this. */
-export const CONNECTOR_IDS = ['gcp', 'aws', 'azure', 'scaleway', 'tailscale', 'ovh', 'kubernetes', 'datadog', 'pagerduty', 'confluence'] as const;
+export const CONNECTOR_IDS = ['gcp', 'aws', 'azure', 'scaleway', 'tailscale', 'ovh', 'kubernetes', 'datadog', 'pagerduty', 'confluence', 'github', 'slack'] as const;
 export type ConnectorId = (typeof CONNECTOR_IDS)[number];
 /** The same union under the name the API gives it (`provider`). */
 export type ProviderId = ConnectorId;
@@ -21,6 +23,7 @@ export type ProviderId = ConnectorId;
 /** Connectors behind a feature flag (config().features, by connector id) and the setting that switches each on. */
 export const FEATURE_FLAGS = {
   ovh: 'FEATURE_FLAG_OVH_ENABLED',
+  slack: 'FEATURE_FLAG_SLACK_ENABLED',
 } as const;
 export type FeatureFlag = keyof typeof FEATURE_FLAGS;
 
@@ -36,4 +39,6 @@ export const connectorSections = {
   datadog: datadogSection,
   pagerduty: pagerdutySection,
   confluence: confluenceSection,
+  github: githubSection,
+  slack: slackSection,
 };

@@ -4,7 +4,7 @@ import type { ConnectorCheck, OAuthCallbackHook, OAuthStartHook, RevokeHooks } f
 import type { ConnectorId } from './ids.ts';
 
 /** Connectors using OAuth 2.0 (GET /api/auth/{provider} and its callback). */
-export const OAUTH_CONNECTORS: readonly ConnectorId[] = ['gcp', 'ovh', 'confluence'];
+export const OAUTH_CONNECTORS: readonly ConnectorId[] = ['gcp', 'ovh', 'confluence', 'github', 'slack'];
 
 // One map per purpose, each read by one function below. Lambdas are bundled without code
 // splitting, so esbuild inlines every import() a bundle can reach, but it drops a map that nothing
@@ -24,6 +24,8 @@ const checks: Partial<Record<ConnectorId, () => Promise<ConnectorCheck>>> = {
   datadog: async () => (await import('../datadog/check.ts')).check,
   pagerduty: async () => (await import('../pagerduty/check.ts')).check,
   confluence: async () => (await import('../confluence/check.ts')).check,
+  github: async () => (await import('../github/check.ts')).check,
+  slack: async () => (await import('../slack/check.ts')).check,
 };
 
 const revokes: Partial<Record<ConnectorId, () => Promise<RevokeHooks>>> = {
@@ -32,17 +34,23 @@ const revokes: Partial<Record<ConnectorId, () => Promise<RevokeHooks>>> = {
   kubernetes: async () => await import('../kubernetes/revoke.ts'),
   datadog: async () => (await import('../../webhooks/release.ts')).withWebhookRelease({}, (await import('../datadog/webhook.ts')).webhook),
   pagerduty: async () => (await import('../../webhooks/release.ts')).withWebhookRelease(await import('../pagerduty/revoke.ts'), (await import('../pagerduty/webhook.ts')).webhook),
+  github: async () => (await import('../../webhooks/release.ts')).withWebhookRelease(await import('../github/revoke.ts'), (await import('../github/webhook.ts')).webhook),
+  slack: async () => await import('../slack/revoke.ts'),
 };
 
 const oauthStarts: Partial<Record<ConnectorId, () => Promise<OAuthStartHook>>> = {
   gcp: async () => (await import('../gcp/login.ts')).oauthStart,
   ovh: async () => (await import('../ovh/oauth-start.ts')).oauthStart,
   confluence: async () => (await import('../confluence/oauth-start.ts')).oauthStart,
+  github: async () => (await import('../github/oauth-start.ts')).oauthStart,
+  slack: async () => (await import('../slack/oauth-start.ts')).oauthStart,
 };
 
 const oauthCallbacks: Partial<Record<ConnectorId, () => Promise<OAuthCallbackHook>>> = {
   gcp: async () => (await import('../gcp/oauth.ts')).oauthCallback,
   confluence: async () => (await import('../confluence/oauth.ts')).oauthCallback,
+  github: async () => (await import('../github/oauth.ts')).oauthCallback,
+  slack: async () => (await import('../slack/oauth.ts')).oauthCallback,
 };
 
 const apiCommands: Partial<Record<ConnectorId, () => Promise<ApiCommandSet>>> = {

@@ -11,6 +11,8 @@ import { ovhRoutes } from '../ovh/routes.ts';
 import { kubernetesRoutes } from '../kubernetes/routes.ts';
 import { pagerdutyRoutes } from '../pagerduty/routes.ts';
 import { confluenceRoutes } from '../confluence/routes.ts';
+import { githubRoutes } from '../github/routes.ts';
+import { slackRoutes } from '../slack/routes.ts';
 
 /** Every connector route: the catalogue, each connector's generic routes (from its data), then its own routes.ts. */
-export const connectorRoutes: RouteDef[] = [catalogueRoute, ...CONNECTORS.flatMap((c) => genericRoutes(c)), ...gcpRoutes, ...awsRoutes, ...scalewayRoutes, ...tailscaleRoutes, ...ovhRoutes, ...kubernetesRoutes, ...pagerdutyRoutes, ...confluenceRoutes];
+export const connectorRoutes: RouteDef[] = [catalogueRoute, ...CONNECTORS.flatMap((c) => genericRoutes(c)), ...gcpRoutes, ...awsRoutes, ...scalewayRoutes, ...tailscaleRoutes, ...ovhRoutes, ...kubernetesRoutes, ...pagerdutyRoutes, ...confluenceRoutes, ...githubRoutes, ...slackRoutes];

@@ -13,4 +13,6 @@ export const simulatorStarters: Array<() => Promise<SimulatorStarter>> = [
   async () => (await import('../datadog/simulator.ts')).startDatadogSimulator,
   async () => (await import('../pagerduty/simulator.ts')).startPagerDutySimulator,
   async () => (await import('../confluence/simulator.ts')).startConfluenceSimulator,
+  async () => (await import('../github/simulator.ts')).startGithubSimulator,
+  async () => (await import('../slack/simulator.ts')).startSlackSimulator,
 ];

@@ -1,0 +1,42 @@
+import * as z from 'zod';
+import { defineRoute } from '../../http/define-route.ts';
+import { empty } from '../../http/schemas.ts';
+import { github } from './definition.ts';
+
+/** Providers add parameters of their own to a redirect (error_description, error_uri...): accept and ignore them. */
+const callbackQuery = z.object({
+  code: z.string().max(2048).optional(),
+  state: z.string().max(512).optional(),
+  error: z.string().max(256).optional(),
+});
+
+export const githubLoginRoute = defineRoute({
+  id: 'github.login',
+  method: 'POST',
+  paths: ['/github/login'],
+  handler: 'functions/github/login.ts',
+  auth: 'user',
+  summary: "GitHub OAuth App consent URL (the configured scopes, single-use state bound to the caller and this browser, PKCE S256)",
+  request: { body: empty },
+  responses: { 200: z.object({ oauth_url: z.url() }) },
+  errors: [400, 500],
+  // 'secrets' is what delivers app credentials deployed: the login refuses while the client secret is unset
+  capabilities: ['table', 'secrets'],
+});
+
+export const githubCallbackRoute = defineRoute({
+  id: 'github.callback',
+  method: 'GET',
+  paths: [github.callbackPath],
+  handler: 'functions/github/callback.ts',
+  auth: 'open',
+  summary: 'GitHub OAuth callback: consume the state, exchange the code, identify the account, store the token, 302 to the frontend',
+  request: { query: callbackQuery },
+  responses: { 302: null },
+  errors: [404],
+  capabilities: ['table', 'secrets'],
+  timeoutSeconds: 29,
+});
+
+/** GitHub's own routes (OAuth); status, disconnect and the webhook are generic (lib/connectors/github/connector.ts). */
+export const githubRoutes = [githubLoginRoute, githubCallbackRoute];

@@ -1,0 +1,10 @@
+import type { Deps } from '../../deps.ts';
+import type { Connection } from '../../connections/types.ts';
+import { revokeToken } from './adapter.ts';
+import { storedToken } from './service.ts';
+
+/** Disconnect: auth.revoke with the bot token (the app's install loses it) before our copy goes. */
+export async function revoke(d: Deps, conn: Connection): Promise<void> {
+  const token = await storedToken(d, conn);
+  if (token) await revokeToken(d.config.slack, token);
+}
