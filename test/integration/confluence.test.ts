@@ -156,6 +156,17 @@ describe('Confluence Data Center (PAT + base URL)', () => {
     expect(await deps().secrets.exists(conn.secretRef!)).toBe(false);
   });
 
+  it('a 5xx from the instance during status records the outage (not an expiry); the next good check clears it', async () => {
+    await connect('cf-fault', pat());
+    sim.fail({ status: 502, path: /^\/dc\// });
+    const s = await rt.request('GET', '/confluence/status', { user: 'cf-fault' });
+    expect(s.body.status).toBe('error');
+    expect(s.body.reason).toMatch(/unavailable/);
+    expect(s.body.reason).not.toMatch(/expired/);
+    sim.reset();
+    expect((await rt.request('GET', '/confluence/status', { user: 'cf-fault' })).body.status).toBe('connected');
+  });
+
   it('a base URL typed with a trailing slash is the same instance', async () => {
     expect((await connect('cf-slash', { ...pat(), baseUrl: `${sim.dcBaseUrl}/` })).body.base_url).toBe(sim.dcBaseUrl);
   });

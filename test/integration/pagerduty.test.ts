@@ -167,6 +167,15 @@ describe('PagerDuty with an API token', () => {
     expect(back.recovered).toBeGreaterThanOrEqual(1);
     expect((await record('pd-revoked'))?.status).toBe('connected');
   });
+  it('a 5xx during status records the outage on the connection; the next good check clears it', async () => {
+    await connect('pd-fault', { api_token: F.token });
+    sim.fail({ status: 500 });
+    const s = await rt.request('GET', '/pagerduty', { user: 'pd-fault' });
+    expect(s.body.status).toBe('error');
+    expect(s.body.reason).toMatch(/unavailable/);
+    sim.reset();
+    expect((await rt.request('GET', '/pagerduty', { user: 'pd-fault' })).body.status).toBe('connected');
+  });
 });
 
 describe('PagerDuty OAuth (NEXT_PUBLIC_ENABLE_PAGERDUTY_OAUTH)', () => {
