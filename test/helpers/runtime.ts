@@ -124,12 +124,13 @@ export async function startTestRuntime(opts: { simulate?: boolean; env?: Record<
 }
 
 /**
- * Agent tokens are shown once, in the response that creates them (lib/kubectl/tokens.ts): that
+ * Agent tokens (kubectl's, lib/kubectl/tokens.ts, and MCP's, lib/mcp/agent-tokens.ts) are shown
+ * once, in the response that creates them: that
  * response is kept with the token blanked out, and the token joins the secrets the leak scan looks
  * for everywhere else (every other response, log line and table item).
  */
-const SHOWN_ONCE = /aurora_kubectl_[A-Za-z0-9_-]{43}/g;
-const ISSUES_TOKENS = /^\/api\/kubectl\/tokens(\/[^/]+\/rotate)?$/;
+const SHOWN_ONCE = /aurora_(kubectl|agent)_[A-Za-z0-9_-]{43}/g;
+const ISSUES_TOKENS = /^\/api\/(kubectl\/tokens(\/[^/]+\/rotate)?|agent-tokens)$/;
 export function recordShownOnce(text: string, secrets: string[]): string {
   return text.replace(SHOWN_ONCE, (token) => {
     secrets.push(token);
