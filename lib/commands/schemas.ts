@@ -46,6 +46,8 @@ export const confirmationResponse = z.object({
   provider: providerId,
   account_id: accountId,
   command: z.string(),
+  /** the exact argv that will run, with typed secret values redacted */
+  argv: z.array(z.string()),
   classification,
   reason: z.string(),
   expires_at: isoTime,
@@ -55,6 +57,24 @@ export const cloudToolResponse = z.union([runResponse, confirmationResponse]);
 
 export const confirmationParams = z.strictObject({ id: z.string().regex(CONFIRMATION_ID, 'is not a confirmation id') });
 export const cancelResponse = z.object({ status: z.literal('cancelled') });
+export const approveResponse = z.object({ status: z.literal('approved') });
+export const openConfirmationsResponse = z.object({
+  confirmations: z.array(
+    z.object({
+      id: z.string(),
+      provider: z.string(),
+      account_id: z.string().nullable(),
+      command: z.string(),
+      argv: z.array(z.string()),
+      classification: z.string(),
+      reason: z.string(),
+      requested_by: z.union([z.object({ kind: z.literal('user') }), z.object({ kind: z.literal('agent'), name: z.string() })]),
+      state: z.enum(['pending', 'approved']),
+      created_at: isoTime,
+      expires_at: isoTime,
+    }),
+  ),
+});
 
 export const recentRunsQuery = z.strictObject({
   limit: z.coerce.number().int().min(1).max(100).default(20),

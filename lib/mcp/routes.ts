@@ -39,4 +39,37 @@ export const revokeAgentTokenRoute = defineRoute({
   capabilities: ['table'],
 });
 
-export const mcpRoutes = [createAgentTokenRoute, listAgentTokensRoute, revokeAgentTokenRoute];
+export const mcpRoute = defineRoute({
+  id: 'mcp.endpoint',
+  method: 'POST',
+  paths: ['/mcp'],
+  handler: 'functions/mcp/endpoint.ts',
+  auth: 'agent',
+  summary:
+    'The Model Context Protocol endpoint (Streamable HTTP, stateless, JSON responses): cloud_tool, kubectl, list_connections, connection_status, list_alerts and cancel_confirmation as MCP tools, for the agent token\'s user (Authorization: Bearer)',
+  request: {},
+  // 202 with no body for a notification
+  responses: { 200: s.mcpResponse },
+  errors: [401, 406, 413, 415],
+  // what cloudTool.run and every connector's status check touch (lib/mcp/tools.ts calls both)
+  capabilities: ['table', 'secrets', 'sts', 'executor', 'agents'],
+  timeoutSeconds: 29,
+});
+
+const notAllowed = (method: 'GET' | 'DELETE') =>
+  defineRoute({
+    id: `mcp.${method.toLowerCase()}`,
+    method,
+    paths: ['/mcp'],
+    handler: 'functions/mcp/method-not-allowed.ts',
+    auth: 'open',
+    summary: `${method} /mcp answers 405: the stateless endpoint opens no event stream and keeps no session`,
+    request: {},
+    responses: {},
+    errors: [405],
+    capabilities: [],
+    timeoutSeconds: 3,
+    memoryMb: 128,
+  });
+
+export const mcpRoutes = [createAgentTokenRoute, listAgentTokensRoute, revokeAgentTokenRoute, mcpRoute, notAllowed('GET'), notAllowed('DELETE')];

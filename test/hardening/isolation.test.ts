@@ -120,6 +120,7 @@ function requestsFor(r: RouteDef): Array<{ path: string; body?: unknown; expect4
     case 'gcp.setupStatus':
       return [{ path: path.replace('{task_id}', ids.taskId!), expect404: true }];
     case 'cloudTool.cancelConfirmation':
+    case 'cloudTool.approveConfirmation':
       return [{ path: path.replace('{id}', ids.confirmationId!), expect404: true }];
     case 'kubectl.revokeConnection':
       return [{ path: path.replace('{cluster_id}', ids.clusterId!), expect404: true }];

@@ -40,6 +40,8 @@ export interface TestRuntime {
    * which may come back to that user but never reach a log line or a table item (the audit).
    */
   addSecrets(s: { audit?: string[] }): void;
+  /** fetch for clients of our own (the MCP SDK's client): every response body it reads joins `responses`, for the leak scan */
+  fetch: typeof fetch;
   close(): Promise<void>;
 }
 
@@ -100,6 +102,12 @@ export async function startTestRuntime(opts: { simulate?: boolean; env?: Record<
     responses,
     request,
     addSecrets: (x) => auditSecrets.push(...(x.audit ?? [])),
+    fetch: async (input, init) => {
+      const res = await fetch(input, init);
+      // kept whole: a token in an MCP answer is a leak the scan must see
+      responses.push(await res.clone().text());
+      return res;
+    },
     close: async () => {
       // Hand everything this runtime saw to the hardening leak scan, with every secret it stored.
       const secrets: string[] = [...seenSecrets];
