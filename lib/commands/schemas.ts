@@ -2,6 +2,7 @@ import * as z from 'zod';
 import { accountId, isoTime, providerId } from '../http/schemas.ts';
 import { MAX_COMMAND_LENGTH } from './parse.ts';
 import { CONFIRMATION_ID } from './confirmations.ts';
+import { SESSION_ID } from './sessions.ts';
 
 export const COMMAND_CLASSES = ['read', 'write', 'destructive', 'sensitive', 'unknown'] as const;
 const classification = z.enum(COMMAND_CLASSES);
@@ -23,7 +24,12 @@ export const cloudToolBody = z.strictObject({
   cluster_id: z.string().regex(/^kc-[0-9a-f]{24}$/, 'is not a cluster id').optional(),
   // Ask (read only) unless the caller says otherwise: the safe default.
   mode: z.enum(['ask', 'agent']).default('ask'),
+  // the conversation this command belongs to: without provider, its last provider comes first (lib/commands/sessions.ts)
+  session_id: z.string().regex(SESSION_ID, 'must be 1 to 128 letters, digits or . _ : -').optional(),
 });
+
+/** Which step chose the provider: named in the request, the session's last provider, or the preference order. */
+const providerSelectedBy = z.enum(['request', 'session', 'preference']);
 
 export const runResponse = z.object({
   success: z.boolean(),
@@ -38,6 +44,7 @@ export const runResponse = z.object({
   truncated: z.boolean(),
   timed_out: z.boolean(),
   duration_ms: z.number().int().nonnegative(),
+  provider_selected_by: providerSelectedBy.optional(),
 });
 
 export const confirmationResponse = z.object({
@@ -51,6 +58,7 @@ export const confirmationResponse = z.object({
   classification,
   reason: z.string(),
   expires_at: isoTime,
+  provider_selected_by: providerSelectedBy.optional(),
 });
 
 export const cloudToolResponse = z.union([runResponse, confirmationResponse]);

@@ -16,7 +16,8 @@ import { agentRunner, type AgentRunner } from './agent-commands.ts';
 import { execute, returnCode } from './execute.ts';
 import { displayCommand, redactArgv, shapeOutput } from './output.ts';
 import { applyScope } from './scope.ts';
-import { selectConnection, selectProvider } from './select-provider.ts';
+import { selectConnection, selectProviderInContext } from './select-provider.ts';
+import { recallSession, rememberSession } from './sessions.ts';
 import type { cloudToolBody, confirmationResponse, runResponse, COMMAND_CLASSES } from './schemas.ts';
 
 type Input = z.output<typeof cloudToolBody>;
@@ -51,7 +52,17 @@ interface Plan {
  */
 export async function runCloudTool(d: Deps, userId: string, input: Input, caller: Requester = { kind: 'user' }): Promise<RunResponse | ConfirmationResponse> {
   const parsed = parseCommand(input.command);
-  const provider = await selectProvider(d, userId, input.provider, parsed.ok ? parsed.argv[0] : undefined);
+  const session = input.session_id && input.provider === undefined ? await recallSession(d.db, userId, input.session_id, d.now()) : null;
+  const choice = await selectProviderInContext(d, userId, input.provider, parsed.ok ? parsed.argv[0] : undefined, session);
+  const r = await runOn(d, userId, input, caller, choice.provider, choice.by === 'session' ? session?.accountId : undefined);
+  // only a command that worked sets the session's context: a failed one says nothing about where the user works
+  if (input.session_id && !('requires_confirmation' in r) && r.success) {
+    await rememberSession(d.db, userId, input.session_id, { provider: r.provider, accountId: r.account_id }, d.config.commands.sessionTtlSeconds, d.now());
+  }
+  return { ...r, provider_selected_by: choice.by };
+}
+
+async function runOn(d: Deps, userId: string, input: Input, caller: Requester, provider: ProviderId, sessionAccount: string | undefined): Promise<RunResponse | ConfirmationResponse> {
   const plan = await classifyFor(provider, input.command, input.selected_project_id);
 
   if (input.mode === 'ask' && plan.cls !== 'read') {
@@ -65,7 +76,7 @@ export async function runCloudTool(d: Deps, userId: string, input: Input, caller
 
   const cfg = d.config.commands;
   const runner = await agentRunner(provider);
-  const connection = runner ? await runner.select(d, userId, input) : await selectConnection(d, userId, provider, input.selected_project_id);
+  const connection = runner ? await runner.select(d, userId, input) : await selectConnection(d, userId, provider, input.selected_project_id, sessionAccount);
   const command = displayCommand(plan.argv);
   const needsConfirmation = NEEDS_CONFIRMATION.has(plan.cls);
   // An agent (MCP) may not confirm its own command: the person approves it first (confirmations.ts).

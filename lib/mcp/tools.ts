@@ -2,6 +2,7 @@ import * as z from 'zod';
 import { BadRequestError, NotFoundError } from '../errors.ts';
 import { runCloudTool, cancelCloudToolConfirmation } from '../commands/service.ts';
 import { CONFIRMATION_ID } from '../commands/confirmations.ts';
+import { SESSION_ID } from '../commands/sessions.ts';
 import { MAX_COMMAND_LENGTH } from '../commands/parse.ts';
 import { listUserConnections } from '../connections/service.ts';
 import { connectorStatus } from '../connections/status.ts';
@@ -50,13 +51,14 @@ const cloudTool = defineTool({
   name: 'cloud_tool',
   title: 'Run a cloud CLI command',
   description:
-    "Runs one cloud CLI command (gcloud, gsutil, bq, aws, az, scw, ovhcloud, kubectl, or Tailscale's API verbs) on the user's connected cloud, with the user's short-lived credentials; no shell (pipes, ; and redirections are refused). Without provider, the provider is chosen from the command's program and the user's preference order. Ask mode runs reads only. A destructive, secret-revealing or unknown command is not run at once: the result says requires_confirmation with a confirmation_id and an approval_url; the person approves it there, then call again with the same arguments plus confirmation_id, which runs it exactly once.",
+    "Runs one cloud CLI command (gcloud, gsutil, bq, aws, az, scw, ovhcloud, kubectl, or Tailscale's API verbs) on the user's connected cloud, with the user's short-lived credentials; no shell (pipes, ; and redirections are refused). Without provider, the provider is chosen from the session (session_id: where its last successful command ran), then the command's program and the user's preference order; provider_selected_by in the result says which. Ask mode runs reads only. A destructive, secret-revealing or unknown command is not run at once: the result says requires_confirmation with a confirmation_id and an approval_url; the person approves it there, then call again with the same arguments plus confirmation_id, which runs it exactly once.",
   input: {
     provider: z.string().min(1).max(40).optional().describe(`one of ${CONNECTOR_IDS.join(', ')}; omit to choose from the command`),
     command: command.describe('the command line, e.g. "gcloud compute instances list --format=json"'),
     selected_project_id: z.string().min(1).max(200).optional().describe('project, account or subscription id the command is scoped to'),
     mode,
     confirmation_id: confirmationId.optional().describe('the id a previous call returned, once the person approved it'),
+    session_id: z.string().regex(SESSION_ID, 'must be 1 to 128 letters, digits or . _ : -').optional().describe('an id of your conversation: without provider, the provider and account its last successful command used come first'),
   },
   readOnly: false,
   run: (ctx, a) => runCommand(ctx, a),

@@ -73,7 +73,7 @@ describe('POST /mcp', () => {
     expect(tools.map((t) => t.name).sort()).toEqual(['cancel_confirmation', 'cloud_tool', 'connection_status', 'kubectl', 'list_alerts', 'list_connections']);
     const cloud = tools.find((t) => t.name === 'cloud_tool')!;
     expect(cloud.inputSchema.required).toEqual(['command']);
-    expect(Object.keys(cloud.inputSchema.properties ?? {}).sort()).toEqual(['command', 'confirmation_id', 'mode', 'provider', 'selected_project_id']);
+    expect(Object.keys(cloud.inputSchema.properties ?? {}).sort()).toEqual(['command', 'confirmation_id', 'mode', 'provider', 'selected_project_id', 'session_id']);
     for (const t of tools) expect(t.description!.length).toBeGreaterThan(40);
 
     const conns = await call(client, 'list_connections');
