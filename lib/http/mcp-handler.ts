@@ -1,15 +1,20 @@
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
-import { WebStandardStreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/webStandardStreamableHttp.js';
+// Our modules first, the SDK's last: bundled (lib/build/bundle.ts, no code splitting), zod is
+// initialised lazily once any import() of the bundle reaches it, and the SDK's `zod/v4` entry
+// initialised first leaves zod's classes undefined when the SDK's schemas are built at load
+// ("t is not a constructor"). Loading zod through our own `zod` import first avoids it;
+// test/unit/mcp-bundle.test.ts loads the bundle as deployed.
 import { config } from '../config.ts';
 import { deps } from '../deps.ts';
 import { AppError, PayloadTooLargeError, UnauthorizedError, isAppError, toErrorBody } from '../errors.ts';
 import { log, setLogLevel, withLogContext } from '../log.ts';
 import { bearerToken } from '../kubectl/tokens.ts';
 import { agentPrincipal } from '../mcp/agent-tokens.ts';
-import { buildMcpServer } from '../mcp/server.ts';
 import type { McpCaller } from '../mcp/tool-kit.ts';
 import { resolvePrincipal } from './auth.ts';
 import type { RouteDef } from './route-types.ts';
+import { buildMcpServer } from '../mcp/server.ts';
+import { WebStandardStreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/webStandardStreamableHttp.js';
 
 const json = (status: number, body: unknown, headers: Record<string, string> = {}): APIGatewayProxyStructuredResultV2 => ({
   statusCode: status,

@@ -1,7 +1,8 @@
-import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { log } from '../log.ts';
 import { toCallResult, toolError, type ToolContext } from './tool-kit.ts';
 import { TOOLS } from './tools.ts';
+// after our modules, which load zod first (lib/http/mcp-handler.ts says why)
+import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 
 export const SERVER_INFO = { name: 'aurora-connectors', version: '1.0.0' };
 
