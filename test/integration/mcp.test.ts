@@ -65,6 +65,19 @@ describe('POST /mcp', () => {
     }
   });
 
+  it('answers bad JSON-RPC with a 4xx, never a 5xx, and an oversized body with 413', async () => {
+    const { token } = await agentToken('mcp-ann', 'fuzzer');
+    const headers = { 'content-type': 'application/json', accept: 'application/json, text/event-stream', authorization: `Bearer ${token}` };
+    for (const body of ['not json', '{}', '[]', JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'tools/call', params: { name: 'no_such_tool', arguments: {} } })]) {
+      const r = await rt.fetch(`${rt.url}/mcp`, { method: 'POST', headers, body });
+      const text = await r.text();
+      expect(r.status, `${body}: ${text}`).toBeLessThan(500);
+      if (r.status === 200) expect(JSON.parse(text).result?.isError ?? JSON.parse(text).error).toBeTruthy();
+    }
+    const huge = await rt.fetch(`${rt.url}/mcp`, { method: 'POST', headers, body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'tools/list', params: { pad: 'x'.repeat(200_000) } }) });
+    expect(huge.status).toBe(413);
+  });
+
   it('initializes statelessly (no session id), lists every tool with a schema, and calls each one', async () => {
     const { token } = await agentToken('mcp-ann', 'laptop agent');
     const client = await connect(token);
