@@ -101,13 +101,17 @@ rmSync(dataDir, { recursive: true, force: true });
 // sandbox → response), with a CLI that exits at once. Issue 14's target: at most 50 ms p50.
 const cloud_tool = await benchCloudTool();
 
+// The MCP function (POST /mcp, issue 15): its bundle and cold import against the floor, and a
+// tools/call round trip (stateless: a fresh server and transport per request, as on a fresh Lambda).
+const mcp = await benchMcp();
+
 const extra: Record<string, unknown> = {};
 const wf = await optional<{ benchWorkflow: () => Promise<unknown> }>('scripts/bench-workflow.ts');
 if (wf) extra.workflow = await wf.benchWorkflow();
 const web = await optional<{ benchConsole: () => Promise<Record<string, number>> }>('scripts/bench-console.ts');
 if (web) Object.assign(extra, await web.benchConsole());
 
-const result = { functions, floor_import_ms, list_latency, cloud_tool, ...extra };
+const result = { functions, floor_import_ms, list_latency, cloud_tool, mcp, ...extra };
 if (values.json) {
   process.stdout.write(JSON.stringify(result) + '\n');
 } else {
@@ -117,10 +121,36 @@ if (values.json) {
   console.log('\nGET /api/user_connections latency');
   for (const l of list_latency) console.log(`  ${String(l.connections).padStart(5)} connections: p50 ${l.p50_ms} ms, p99 ${l.p99_ms} ms`);
   console.log(`\ncloud_tool overhead (request to response minus the CLI's own run time, ${cloud_tool.isolation}): p50 ${cloud_tool.overhead_p50_ms} ms, p90 ${cloud_tool.overhead_p90_ms} ms`);
+  if (mcp.bundle_bytes) console.log(`\nMCP function: bundle ${(mcp.bundle_bytes / 1024).toFixed(1)} KB, import ${mcp.import_ms} ms (${mcp.import_ratio}x the floor); tools/call list_connections p50 ${mcp.call_p50_ms} ms, p90 ${mcp.call_p90_ms} ms`);
   if (extra.workflow) console.log('\nGCP setup workflow', JSON.stringify(extra.workflow, null, 2));
   if (extra.console_bytes_gz !== undefined) console.log(`\nconsole (web/dist, gzip): first load ${extra.console_bytes_gz} B JS+CSS, all chunks ${extra.console_bytes_gz_all} B`);
 }
 process.exit(0);
+
+async function benchMcp(): Promise<{ bundle_bytes: number; import_ms: number; import_ratio: number; call_p50_ms: number; call_p90_ms: number; runs: number }> {
+  const route = routes.find((r) => r.id === 'mcp.endpoint')!;
+  const fn = functions.find((f) => f.name === route.id) ?? (await (async () => {
+    const file = await bundle(route.id, route.handler);
+    return { name: route.id, bundle_bytes: statSync(file).size, import_ms: importMs(file) };
+  })());
+  const dir = mkdtempSync(join(tmpdir(), 'aurora-bench-'));
+  const runtime = await startLocalRuntime({ port: 0, dataDir: dir, inMemory: true, env: { LOG_LEVEL: 'silent', VALIDATE_RESPONSES: 'false' } });
+  const made = await fetch(`${runtime.url}/api/agent-tokens`, { method: 'POST', headers: { 'x-user-id': 'bench-mcp', 'content-type': 'application/json' }, body: JSON.stringify({ name: 'bench' }) });
+  const { token } = (await made.json()) as { token: string };
+  const headers = { authorization: `Bearer ${token}`, 'content-type': 'application/json', accept: 'application/json, text/event-stream' };
+  const samples: number[] = [];
+  const runs = 60;
+  for (let i = 0; i < runs + 5; i++) {
+    const t = performance.now();
+    const res = await fetch(`${runtime.url}/mcp`, { method: 'POST', headers, body: JSON.stringify({ jsonrpc: '2.0', id: i, method: 'tools/call', params: { name: 'list_connections', arguments: {} } }) });
+    const body = (await res.json()) as { result?: { isError?: boolean } };
+    if (res.status !== 200 || !body.result || body.result.isError) throw new Error(`bench: POST /mcp answered ${res.status} ${JSON.stringify(body)}`);
+    if (i >= 5) samples.push(performance.now() - t);
+  }
+  await runtime.close();
+  rmSync(dir, { recursive: true, force: true });
+  return { bundle_bytes: fn.bundle_bytes, import_ms: fn.import_ms, import_ratio: round(fn.import_ms / floor_import_ms), call_p50_ms: round(median(samples)), call_p90_ms: round(pct(samples, 90)), runs };
+}
 
 async function benchCloudTool(): Promise<{ overhead_p50_ms: number; overhead_p90_ms: number; isolation: string; runs: number }> {
   const { SCALEWAY_FIXTURES } = await import('../lib/connectors/scaleway/simulator.ts');

@@ -9,6 +9,10 @@ export const CONSOLE_PAGES = {
   connectors: '/connectors',
   commands: '/commands',
   kubernetes: '/kubernetes',
+  /** what agents asked to run, waiting for the person's approval (MCP tool results link here) */
+  approvals: '/approvals',
+  /** agent tokens for the MCP endpoint */
+  agents: '/agents',
   /** where the OIDC issuer sends the browser back after sign-in (JWT mode) */
   signinCallback: '/signin-callback',
 } as const;

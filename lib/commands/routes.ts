@@ -32,6 +32,31 @@ export const cancelConfirmationRoute = defineRoute({
   capabilities: ['table'],
 });
 
+export const approveConfirmationRoute = defineRoute({
+  id: 'cloudTool.approveConfirmation',
+  method: 'POST',
+  paths: ['/api/cloud_tool/confirmations/{id}/approve'],
+  handler: 'functions/cloud-tool/approve-confirmation.ts',
+  auth: 'user',
+  summary: "Approve a pending cloud_tool confirmation an agent asked for over MCP: the agent's next call with its id runs the command once. The person's own session only, never an agent token",
+  request: { params: s.confirmationParams },
+  responses: { 200: s.approveResponse },
+  errors: [400, 403, 404, 409, 410],
+  capabilities: ['table'],
+});
+
+export const openConfirmationsRoute = defineRoute({
+  id: 'cloudTool.openConfirmations',
+  method: 'GET',
+  paths: ['/api/cloud_tool/confirmations'],
+  handler: 'functions/cloud-tool/open-confirmations.ts',
+  auth: 'user',
+  summary: "The caller's confirmations waiting to be used (pending or approved, not expired): argv, class, reason, who asked and when each expires",
+  request: {},
+  responses: { 200: s.openConfirmationsResponse },
+  capabilities: ['table'],
+});
+
 export const recentRunsRoute = defineRoute({
   id: 'cloudTool.recentRuns',
   method: 'GET',
@@ -45,4 +70,4 @@ export const recentRunsRoute = defineRoute({
   capabilities: ['table'],
 });
 
-export const cloudToolRoutes = [cloudToolRoute, cancelConfirmationRoute, recentRunsRoute];
+export const cloudToolRoutes = [cloudToolRoute, cancelConfirmationRoute, approveConfirmationRoute, openConfirmationsRoute, recentRunsRoute];

@@ -2,6 +2,7 @@ import * as z from 'zod';
 import { accountId, isoTime, providerId } from '../http/schemas.ts';
 import { MAX_COMMAND_LENGTH } from './parse.ts';
 import { CONFIRMATION_ID } from './confirmations.ts';
+import { SESSION_ID } from './sessions.ts';
 
 export const COMMAND_CLASSES = ['read', 'write', 'destructive', 'sensitive', 'unknown'] as const;
 const classification = z.enum(COMMAND_CLASSES);
@@ -23,7 +24,12 @@ export const cloudToolBody = z.strictObject({
   cluster_id: z.string().regex(/^kc-[0-9a-f]{24}$/, 'is not a cluster id').optional(),
   // Ask (read only) unless the caller says otherwise: the safe default.
   mode: z.enum(['ask', 'agent']).default('ask'),
+  // the conversation this command belongs to: without provider, its last provider comes first (lib/commands/sessions.ts)
+  session_id: z.string().regex(SESSION_ID, 'must be 1 to 128 letters, digits or . _ : -').optional(),
 });
+
+/** Which step chose the provider: named in the request, the session's last provider, or the preference order. */
+const providerSelectedBy = z.enum(['request', 'session', 'preference']);
 
 export const runResponse = z.object({
   success: z.boolean(),
@@ -38,6 +44,7 @@ export const runResponse = z.object({
   truncated: z.boolean(),
   timed_out: z.boolean(),
   duration_ms: z.number().int().nonnegative(),
+  provider_selected_by: providerSelectedBy.optional(),
 });
 
 export const confirmationResponse = z.object({
@@ -46,15 +53,36 @@ export const confirmationResponse = z.object({
   provider: providerId,
   account_id: accountId,
   command: z.string(),
+  /** the exact argv that will run, with typed secret values redacted */
+  argv: z.array(z.string()),
   classification,
   reason: z.string(),
   expires_at: isoTime,
+  provider_selected_by: providerSelectedBy.optional(),
 });
 
 export const cloudToolResponse = z.union([runResponse, confirmationResponse]);
 
 export const confirmationParams = z.strictObject({ id: z.string().regex(CONFIRMATION_ID, 'is not a confirmation id') });
 export const cancelResponse = z.object({ status: z.literal('cancelled') });
+export const approveResponse = z.object({ status: z.literal('approved') });
+export const openConfirmationsResponse = z.object({
+  confirmations: z.array(
+    z.object({
+      id: z.string(),
+      provider: z.string(),
+      account_id: z.string().nullable(),
+      command: z.string(),
+      argv: z.array(z.string()),
+      classification: z.string(),
+      reason: z.string(),
+      requested_by: z.union([z.object({ kind: z.literal('user') }), z.object({ kind: z.literal('agent'), name: z.string() })]),
+      state: z.enum(['pending', 'approved']),
+      created_at: isoTime,
+      expires_at: isoTime,
+    }),
+  ),
+});
 
 export const recentRunsQuery = z.strictObject({
   limit: z.coerce.number().int().min(1).max(100).default(20),

@@ -46,16 +46,43 @@ export async function selectProvider(d: Deps, userId: string, requested: string 
   return default_provider;
 }
 
+export type SelectedBy = 'request' | 'session' | 'preference';
+
+/**
+ * The provider in context: the one named; else the provider of the session's last successful
+ * command when it is still connected and its CLIs include this program (so "list the instances"
+ * after a GCP question stays on GCP); else the preference order (selectProvider). Says which.
+ */
+export async function selectProviderInContext(
+  d: Deps,
+  userId: string,
+  requested: string | undefined,
+  program: string | undefined,
+  session: { provider: ProviderId } | null,
+): Promise<{ provider: ProviderId; by: SelectedBy }> {
+  if (requested !== undefined) return { provider: await selectProvider(d, userId, requested, program), by: 'request' };
+  if (session && d.config.features[session.provider] && program !== undefined && (CONNECTOR_CLIS[session.provider] as readonly string[]).includes(program)) {
+    const { providers } = await connectedProviders(d, userId);
+    if (providers.includes(session.provider)) return { provider: session.provider, by: 'session' };
+  }
+  return { provider: await selectProvider(d, userId, undefined, program), by: 'preference' };
+}
+
 /**
  * The connection a run uses. AWS: selected_project_id is the account id and must be connected.
  * Azure: the subscription's own connection when there is one. Otherwise the most recently
- * (re)connected account.
+ * (re)connected account. The session's account comes first when no selected_project_id is given.
  */
-export async function selectConnection(d: Deps, userId: string, provider: ProviderId, selected: string | undefined): Promise<Connection> {
+export async function selectConnection(d: Deps, userId: string, provider: ProviderId, selected: string | undefined, sessionAccount?: string): Promise<Connection> {
   const connected = (await listConnections(d.db, userId, provider)).filter((c) => c.status === 'connected')
     // newest first, as the token adapters (tailscale, ovh) choose, so metadata and token agree
     .sort((a, b) => b.updatedAt.localeCompare(a.updatedAt));
   if (connected.length === 0) throw notConnected(provider);
+  // the account the session last ran on, when nothing more precise was asked for and it is still connected
+  if (!selected && sessionAccount) {
+    const same = connected.find((c) => c.accountId === sessionAccount);
+    if (same) return same;
+  }
   const mode = EXEC_PROFILES[provider]?.accountSelection ?? 'none';
   if (selected && mode !== 'none') {
     const match = connected.find((c) => c.accountId === selected);

@@ -10,14 +10,15 @@ import { EXECUTOR_CONTRACT_VERSION, EXECUTOR_OWNED_ENV, HOME_PLACEHOLDER, type E
 import { analyzeCommand, type AnalysisClass } from './classify.ts';
 import { isProviderId } from './binaries.ts';
 import { parseCommand } from './parse.ts';
-import { cancelConfirmation, checkConfirmation, consumeConfirmation, createConfirmation, runHash } from './confirmations.ts';
+import { approveConfirmation, cancelConfirmation, checkConfirmation, consumeConfirmation, createConfirmation, listOpenConfirmations, runHash, type PendingConfirmation, type Requester } from './confirmations.ts';
 import { childCredentials } from './credentials.ts';
 import { apiCommandSet, type ApiCommandSet, type ApiVerb } from './api-commands.ts';
 import { agentRunner, type AgentRunner } from './agent-commands.ts';
 import { execute, returnCode } from './execute.ts';
 import { displayCommand, redactArgv, shapeOutput } from './output.ts';
 import { applyScope } from './scope.ts';
-import { selectConnection, selectProvider } from './select-provider.ts';
+import { selectConnection, selectProviderInContext } from './select-provider.ts';
+import { recallSession, rememberSession } from './sessions.ts';
 import type { cloudToolBody, confirmationResponse, runResponse, COMMAND_CLASSES } from './schemas.ts';
 
 type Input = z.output<typeof cloudToolBody>;
@@ -50,9 +51,19 @@ interface Plan {
  * provider's API (Tailscale: its CLI would drive this machine's own daemon) take the same policy
  * and audit, and call the API with the caller's token instead.
  */
-export async function runCloudTool(d: Deps, userId: string, input: Input): Promise<RunResponse | ConfirmationResponse> {
+export async function runCloudTool(d: Deps, userId: string, input: Input, caller: Requester = { kind: 'user' }): Promise<RunResponse | ConfirmationResponse> {
   const parsed = parseCommand(input.command);
-  const provider = await selectProvider(d, userId, input.provider, parsed.ok ? parsed.argv[0] : undefined);
+  const session = input.session_id && input.provider === undefined ? await recallSession(d.db, userId, input.session_id, d.now()) : null;
+  const choice = await selectProviderInContext(d, userId, input.provider, parsed.ok ? parsed.argv[0] : undefined, session);
+  const r = await runOn(d, userId, input, caller, choice.provider, choice.by === 'session' ? session?.accountId : undefined);
+  // only a command that worked sets the session's context: a failed one says nothing about where the user works
+  if (input.session_id && !('requires_confirmation' in r) && r.success) {
+    await rememberSession(d.db, userId, input.session_id, { provider: r.provider, accountId: r.account_id }, d.config.commands.sessionTtlSeconds, d.now());
+  }
+  return { ...r, provider_selected_by: choice.by };
+}
+
+async function runOn(d: Deps, userId: string, input: Input, caller: Requester, provider: ProviderId, sessionAccount: string | undefined): Promise<RunResponse | ConfirmationResponse> {
   const plan = await classifyFor(provider, input.command, input.selected_project_id);
 
   if (input.mode === 'ask' && plan.cls !== 'read') {
@@ -66,13 +77,27 @@ export async function runCloudTool(d: Deps, userId: string, input: Input): Promi
 
   const cfg = d.config.commands;
   const runner = await agentRunner(provider);
-  const connection = runner ? await runner.select(d, userId, input) : await selectConnection(d, userId, provider, input.selected_project_id);
+  const connection = runner ? await runner.select(d, userId, input) : await selectConnection(d, userId, provider, input.selected_project_id, sessionAccount);
   const command = displayCommand(plan.argv);
   const needsConfirmation = NEEDS_CONFIRMATION.has(plan.cls);
-  const use = { userId, provider, argvHash: runHash({ provider, accountId: connection.accountId, argv: plan.argv, env: plan.scopeEnv }), id: input.confirmation_id ?? '', nowMs: d.now() };
+  // An agent (MCP) may not confirm its own command: the person approves it first (confirmations.ts).
+  const use = { userId, provider, argvHash: runHash({ provider, accountId: connection.accountId, argv: plan.argv, env: plan.scopeEnv }), id: input.confirmation_id ?? '', nowMs: d.now(), requireApproval: caller.kind === 'agent' };
   if (needsConfirmation && !input.confirmation_id) {
-    const c = await createConfirmation(d.db, { userId, provider, argvHash: use.argvHash, classification: plan.cls, ttlSeconds: cfg.confirmationTtlSeconds, nowMs: use.nowMs });
-    return { requires_confirmation: true, confirmation_id: c.id, provider, account_id: connection.accountId, command, classification: plan.cls, reason: plan.reason, expires_at: c.expiresAt };
+    const argv = redactArgv(plan.argv);
+    const c = await createConfirmation(d.db, {
+      userId,
+      provider,
+      argvHash: use.argvHash,
+      classification: plan.cls,
+      ttlSeconds: cfg.confirmationTtlSeconds,
+      nowMs: use.nowMs,
+      argv,
+      command: displayCommand(argv),
+      reason: plan.reason,
+      accountId: connection.accountId,
+      requestedBy: caller,
+    });
+    return { requires_confirmation: true, confirmation_id: c.id, provider, account_id: connection.accountId, command, argv, classification: plan.cls, reason: plan.reason, expires_at: c.expiresAt };
   }
   // Check before minting (clear errors, no wasted STS call); spend it only once credentials exist.
   if (needsConfirmation) await checkConfirmation(d.db, use);
@@ -288,6 +313,16 @@ async function runOnAgent(ctx: RunContext, runner: AgentRunner, timeoutMs: numbe
 
 export async function cancelCloudToolConfirmation(d: Deps, userId: string, id: string): Promise<void> {
   await cancelConfirmation(d.db, userId, id, d.now());
+}
+
+/** The person's approval of what an agent asked to run (never reachable with an agent token: lib/http/handler.ts). */
+export async function approveCloudToolConfirmation(d: Deps, userId: string, id: string): Promise<void> {
+  await approveConfirmation(d.db, userId, id, d.now());
+  await writeAudit(d.db, { userId, action: 'cloud_tool.confirmation_approved', detail: { confirmationId: id } });
+}
+
+export async function openCloudToolConfirmations(d: Deps, userId: string): Promise<PendingConfirmation[]> {
+  return listOpenConfirmations(d.db, userId, d.now());
 }
 
 /** Preparation steps and the command share one budget: the class timeout. */

@@ -28,6 +28,10 @@ export const commandsSection = section(
     CLOUD_TOOL_KILL_GRACE_MS: setting(int(1500, 0, 10000), 'cloud_tool: after a timeout, how long the process group gets between SIGTERM and SIGKILL (milliseconds).'),
     CLOUD_TOOL_MAX_OUTPUT_CHARS: setting(int(50000, 1000, 1000000), 'cloud_tool: characters of output returned per stream; longer output is cut and ends with a truncation note.'),
     CLOUD_TOOL_CONFIRMATION_TTL_SECONDS: setting(int(300, 5, 3600), 'cloud_tool: how long a confirmation for a destructive, sensitive or unknown command stays valid (seconds).'),
+    CLOUD_TOOL_SESSION_TTL_SECONDS: setting(
+      int(3600, 60, 604800),
+      'cloud_tool: how long a session_id remembers the provider and account its last successful command ran on, which a provider-less command of that session then prefers to the preference order (seconds).',
+    ),
   },
   (v) => ({
     path: v.CLOUD_TOOL_PATH.split(':').filter((p) => p.startsWith('/')),
@@ -40,5 +44,6 @@ export const commandsSection = section(
     killGraceMs: v.CLOUD_TOOL_KILL_GRACE_MS,
     maxOutputChars: v.CLOUD_TOOL_MAX_OUTPUT_CHARS,
     confirmationTtlSeconds: v.CLOUD_TOOL_CONFIRMATION_TTL_SECONDS,
+    sessionTtlSeconds: v.CLOUD_TOOL_SESSION_TTL_SECONDS,
   }),
 );

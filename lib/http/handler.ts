@@ -3,10 +3,11 @@ import middy, { type MiddlewareObj } from '@middy/core';
 import * as z from 'zod';
 import { config } from '../config.ts';
 import { deps as getDeps, type Deps } from '../deps.ts';
-import { AppError, NotFoundError, PayloadTooLargeError, ValidationError, BadRequestError, isAppError, toErrorBody } from '../errors.ts';
+import { AppError, ForbiddenError, NotFoundError, PayloadTooLargeError, ValidationError, BadRequestError, isAppError, toErrorBody } from '../errors.ts';
 import { log, setLogLevel, withLogContext, addLogContext } from '../log.ts';
 import { checkClaimedUser, requirePrincipal, resolvePrincipal, type Principal } from './auth.ts';
 import type { RouteDef } from './route-types.ts';
+import { carriesAgentToken } from '../mcp/token-format.ts';
 
 type Out<S> = S extends z.ZodType ? z.output<S> : undefined;
 
@@ -124,6 +125,11 @@ function principalMiddleware(route: RouteDef): MiddlewareObj<APIGatewayProxyEven
   return {
     before: (request) => {
       const state = stateOf(request as Req);
+      // An agent token acts on POST /mcp only (lib/http/mcp-handler.ts): never as the person, so
+      // never on a route where the person approves, connects or revokes, even beside an X-User-ID.
+      if (route.auth === 'user' && carriesAgentToken(request.event.headers?.authorization)) {
+        throw new ForbiddenError('Agent tokens work on the MCP endpoint (POST /mcp) only', { code: 'agent_token_not_accepted' });
+      }
       const p = resolvePrincipal(request.event, config().core.authMode);
       state.principal = route.auth === 'user' ? requirePrincipal(p) : p;
       addLogContext({ userId: state.principal?.userId });

@@ -55,7 +55,7 @@ function operation(route: RouteDef, template: string, alias: number): Json {
       ? { description: STATUS_TEXT[Number(status)] ?? 'Success', content: { 'application/json': { schema: jsonSchema(schema, 'output') } } }
       : { description: STATUS_TEXT[Number(status)] ?? 'Success', headers: Number(status) === 302 ? { Location: { schema: { type: 'string' } } } : undefined };
   }
-  const errors = new Set([400, ...(route.auth === 'user' ? [401] : []), ...(route.errors ?? [])]);
+  const errors = new Set([400, ...(route.auth !== 'open' ? [401] : []), ...(route.errors ?? [])]);
   if (route.request.body) errors.add(413);
   for (const status of errors) {
     responses[String(status)] ??= { description: STATUS_TEXT[status] ?? 'Error', content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } };

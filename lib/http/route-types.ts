@@ -20,8 +20,12 @@ export interface RouteDef {
   paths: string[];
   /** handler module relative to the repository root, exporting `handler` */
   handler: string;
-  /** "user": needs a principal; "open": callbacks, bound to a principal by their single-use state */
-  auth: 'user' | 'open';
+  /**
+   * "user": needs a principal; "open": callbacks, bound to a principal by their single-use state;
+   * "agent": an MCP agent token (Authorization: Bearer), which the function itself resolves
+   * (lib/http/mcp-handler.ts), so no JWT authorizer stands in front of it
+   */
+  auth: 'user' | 'open' | 'agent';
   summary: string;
   request: {
     body?: z.ZodType;

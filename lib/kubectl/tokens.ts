@@ -14,7 +14,15 @@ const RANDOM_BYTES = 32;
 export const AGENT_TOKEN_RE = /^aurora_kubectl_[A-Za-z0-9_-]{43}$/;
 
 export function newAgentToken(): SecretValue<string> {
-  return new SecretValue(AGENT_TOKEN_PREFIX + randomBytes(RANDOM_BYTES).toString('base64url'));
+  return newBearerToken(AGENT_TOKEN_PREFIX);
+}
+
+/**
+ * A 256-bit random bearer token behind a prefix that says what it is for. The MCP agent tokens
+ * (lib/mcp/agent-tokens.ts) are made, hashed and read from headers with these same functions.
+ */
+export function newBearerToken(prefix: string): SecretValue<string> {
+  return new SecretValue(prefix + randomBytes(RANDOM_BYTES).toString('base64url'));
 }
 
 /** Hex SHA-256 of the whole token, prefix included; versioned so a later scheme can coexist. */

@@ -22,7 +22,7 @@ import { startTestRuntime, type TestRuntime } from '../helpers/runtime.ts';
 const A = 'iso-alice';
 const B = 'iso-bob';
 let rt: TestRuntime;
-const ids: { slackTeam?: string; githubAccount?: string; alertId?: string; datadogOrg?: string; pagerdutyAccount?: string; confluenceAccount?: string; webhookId?: string; webhookSecret?: string; scalewayOrg?: string; tailnet?: string; azureSub?: string; awsAccount?: string; gcpEmail?: string; ovhAccount?: string; taskId?: string; confirmationId?: string; rootProject?: string; clusterId?: string; agentTokenId?: string } = {};
+const ids: { mcpTokenId?: string; slackTeam?: string; githubAccount?: string; alertId?: string; datadogOrg?: string; pagerdutyAccount?: string; confluenceAccount?: string; webhookId?: string; webhookSecret?: string; scalewayOrg?: string; tailnet?: string; azureSub?: string; awsAccount?: string; gcpEmail?: string; ovhAccount?: string; taskId?: string; confirmationId?: string; rootProject?: string; clusterId?: string; agentTokenId?: string } = {};
 
 async function partition(userId: string) {
   const items: Array<Record<string, unknown>> = [];
@@ -91,6 +91,10 @@ beforeAll(async () => {
   ids.clusterId = cluster.body.cluster_id;
   ids.agentTokenId = cluster.body.token_id;
 
+  const mcpToken = await post('/api/agent-tokens', { name: 'alice-agent' });
+  expect(mcpToken.status).toBe(200);
+  ids.mcpTokenId = mcpToken.body.id;
+
   // a tool with its webhook and an alert it delivered
   const dd = await post('/datadog/connect', { api_key: DATADOG_FIXTURES.us1.apiKey, app_key: DATADOG_FIXTURES.us1.appKey });
   expect(dd.status).toBe(200);
@@ -140,11 +144,16 @@ function requestsFor(r: RouteDef): Array<{ path: string; body?: unknown; expect4
     case 'gcp.setupStatus':
       return [{ path: path.replace('{task_id}', ids.taskId!), expect404: true }];
     case 'cloudTool.cancelConfirmation':
+    case 'cloudTool.approveConfirmation':
       return [{ path: path.replace('{id}', ids.confirmationId!), expect404: true }];
     case 'kubectl.revokeConnection':
       return [{ path: path.replace('{cluster_id}', ids.clusterId!), expect404: true }];
     case 'kubectl.rotateToken':
       return [{ path: path.replace('{token_id}', ids.agentTokenId!), body: {}, expect404: true }];
+    case 'agentTokens.revoke':
+      return [{ path: path.replace('{id}', ids.mcpTokenId!), expect404: true }];
+    case 'agentTokens.create':
+      return [{ path, body: { name: 'alice-agent' } }];
     case 'kubectl.createToken':
       return [{ path, body: { cluster_name: 'alice-cluster' } }];
     case 'connections.providerDisconnect':
@@ -223,7 +232,7 @@ describe('isolation matrix: user B against user A', () => {
     const before = await snapshot();
     expect(before.items.length).toBeGreaterThan(8);
     expect(Object.keys(before.secrets).length).toBeGreaterThanOrEqual(6);
-    const aIdentifiers = [ids.taskId, ids.confirmationId, ids.gcpEmail, ids.azureSub, ids.clusterId, ids.agentTokenId, ids.webhookId, ids.webhookSecret, ids.alertId].filter((v): v is string => !!v && v.length > 6);
+    const aIdentifiers = [ids.taskId, ids.confirmationId, ids.gcpEmail, ids.azureSub, ids.clusterId, ids.agentTokenId, ids.mcpTokenId, ids.webhookId, ids.webhookSecret, ids.alertId].filter((v): v is string => !!v && v.length > 6);
     const userRoutes = routes.filter((r) => r.auth === 'user');
     // Reads first (nothing of B's exists yet, so nothing of A's may appear), then everything else.
     const ordered = [...userRoutes.filter((r) => r.method === 'GET'), ...userRoutes.filter((r) => r.method !== 'GET')];

@@ -40,6 +40,8 @@ export interface TestRuntime {
    * which may come back to that user but never reach a log line or a table item (the audit).
    */
   addSecrets(s: { audit?: string[] }): void;
+  /** fetch for clients of our own (the MCP SDK's client): every response body it reads joins `responses`, for the leak scan */
+  fetch: typeof fetch;
   close(): Promise<void>;
 }
 
@@ -100,6 +102,12 @@ export async function startTestRuntime(opts: { simulate?: boolean; env?: Record<
     responses,
     request,
     addSecrets: (x) => auditSecrets.push(...(x.audit ?? [])),
+    fetch: async (input, init) => {
+      const res = await fetch(input, init);
+      // kept whole: a token in an MCP answer is a leak the scan must see
+      responses.push(await res.clone().text());
+      return res;
+    },
     close: async () => {
       // Hand everything this runtime saw to the hardening leak scan, with every secret it stored.
       const secrets: string[] = [...seenSecrets];
@@ -124,12 +132,13 @@ export async function startTestRuntime(opts: { simulate?: boolean; env?: Record<
 }
 
 /**
- * Agent tokens are shown once, in the response that creates them (lib/kubectl/tokens.ts): that
+ * Agent tokens (kubectl's, lib/kubectl/tokens.ts, and MCP's, lib/mcp/agent-tokens.ts) are shown
+ * once, in the response that creates them: that
  * response is kept with the token blanked out, and the token joins the secrets the leak scan looks
  * for everywhere else (every other response, log line and table item).
  */
-const SHOWN_ONCE = /aurora_kubectl_[A-Za-z0-9_-]{43}/g;
-const ISSUES_TOKENS = /^\/api\/kubectl\/tokens(\/[^/]+\/rotate)?$/;
+const SHOWN_ONCE = /aurora_(kubectl|agent)_[A-Za-z0-9_-]{43}/g;
+const ISSUES_TOKENS = /^\/api\/(kubectl\/tokens(\/[^/]+\/rotate)?|agent-tokens)$/;
 export function recordShownOnce(text: string, secrets: string[]): string {
   return text.replace(SHOWN_ONCE, (token) => {
     secrets.push(token);

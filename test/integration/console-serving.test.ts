@@ -28,7 +28,7 @@ afterAll(async () => {
 
 describe('the console on the API origin', () => {
   it('answers its pages with index.html under a strict Content-Security-Policy, and its hashed files for good', async () => {
-    for (const path of ['/', '/connectors', '/commands/', '/kubernetes', '/signin-callback']) {
+    for (const path of ['/', '/connectors', '/commands/', '/kubernetes', '/approvals', '/agents', '/signin-callback']) {
       const r = await fetch(`${rt.url}${path}`);
       expect(r.status, path).toBe(200);
       expect(r.headers.get('content-type')).toMatch(/^text\/html/);

@@ -137,9 +137,12 @@ describe('the deploy plan', () => {
     expect(plan.environment.CLOUD_TOOL_EXECUTOR_FUNCTION).toBe('{{executor.arn}}');
     expect(plan.timeout).toBe(29);
     // and no function of the route table runs CLIs, or may invoke the executor, but cloudTool.run
+    // and the MCP endpoint (its cloud_tool and kubectl tools call runCloudTool: lib/mcp/tools.ts)
+    const mcp = planFunction(routes.find((r) => r.id === 'mcp.endpoint')!, 'prod', DEFAULT_SETTINGS);
+    expect(mcp.permissions.filter((p) => p.actions.some((a) => a.startsWith('lambda:')))).toEqual(lambda);
     for (const p of planRoutes(routes, 'prod', DEFAULT_SETTINGS)) {
       expect(p.capabilities, p.name).not.toContain('exec');
-      if (p.name !== plan.name) expect(p.permissions.flatMap((x) => x.actions).filter((a) => a.startsWith('lambda:')), p.name).toEqual([]);
+      if (p.name !== plan.name && p.name !== mcp.name) expect(p.permissions.flatMap((x) => x.actions).filter((a) => a.startsWith('lambda:')), p.name).toEqual([]);
     }
   });
 });

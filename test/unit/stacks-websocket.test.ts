@@ -83,7 +83,7 @@ describe('the agents’ WebSocket API', () => {
       expect(manages, r.id).toBe(r.capabilities.includes('agents'));
       if (manages) expect(p.environment).toMatchObject({ KUBECTL_AGENT_MANAGEMENT_ENDPOINT: '{{agents.managementEndpoint}}', KUBECTL_AGENT_WS_URL: '{{agents.url}}' });
     }
-    expect(routes.filter((r) => r.capabilities.includes('agents')).map((r) => r.id).sort()).toEqual(['cloudTool.run', 'kubectl.createToken', 'kubectl.revokeConnection', 'kubectl.rotateToken']);
+    expect(routes.filter((r) => r.capabilities.includes('agents')).map((r) => r.id).sort()).toEqual(['cloudTool.run', 'kubectl.createToken', 'kubectl.revokeConnection', 'kubectl.rotateToken', 'mcp.endpoint']);
     // a custom domain set at deploy time wins over the API's own URL
     const custom = deploySettings({ KUBECTL_AGENT_WS_URL: 'wss://agents.example.com/kubectl-agent' }, [{ name: 'KUBECTL_AGENT_WS_URL', secret: false }]);
     expect(planFunction(routes.find((r) => r.id === 'kubectl.rotateToken')!, 'prod', custom).environment.KUBECTL_AGENT_WS_URL).toBe('wss://agents.example.com/kubectl-agent');

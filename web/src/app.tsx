@@ -8,12 +8,16 @@ import { ConnectorsPage } from './connectors/page.tsx';
 import { AppContext, type App as AppValue } from './context.ts';
 import { rememberUser, trustedIdentity, type Identity } from './identity.ts';
 import { KubernetesPage } from './kubernetes/page.tsx';
+import { ApprovalsPage } from './agents/approvals.tsx';
+import { AgentsPage } from './agents/agents.tsx';
 import { Link, navigate, useLocation } from './router.tsx';
 
 const TITLES: Record<string, string> = {
   [CONSOLE_PAGES.connectors]: 'Connectors',
   [CONSOLE_PAGES.commands]: 'Commands',
   [CONSOLE_PAGES.kubernetes]: 'Kubernetes',
+  [CONSOLE_PAGES.approvals]: 'Approvals',
+  [CONSOLE_PAGES.agents]: 'Agents',
 };
 
 function TrustedUser(props: { user: string; onChange: (u: string) => void }): JSX.Element {
@@ -82,6 +86,10 @@ export function App(props: { config: ConsoleConfig; identity: Identity }): JSX.E
     <CommandsPage />
   ) : path === CONSOLE_PAGES.kubernetes ? (
     <KubernetesPage />
+  ) : path === CONSOLE_PAGES.approvals ? (
+    <ApprovalsPage />
+  ) : path === CONSOLE_PAGES.agents ? (
+    <AgentsPage />
   ) : (
     <main id="main" class="page" tabIndex={-1}>
       <h1>Page not found</h1>
@@ -108,6 +116,16 @@ export function App(props: { config: ConsoleConfig; identity: Identity }): JSX.E
             <li>
               <Link href={CONSOLE_PAGES.commands} current={path === CONSOLE_PAGES.commands}>
                 Commands
+              </Link>
+            </li>
+            <li>
+              <Link href={CONSOLE_PAGES.approvals} current={path === CONSOLE_PAGES.approvals}>
+                Approvals
+              </Link>
+            </li>
+            <li>
+              <Link href={CONSOLE_PAGES.agents} current={path === CONSOLE_PAGES.agents}>
+                Agents
               </Link>
             </li>
             {hasClusters && (

@@ -29,7 +29,7 @@ export interface FunctionPlan {
   /** API Gateway route keys: "GET /api/user_connections" */
   routeKeys: string[];
   /** "user" routes sit behind the JWT authorizer when one is configured */
-  auth?: 'user' | 'open';
+  auth?: 'user' | 'open' | 'agent';
   capabilities: Capability[];
   /** names of SST components to link (sst.Secret only: linking them grants no IAM) */
   links: string[];
