@@ -5,7 +5,9 @@ import { routes } from '../../lib/http/routes.ts';
 import { CONNECTORS } from '../../lib/connectors/index.ts';
 import type { ConnectorDef } from '../../lib/connectors/kit/define.ts';
 import { listAlerts } from '../../lib/alerts/store.ts';
+import { createHmac } from 'node:crypto';
 import { DATADOG_FIXTURES } from '../../lib/connectors/datadog/simulator.ts';
+import { GRAFANA_FIXTURES } from '../../lib/connectors/grafana/simulator.ts';
 import { startTestRuntime, type TestRuntime } from '../helpers/runtime.ts';
 
 /**
@@ -23,6 +25,13 @@ const FIXTURES: Record<string, { connect: { path: string; body: unknown }; sign:
   datadog: {
     connect: { path: '/datadog/connect', body: { api_key: DATADOG_FIXTURES.us1.apiKey, app_key: DATADOG_FIXTURES.us1.appKey } },
     sign: (secret) => ({ 'x-aurora-webhook-secret': secret }),
+  },
+  grafana: {
+    connect: { path: '/grafana/connect', body: { api_token: GRAFANA_FIXTURES.cloud.editorToken, base_url: GRAFANA_FIXTURES.cloud.url } },
+    sign: (secret, body) => {
+      const ts = String(Math.floor(Date.now() / 1000));
+      return { 'x-grafana-alerting-timestamp': ts, 'x-grafana-alerting-signature': createHmac('sha256', secret).update(`${ts}:${body}`).digest('hex') };
+    },
   },
 };
 
@@ -44,7 +53,7 @@ const webhookRoutes = routes.filter((r) => /\.webhook(Challenge)?$/.test(r.id));
 
 const junk = fc.oneof(fc.string(), fc.string({ unit: 'grapheme', maxLength: 40 }), fc.constant('x'.repeat(8000)), fc.constantFrom('', '\u0000', 'Bearer ', 'sha256=', '../../', '%00'));
 const times = fc.oneof(fc.integer(), fc.constant(String(Date.now())), fc.constant(Date.now()), fc.constant(new Date().toISOString()), fc.constantFrom('$DATE', '', '1e309', '-1'));
-const shaped = fc.dictionary(fc.constantFrom('id', 'title', 'date', 'last_updated', 'alerts', 'status', 'severity', 'alarm', 'message', '__proto__', 'constructor'), fc.oneof(junk, times, fc.jsonValue()), { maxKeys: 8 });
+const shaped = fc.dictionary(fc.constantFrom('id', 'title', 'date', 'last_updated', 'alerts', 'fingerprint', 'startsAt', 'status', 'severity', 'alarm', 'message', '__proto__', 'constructor'), fc.oneof(junk, times, fc.jsonValue()), { maxKeys: 8 });
 const bodies = fc.oneof(shaped.map((o) => JSON.stringify(o)), fc.jsonValue().map((v) => JSON.stringify(v)), fc.string(), fc.constantFrom('{', '[]', 'null', '{"__proto__":{"polluted":true}}', '{"alerts":[{}]}', '{"alerts":"x"}'));
 
 describe('fuzzing every webhook route', () => {
@@ -55,7 +64,7 @@ describe('fuzzing every webhook route', () => {
     const hook = hooks[connector];
     const sign = FIXTURES[connector].sign;
     await fc.assert(
-      fc.asyncProperty(fc.boolean(), fc.boolean(), bodies, fc.dictionary(fc.constantFrom('x-aurora-webhook-secret', 'authorization', 'x-grafana-alerting-signature', 'x-grafana-alerting-signature-timestamp', 'content-type', 'x-user-id'), junk, { maxKeys: 4 }), fc.dictionary(fc.constantFrom('crc_token', 'userId', 'id'), junk, { maxKeys: 2 }), async (realId, signed, body, headers, query) => {
+      fc.asyncProperty(fc.boolean(), fc.boolean(), bodies, fc.dictionary(fc.constantFrom('x-aurora-webhook-secret', 'authorization', 'x-grafana-alerting-signature', 'x-grafana-alerting-timestamp', 'content-type', 'x-user-id'), junk, { maxKeys: 4 }), fc.dictionary(fc.constantFrom('crc_token', 'userId', 'id'), junk, { maxKeys: 2 }), async (realId, signed, body, headers, query) => {
         const id = realId ? hook.id : 'x'.repeat(32);
         const before = (await listAlerts(deps(), OWNER, { limit: 100 })).alerts.length;
         const qs = new URLSearchParams(query as Record<string, string>).toString();

@@ -15,6 +15,7 @@ export const CONNECTOR_CLIS: Readonly<Record<ConnectorId, readonly CliName[]>> =
   ovh: ['ovhcloud'],
   kubernetes: ['kubectl'],
   datadog: [],
+  grafana: [],
 };
 
 /** Display names, for messages of code that must not carry every connector's data. */
@@ -27,4 +28,5 @@ export const CONNECTOR_NAMES: Readonly<Record<ConnectorId, string>> = {
   ovh: 'OVHcloud',
   kubernetes: 'Kubernetes',
   datadog: 'Datadog',
+  grafana: 'Grafana',
 };

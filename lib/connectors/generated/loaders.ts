@@ -22,6 +22,7 @@ const checks: Partial<Record<ConnectorId, () => Promise<ConnectorCheck>>> = {
   ovh: async () => (await import('../ovh/check.ts')).check,
   kubernetes: async () => (await import('../kubernetes/check.ts')).check,
   datadog: async () => (await import('../datadog/check.ts')).check,
+  grafana: async () => (await import('../grafana/check.ts')).check,
 };
 
 const revokes: Partial<Record<ConnectorId, () => Promise<RevokeHooks>>> = {
@@ -29,6 +30,7 @@ const revokes: Partial<Record<ConnectorId, () => Promise<RevokeHooks>>> = {
   tailscale: async () => await import('../tailscale/revoke.ts'),
   kubernetes: async () => await import('../kubernetes/revoke.ts'),
   datadog: async () => (await import('../../webhooks/release.ts')).withWebhookRelease({}, (await import('../datadog/webhook.ts')).webhook),
+  grafana: async () => (await import('../../webhooks/release.ts')).withWebhookRelease({}, (await import('../grafana/webhook.ts')).webhook),
 };
 
 const oauthStarts: Partial<Record<ConnectorId, () => Promise<OAuthStartHook>>> = {

@@ -11,4 +11,5 @@ export const simulatorStarters: Array<() => Promise<SimulatorStarter>> = [
   async () => (await import('../ovh/simulator.ts')).startOvhSimulator,
   async () => (await import('../kubernetes/simulator.ts')).startKubernetesSimulator,
   async () => (await import('../datadog/simulator.ts')).startDatadogSimulator,
+  async () => (await import('../grafana/simulator.ts')).startGrafanaSimulator,
 ];
