@@ -7,6 +7,7 @@ import { connector as ovh } from './ovh/connector.ts';
 import { connector as kubernetes } from './kubernetes/connector.ts';
 import { connector as datadog } from './datadog/connector.ts';
 import { connector as grafana } from './grafana/connector.ts';
+import { connector as netdata } from './netdata/connector.ts';
 
 /**
  * THE list of connectors: add a connector's folder, one line here, then `npm run gen` (which writes
@@ -14,6 +15,6 @@ import { connector as grafana } from './grafana/connector.ts';
  * Everything else derives from this list: the provider ids and their zod enum, the settings, the
  * CLI table, the route table, the catalogue (GET /api/connectors), the simulators, the README tables.
  */
-export const CONNECTORS = [gcp, aws, azure, scaleway, tailscale, ovh, kubernetes, datadog, grafana] as const;
+export const CONNECTORS = [gcp, aws, azure, scaleway, tailscale, ovh, kubernetes, datadog, grafana, netdata] as const;
 
 export type Connector = (typeof CONNECTORS)[number];

@@ -10,6 +10,7 @@ import { TAILSCALE_FIXTURES } from '../../lib/connectors/tailscale/simulator.ts'
 import { AZURE_SIM } from '../../lib/connectors/azure/simulator.ts';
 import { DATADOG_FIXTURES } from '../../lib/connectors/datadog/simulator.ts';
 import { GRAFANA_FIXTURES } from '../../lib/connectors/grafana/simulator.ts';
+import { NETDATA_FIXTURES } from '../../lib/connectors/netdata/simulator.ts';
 import { startTestRuntime, type TestRuntime } from '../helpers/runtime.ts';
 
 /**
@@ -21,7 +22,7 @@ import { startTestRuntime, type TestRuntime } from '../helpers/runtime.ts';
 const A = 'iso-alice';
 const B = 'iso-bob';
 let rt: TestRuntime;
-const ids: { alertId?: string; datadogOrg?: string; webhookId?: string; webhookSecret?: string; scalewayOrg?: string; tailnet?: string; azureSub?: string; awsAccount?: string; gcpEmail?: string; ovhAccount?: string; taskId?: string; confirmationId?: string; rootProject?: string; clusterId?: string; agentTokenId?: string; grafanaAccount?: string } = {};
+const ids: { alertId?: string; datadogOrg?: string; webhookId?: string; webhookSecret?: string; scalewayOrg?: string; tailnet?: string; azureSub?: string; awsAccount?: string; gcpEmail?: string; ovhAccount?: string; taskId?: string; confirmationId?: string; rootProject?: string; clusterId?: string; agentTokenId?: string; grafanaAccount?: string; netdataSpace?: string } = {};
 
 async function partition(userId: string) {
   const items: Array<Record<string, unknown>> = [];
@@ -105,6 +106,9 @@ beforeAll(async () => {
   const gf = await post('/grafana/connect', { api_token: GRAFANA_FIXTURES.cloud.editorToken, base_url: GRAFANA_FIXTURES.cloud.url });
   expect(gf.status).toBe(200);
   ids.grafanaAccount = (await rt.request('GET', '/api/user_connections', { user: A })).body.find((c: { provider: string }) => c.provider === 'grafana')?.account_id;
+  const nd = await post('/netdata/connect', { api_token: NETDATA_FIXTURES.single.token });
+  expect(nd.status).toBe(200);
+  ids.netdataSpace = nd.body.space_id;
 
   const conf = await post('/api/cloud_tool', { provider: 'scaleway', command: `scw instance server terminate ${SCALEWAY_FIXTURES.projects[0].id}`, mode: 'agent' });
   expect(conf.body.requires_confirmation, conf.text).toBe(true);
@@ -130,8 +134,8 @@ function requestsFor(r: RouteDef): Array<{ path: string; body?: unknown; expect4
       return [{ path, body: { cluster_name: 'alice-cluster' } }];
     case 'connections.providerDisconnect':
       return [
-        ...([['scaleway', ids.scalewayOrg], ['tailscale', ids.tailnet], ['azure', ids.azureSub], ['aws', ids.awsAccount], ['gcp', ids.gcpEmail], ['kubernetes', ids.clusterId], ['datadog', ids.datadogOrg], ['grafana', ids.grafanaAccount]] as const).map(([p, acct]) => ({ path: path.replace('{provider}', p), body: { account_id: acct }, expect404: true })),
-        ...['scaleway', 'tailscale', 'azure', 'aws', 'gcp', 'ovh', 'kubernetes', 'datadog', 'grafana'].map((p) => ({ path: path.replace('{provider}', p), body: {} })),
+        ...([['scaleway', ids.scalewayOrg], ['tailscale', ids.tailnet], ['azure', ids.azureSub], ['aws', ids.awsAccount], ['gcp', ids.gcpEmail], ['kubernetes', ids.clusterId], ['datadog', ids.datadogOrg], ['grafana', ids.grafanaAccount], ['netdata', ids.netdataSpace]] as const).map(([p, acct]) => ({ path: path.replace('{provider}', p), body: { account_id: acct }, expect404: true })),
+        ...['scaleway', 'tailscale', 'azure', 'aws', 'gcp', 'ovh', 'kubernetes', 'datadog', 'grafana', 'netdata'].map((p) => ({ path: path.replace('{provider}', p), body: {} })),
       ];
     case 'connections.markDisconnected':
       return [
@@ -192,6 +196,7 @@ const accountOf: Record<string, () => string | undefined> = {
   ovh: () => ids.ovhAccount,
   datadog: () => ids.datadogOrg,
   grafana: () => ids.grafanaAccount,
+  netdata: () => ids.netdataSpace,
 };
 
 describe('isolation matrix: user B against user A', () => {

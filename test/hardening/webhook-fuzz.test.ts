@@ -8,6 +8,7 @@ import { listAlerts } from '../../lib/alerts/store.ts';
 import { createHmac } from 'node:crypto';
 import { DATADOG_FIXTURES } from '../../lib/connectors/datadog/simulator.ts';
 import { GRAFANA_FIXTURES } from '../../lib/connectors/grafana/simulator.ts';
+import { NETDATA_FIXTURES } from '../../lib/connectors/netdata/simulator.ts';
 import { startTestRuntime, type TestRuntime } from '../helpers/runtime.ts';
 
 /**
@@ -33,6 +34,10 @@ const FIXTURES: Record<string, { connect: { path: string; body: unknown }; sign:
       return { 'x-grafana-alerting-timestamp': ts, 'x-grafana-alerting-signature': createHmac('sha256', secret).update(`${ts}:${body}`).digest('hex') };
     },
   },
+  netdata: {
+    connect: { path: '/netdata/connect', body: { api_token: NETDATA_FIXTURES.single.token } },
+    sign: (secret) => ({ authorization: `Bearer ${secret}` }),
+  },
 };
 
 let rt: TestRuntime;
@@ -53,7 +58,7 @@ const webhookRoutes = routes.filter((r) => /\.webhook(Challenge)?$/.test(r.id));
 
 const junk = fc.oneof(fc.string(), fc.string({ unit: 'grapheme', maxLength: 40 }), fc.constant('x'.repeat(8000)), fc.constantFrom('', '\u0000', 'Bearer ', 'sha256=', '../../', '%00'));
 const times = fc.oneof(fc.integer(), fc.constant(String(Date.now())), fc.constant(Date.now()), fc.constant(new Date().toISOString()), fc.constantFrom('$DATE', '', '1e309', '-1'));
-const shaped = fc.dictionary(fc.constantFrom('id', 'title', 'date', 'last_updated', 'alerts', 'fingerprint', 'startsAt', 'status', 'severity', 'alarm', 'message', '__proto__', 'constructor'), fc.oneof(junk, times, fc.jsonValue()), { maxKeys: 8 });
+const shaped = fc.dictionary(fc.constantFrom('id', 'title', 'date', 'last_updated', 'alerts', 'fingerprint', 'startsAt', 'alert', 'severity', 'host', 'status', 'severity', 'alarm', 'message', '__proto__', 'constructor'), fc.oneof(junk, times, fc.jsonValue()), { maxKeys: 8 });
 const bodies = fc.oneof(shaped.map((o) => JSON.stringify(o)), fc.jsonValue().map((v) => JSON.stringify(v)), fc.string(), fc.constantFrom('{', '[]', 'null', '{"__proto__":{"polluted":true}}', '{"alerts":[{}]}', '{"alerts":"x"}'));
 
 describe('fuzzing every webhook route', () => {

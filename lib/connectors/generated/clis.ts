@@ -16,6 +16,7 @@ export const CONNECTOR_CLIS: Readonly<Record<ConnectorId, readonly CliName[]>> =
   kubernetes: ['kubectl'],
   datadog: [],
   grafana: [],
+  netdata: [],
 };
 
 /** Display names, for messages of code that must not carry every connector's data. */
@@ -29,4 +30,5 @@ export const CONNECTOR_NAMES: Readonly<Record<ConnectorId, string>> = {
   kubernetes: 'Kubernetes',
   datadog: 'Datadog',
   grafana: 'Grafana',
+  netdata: 'Netdata',
 };

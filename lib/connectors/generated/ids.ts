@@ -7,12 +7,13 @@ import { tailscaleSection } from '../tailscale/settings.ts';
 import { ovhSection } from '../ovh/settings.ts';
 import { datadogSection } from '../datadog/settings.ts';
 import { grafanaSection } from '../grafana/settings.ts';
+import { netdataSection } from '../netdata/settings.ts';
 
 // What every function carries of the list (every function reads the settings): ids, feature
 // flags and settings sections, without the connectors' form data.
 
 /** Connector ids in list order: the provider-id union and zod enum derive from this. */
-export const CONNECTOR_IDS = ['gcp', 'aws', 'azure', 'scaleway', 'tailscale', 'ovh', 'kubernetes', 'datadog', 'grafana'] as const;
+export const CONNECTOR_IDS = ['gcp', 'aws', 'azure', 'scaleway', 'tailscale', 'ovh', 'kubernetes', 'datadog', 'grafana', 'netdata'] as const;
 export type ConnectorId = (typeof CONNECTOR_IDS)[number];
 /** The same union under the name the API gives it (`provider`). */
 export type ProviderId = ConnectorId;
@@ -34,4 +35,5 @@ export const connectorSections = {
   kubernetes: { settings: {}, build: () => ({}) },
   datadog: datadogSection,
   grafana: grafanaSection,
+  netdata: netdataSection,
 };

@@ -23,6 +23,7 @@ const checks: Partial<Record<ConnectorId, () => Promise<ConnectorCheck>>> = {
   kubernetes: async () => (await import('../kubernetes/check.ts')).check,
   datadog: async () => (await import('../datadog/check.ts')).check,
   grafana: async () => (await import('../grafana/check.ts')).check,
+  netdata: async () => (await import('../netdata/check.ts')).check,
 };
 
 const revokes: Partial<Record<ConnectorId, () => Promise<RevokeHooks>>> = {
@@ -31,6 +32,7 @@ const revokes: Partial<Record<ConnectorId, () => Promise<RevokeHooks>>> = {
   kubernetes: async () => await import('../kubernetes/revoke.ts'),
   datadog: async () => (await import('../../webhooks/release.ts')).withWebhookRelease({}, (await import('../datadog/webhook.ts')).webhook),
   grafana: async () => (await import('../../webhooks/release.ts')).withWebhookRelease({}, (await import('../grafana/webhook.ts')).webhook),
+  netdata: async () => (await import('../../webhooks/release.ts')).withWebhookRelease({}, (await import('../netdata/webhook.ts')).webhook),
 };
 
 const oauthStarts: Partial<Record<ConnectorId, () => Promise<OAuthStartHook>>> = {

@@ -12,4 +12,5 @@ export const simulatorStarters: Array<() => Promise<SimulatorStarter>> = [
   async () => (await import('../kubernetes/simulator.ts')).startKubernetesSimulator,
   async () => (await import('../datadog/simulator.ts')).startDatadogSimulator,
   async () => (await import('../grafana/simulator.ts')).startGrafanaSimulator,
+  async () => (await import('../netdata/simulator.ts')).startNetdataSimulator,
 ];
