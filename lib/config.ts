@@ -9,6 +9,7 @@ import { consoleSection } from './config/console.ts';
 import { kubectlSection } from './config/kubectl.ts';
 import { webhooksSection } from './config/webhooks.ts';
 import { alertsSection } from './config/alerts.ts';
+import { proxySection } from './config/proxy.ts';
 import { connectorSections, type ProviderId } from './connectors/generated/ids.ts';
 
 export { sstResource };
@@ -30,6 +31,7 @@ const sections = {
   kubectl: kubectlSection,
   webhooks: webhooksSection,
   alerts: alertsSection,
+  proxy: proxySection,
 };
 
 type Sections = typeof sections;

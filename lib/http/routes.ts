@@ -5,6 +5,7 @@ import { cloudToolRoutes } from '../commands/routes.ts';
 import { kubectlAgentApi } from '../kubectl/ws-routes.ts';
 import type { WebSocketApiDef } from '../kubectl/ws-routes.ts';
 import { alertRoutes } from '../alerts/routes.ts';
+import { proxyRoutes } from '../proxy/routes.ts';
 
 /**
  * THE route table. Each area keeps its entries next to its code (lib/<area>/routes.ts); every
@@ -13,7 +14,7 @@ import { alertRoutes } from '../alerts/routes.ts';
  * deploys (one Lambda per entry), what the local gateway serves, and what the OpenAPI document is
  * generated from.
  */
-export const routes: RouteDef[] = [...connectionRoutes, ...connectorRoutes, ...cloudToolRoutes, ...alertRoutes];
+export const routes: RouteDef[] = [...connectionRoutes, ...connectorRoutes, ...cloudToolRoutes, ...alertRoutes, ...proxyRoutes];
 
 /** The WebSocket APIs (stacks/websocket.ts deploys them, the local gateway serves them). */
 export const webSocketApis: WebSocketApiDef[] = [kubectlAgentApi];

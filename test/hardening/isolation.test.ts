@@ -163,6 +163,12 @@ function requestsFor(r: RouteDef): Array<{ path: string; body?: unknown; expect4
       return [{ path }];
     case 'alerts.get':
       return [{ path: path.replace('{alert_id}', ids.alertId!), expect404: true }];
+    case 'proxy.get':
+      // B has no connection of these tools: nothing of A's answers
+      return ['/api/proxy/datadog/api/v1/monitor', '/api/proxy/grafana/api/org', `/api/proxy/netdata/api/v2/spaces/${ids.netdataSpace}/nodes`].map((p) => ({ path: p, expect404: true }));
+    case 'proxy.post':
+      // read-only POSTs, so Ask mode lets them through to the connection lookup
+      return ['/api/proxy/datadog/api/v2/logs/events/search', '/api/proxy/grafana/api/ds/query'].map((p) => ({ path: p, body: {}, expect404: true }));
     case 'alerts.list':
       return [{ path }, { path: `${path}?connector=datadog` }];
     default: {

@@ -36,4 +36,6 @@ export const connector = defineConnector({
     disconnect: { method: 'POST', path: '/grafana/disconnect', id: 'grafana.disconnect', response: { success: true, message: grafana.messages.disconnected } },
   },
   webhook: { path: '/grafana/alerts/webhook/{id}', setupPath: '/grafana/webhook-url', create: true },
+  // datasource queries: a POST that only reads
+  proxy: { readOnlyPosts: ['/api/ds/query'] },
 });

@@ -173,7 +173,12 @@ export const startGrafanaSimulator: SimulatorStarter = async (opts) => {
       const results = Object.fromEntries((doc.queries ?? [{ refId: 'A' }]).map((q) => [q.refId ?? 'A', { status: 200, frames: [{ schema: { refId: q.refId ?? 'A', fields: [{ name: 'Time', type: 'time' }, { name: 'Value', type: 'number', labels: { job: 'web' } }] }, data: { values: [[1710496800000, 1710496860000], [0.42, 0.47]] } }] }]));
       return send(res, 200, { results });
     }
-    if (path === '/api/search' && method === 'GET') return send(res, 200, [{ id: 7, uid: 'web-overview', title: 'Web overview', type: 'dash-db', url: '/d/web-overview/web-overview', tags: ['web'] }]);
+    if (path === '/api/search' && method === 'GET') {
+      // Grafana renews the browser session on API reads too; a proxy must not hand that cookie on
+      res.setHeader('set-cookie', `grafana_session=${randomBytes(16).toString('hex')}; Path=/; HttpOnly`);
+      const limit = Math.min(Number(url.searchParams.get('limit') ?? 1) || 1, 5000);
+      return send(res, 200, Array.from({ length: limit }, (_, i) => ({ id: 7 + i, uid: i ? `dash-${i}` : 'web-overview', title: i ? `Dashboard ${i}` : 'Web overview', type: 'dash-db', url: `/d/${i ? `dash-${i}` : 'web-overview'}`, tags: ['web'] })));
+    }
     if (path === '/api/dashboards/db' && method === 'POST') {
       if (who.role !== 'Editor') return denied(res, 'dashboards:write');
       await readBody(req);

@@ -35,4 +35,6 @@ export const connector = defineConnector({
     disconnect: { method: 'POST', path: '/netdata/disconnect', id: 'netdata.disconnect', response: { success: true, message: netdata.messages.disconnected } },
   },
   webhook: { path: '/netdata/alerts/webhook/{id}', setupPath: '/netdata/webhook-url', challenge: true },
+  // every Netdata Cloud read is a GET
+  proxy: { readOnlyPosts: [] },
 });
