@@ -46,9 +46,11 @@ export function locationOf(input: string): GrafanaLocation | null {
   if (!/^[a-z][a-z0-9+.-]*:\/\//i.test(v)) v = `https://${v}`;
   if (!URL.canParse(v)) return null;
   const u = new URL(v);
-  if ((u.protocol !== 'https:' && u.protocol !== 'http:') || u.username || u.password || u.search || u.hash || u.hostname === '') return null;
+  if ((u.protocol !== 'https:' && u.protocol !== 'http:') || u.username || u.password || u.hostname === '') return null;
+  // a Cloud stack is its host: the address of any of its pages (?orgId=1 included) names it
   const stack = grafana.cloudHost.exec(u.hostname)?.[1];
   if (stack) return { url: `https://${u.hostname}`, name: u.hostname, stack };
+  if (u.search || u.hash) return null;
   const path = u.pathname.replace(/\/+$/, '');
   return { url: `${u.protocol}//${u.host}${path}`, name: `${u.host}${path}` };
 }
