@@ -93,6 +93,10 @@ describe('Grafana connect → status → disconnect', () => {
       [{ ...cloud, base_url: 'https://admin:pw@grafana.example.com' }, 'base_url'],
       [{ ...cloud, base_url: 'https://grafana.example.com/?x=1' }, 'base_url'],
       [{ ...cloud, base_url: 'http://grafana.example.com' }, 'base_url'],
+      [{ ...cloud, base_url: 'https://127.0.0.1:3000' }, 'base_url'],
+      [{ ...cloud, base_url: 'https://localhost' }, 'base_url'],
+      [{ ...cloud, base_url: 'https://169.254.169.254' }, 'base_url'],
+      [{ ...cloud, base_url: 'https://[::1]:3000' }, 'base_url'],
       [{ ...cloud, extra: 1 }, 'extra'],
     ] as const) {
       const r = await connect('gf-bad', body);

@@ -12,8 +12,20 @@ import { grafana, type GrafanaLocation } from './definition.ts';
 export function grafanaBase(cfg: Config['grafana'], loc: GrafanaLocation): string {
   if (loc.stack) return cfg.cloudUrlTemplate.replace('{stack}', loc.stack);
   const u = new URL(loc.url);
-  if (u.protocol === 'http:' && !cfg.allowHttpHosts.includes(u.host.toLowerCase())) throw new ValidationError(grafana.messages.plainHttp(u.host), 'base_url');
+  const allowed = cfg.allowHttpHosts.includes(u.host.toLowerCase());
+  if (u.protocol === 'http:' && !allowed) throw new ValidationError(grafana.messages.plainHttp(u.host), 'base_url');
+  // a user's URL must not aim the service (and the token) at the machine it runs on or at the
+  // cloud's metadata addresses; private networks stay reachable (self-hosted Grafana lives there)
+  if (!allowed && isLocalHost(u.hostname)) throw new ValidationError(grafana.messages.localHost(u.hostname), 'base_url');
   return loc.url;
+}
+
+function isLocalHost(hostname: string): boolean {
+  const h = hostname.toLowerCase().replace(/^\[|\]$/g, '');
+  if (h === 'localhost' || h.endsWith('.localhost') || h === 'metadata.google.internal' || h === 'metadata') return true;
+  const v4 = /^(\d{1,3})\.(\d{1,3})\.\d{1,3}\.\d{1,3}$/.exec(h);
+  if (v4) return v4[1] === '127' || v4[1] === '0' || (v4[1] === '169' && v4[2] === '254') || (v4[1] === '100' && v4[2] === '100');
+  return h === '::' || h === '::1' || /^fe[89ab][0-9a-f]:/.test(h) || /^::ffff:(127|0|169\.254)\./.test(h) || h.startsWith('fd00:ec2::');
 }
 
 /** A webhook contact point as the provisioning API takes and returns it. */

@@ -25,6 +25,7 @@ export const grafana = {
     disconnected: 'Grafana disconnected successfully',
     badUrl: 'base_url must be the https address of a Grafana Cloud stack (https://<stack>.grafana.net) or of a self-hosted Grafana, without credentials, query or fragment',
     plainHttp: (host: string) => `base_url must use https (${host} is not in GRAFANA_ALLOW_HTTP_HOSTS)`,
+    localHost: (host: string) => `base_url must not name this machine or a cloud metadata address (${host})`,
     tokenRejected: (where: string) => `Grafana at ${where} rejected the service-account token: check it, and that its service account is enabled`,
     notGrafana: (where: string) => `${where} did not answer like Grafana's HTTP API: check base_url`,
     contactPointForbidden: "The service account may not manage contact points (its role needs alert.notifications:write, e.g. Editor); configure the contact point by hand as GET /api/connectors/grafana/webhook shows",
