@@ -10,6 +10,7 @@ import { kubectlSection } from './config/kubectl.ts';
 import { webhooksSection } from './config/webhooks.ts';
 import { alertsSection } from './config/alerts.ts';
 import { mcpSection } from './config/mcp.ts';
+import { proxySection } from './config/proxy.ts';
 import { connectorSections, type ProviderId } from './connectors/generated/ids.ts';
 
 export { sstResource };
@@ -32,6 +33,7 @@ const sections = {
   webhooks: webhooksSection,
   alerts: alertsSection,
   mcp: mcpSection,
+  proxy: proxySection,
 };
 
 type Sections = typeof sections;

@@ -33,6 +33,8 @@ interface Found {
   oauthCallback?: string;
   /** webhook.ts exports `webhook` (lib/webhooks/types.ts WebhookHooks) */
   webhook: boolean;
+  /** proxy.ts exports `proxy` (lib/proxy/types.ts ProxyHooks) */
+  proxy: boolean;
 }
 
 const camel = (id: string) => id.replace(/[-_](\w)/g, (_, c: string) => c.toUpperCase());
@@ -87,8 +89,10 @@ async function inspect(root: string, def: ConnectorDef): Promise<Found> {
     oauthStart: withExport('oauthStart'),
     oauthCallback: withExport('oauthCallback'),
     webhook: false,
+    proxy: need('proxy.ts', 'proxy'),
   };
   found.webhook = await checkWebhook(dir, def, read('webhook.ts') !== null);
+  if (found.proxy !== !!def.proxy) throw new Error(`${def.id}: lib/connectors/${def.id}/proxy.ts and \`proxy\` in its connector.ts go together (the credential proxy, lib/proxy/)`);
   if (!found.check) throw new Error(`${def.id}: every connector needs lib/connectors/${def.id}/check.ts (its status, reconnect and re-validation call it)`);
   if (def.connect && !found.verify) throw new Error(`${def.id}: \`connect\` is served with lib/connectors/${def.id}/verify.ts, which is missing`);
   // a connector whose commands are served from its API (commands.ts) names its program in `clis`
@@ -186,6 +190,7 @@ function loadersFile(found: Found[]): string {
     HEADER +
     `import type { ApiCommandSet } from '../kit/api-commands.ts';
 import type { ConnectorCheck, OAuthCallbackHook, OAuthStartHook, RevokeHooks } from '../kit/behaviour.ts';
+import type { ProxyEntry } from '../../proxy/types.ts';
 import type { ConnectorId } from './ids.ts';
 
 /** Connectors using OAuth 2.0 (GET /api/auth/{provider} and its callback). */
@@ -194,7 +199,8 @@ export const OAUTH_CONNECTORS: readonly ConnectorId[] = [${found.filter((f) => f
 // One map per purpose, each read by one function below. Lambdas are bundled without code
 // splitting, so esbuild inlines every import() a bundle can reach, but it drops a map that nothing
 // reads: a disconnect carries only the revoke modules, the OAuth start only the consent URL
-// builders, the OAuth callback only the code exchange, cloud_tool the API command tables. Live
+// builders, the OAuth callback only the code exchange, cloud_tool the API command tables, the
+// credential proxy its connectors' proxy hooks. Live
 // checks load provider SDKs: only the
 // scheduled re-validation reads that map (a status function imports its own connector's check).
 
@@ -202,6 +208,7 @@ ${map('checks', 'ConnectorCheck', found.filter((f) => f.check).map((f) => `${f.d
 ${map('revokes', 'RevokeHooks', found.filter((f) => f.revoke || f.webhook).map((f) => `${f.def.id}: ${revokeLoader(f)}`))}
 ${map('oauthStarts', 'OAuthStartHook', found.filter((f) => f.oauthStart).map((f) => `${f.def.id}: async () => (await import('../${f.def.id}/${f.oauthStart}')).oauthStart`))}
 ${map('oauthCallbacks', 'OAuthCallbackHook', found.filter((f) => f.oauthCallback).map((f) => `${f.def.id}: async () => (await import('../${f.def.id}/${f.oauthCallback}')).oauthCallback`))}
+${map('proxies', 'ProxyEntry', found.filter((f) => f.proxy).map((f) => `${f.def.id}: async () => ({ hooks: (await import('../${f.def.id}/proxy.ts')).proxy, readOnlyPosts: [${(f.def.proxy?.readOnlyPosts ?? []).map(q).join(', ')}] })`))}
 ${map('apiCommands', 'ApiCommandSet', found.filter((f) => f.commandsExport).map((f) => `${f.def.id}: async () => (await import('../${f.def.id}/commands.ts')).${f.commandsExport}`))}
 /** The connector's live check (scheduled re-validation). */
 export const loadCheck = async (id: ConnectorId): Promise<ConnectorCheck | undefined> => checks[id]?.();
@@ -215,6 +222,9 @@ export const loadOAuthCallback = async (id: ConnectorId): Promise<OAuthCallbackH
 
 /** The connector's cloud_tool commands served from its API instead of a CLI (lib/commands/api-commands.ts). */
 export const loadApiCommands = async (id: ConnectorId): Promise<ApiCommandSet | undefined> => apiCommands[id]?.();
+
+/** The connector's credential proxy: its hooks and read-only POSTs (lib/proxy/service.ts). */
+export const loadProxy = async (id: ConnectorId): Promise<ProxyEntry | undefined> => proxies[id]?.();
 `
   );
 }

@@ -10,6 +10,8 @@ import { connector as pagerduty } from './pagerduty/connector.ts';
 import { connector as confluence } from './confluence/connector.ts';
 import { connector as github } from './github/connector.ts';
 import { connector as slack } from './slack/connector.ts';
+import { connector as grafana } from './grafana/connector.ts';
+import { connector as netdata } from './netdata/connector.ts';
 
 /**
  * THE list of connectors: add a connector's folder, one line here, then `npm run gen` (which writes
@@ -17,6 +19,6 @@ import { connector as slack } from './slack/connector.ts';
  * Everything else derives from this list: the provider ids and their zod enum, the settings, the
  * CLI table, the route table, the catalogue (GET /api/connectors), the simulators, the README tables.
  */
-export const CONNECTORS = [gcp, aws, azure, scaleway, tailscale, ovh, kubernetes, datadog, pagerduty, confluence, github, slack] as const;
+export const CONNECTORS = [gcp, aws, azure, scaleway, tailscale, ovh, kubernetes, datadog, pagerduty, confluence, github, slack, grafana, netdata] as const;
 
 export type Connector = (typeof CONNECTORS)[number];

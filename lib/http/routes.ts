@@ -6,6 +6,7 @@ import { kubectlAgentApi } from '../kubectl/ws-routes.ts';
 import type { WebSocketApiDef } from '../kubectl/ws-routes.ts';
 import { alertRoutes } from '../alerts/routes.ts';
 import { mcpRoutes } from '../mcp/routes.ts';
+import { proxyRoutes } from '../proxy/routes.ts';
 
 /**
  * THE route table. Each area keeps its entries next to its code (lib/<area>/routes.ts); every
@@ -14,7 +15,7 @@ import { mcpRoutes } from '../mcp/routes.ts';
  * deploys (one Lambda per entry), what the local gateway serves, and what the OpenAPI document is
  * generated from.
  */
-export const routes: RouteDef[] = [...connectionRoutes, ...connectorRoutes, ...cloudToolRoutes, ...alertRoutes, ...mcpRoutes];
+export const routes: RouteDef[] = [...connectionRoutes, ...connectorRoutes, ...cloudToolRoutes, ...alertRoutes, ...mcpRoutes, ...proxyRoutes];
 
 /** The WebSocket APIs (stacks/websocket.ts deploys them, the local gateway serves them). */
 export const webSocketApis: WebSocketApiDef[] = [kubectlAgentApi];

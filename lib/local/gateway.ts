@@ -31,10 +31,11 @@ export function compileRoutes(routes: RouteDef[]): CompiledRoute[] {
       const pattern = template
         .split('/')
         .map((seg) => {
-          const m = /^\{(\w+)\+?\}$/.exec(seg);
+          const m = /^\{(\w+)(\+?)\}$/.exec(seg);
           if (m) {
             params.push(m[1]);
-            return '([^/]+)';
+            // a greedy {name+} (last segment only, as API Gateway has it) takes the rest of the path
+            return m[2] ? '(.+)' : '([^/]+)';
           }
           return seg.replace(/[.*+?^$()|[\]\\]/g, '\\$&');
         })
@@ -113,6 +114,12 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
   async function handle(req: IncomingMessage, res: ServerResponse) {
     const url = new URL(req.url ?? '/', 'http://localhost');
     const method = (req.method ?? 'GET').toUpperCase();
+    // URL parsing resolves "." and ".." (%2e too), which would send /api/proxy/x/../../y to another
+    // route without a word: a raw path with dot segments is refused instead
+    if (/(^|\/)(\.|%2e){1,2}(\/|$)/i.test(rawPathOf(req, url))) {
+      log.info('request', { method, path: url.pathname, status: 400 });
+      return send(res, 400, { 'content-type': 'application/json' }, JSON.stringify(toErrorBody(new ValidationError('path: dot segments (. or ..) are not allowed', 'path'))));
+    }
     const origin = req.headers.origin;
     if (method === 'OPTIONS') {
       const corsOrigin = typeof opts.corsOrigin === 'function' ? opts.corsOrigin() : opts.corsOrigin;
@@ -202,6 +209,12 @@ function send(res: ServerResponse, status: number, headers: Record<string, strin
 
 const TEXTUAL = /^(application\/(.+\+)?json|application\/x-www-form-urlencoded|text\/)/i;
 
+/** The request path as sent (API Gateway's rawPath): still percent-encoded, dot segments unresolved. */
+function rawPathOf(req: IncomingMessage, url: URL): string {
+  const target = req.url ?? '/';
+  return target.startsWith('/') ? target.split('?')[0] : url.pathname;
+}
+
 export function buildEvent(req: IncomingMessage, url: URL, method: string, c: CompiledRoute, params: Record<string, string>, raw: Buffer): APIGatewayProxyEventV2 {
   const headers: Record<string, string> = {};
   const cookies: string[] = [];
@@ -218,7 +231,7 @@ export function buildEvent(req: IncomingMessage, url: URL, method: string, c: Co
   return {
     version: '2.0',
     routeKey: `${method} ${c.template}`,
-    rawPath: url.pathname,
+    rawPath: rawPathOf(req, url),
     rawQueryString: url.search.replace(/^\?/, ''),
     ...(cookies.length ? { cookies } : {}),
     headers,

@@ -45,11 +45,13 @@ function bodyArb(r: RouteDef): fc.Arbitrary<string> {
 
 function pathArb(r: RouteDef): fc.Arbitrary<string> {
   const template = r.paths[0];
-  const names = [...template.matchAll(/\{(\w+)\}/g)].map((m) => m[1]);
+  const names = [...template.matchAll(/\{(\w+)\+?\}/g)].map((m) => m[1]);
   if (!names.length) return fc.constant(template);
   return fc
     .array(fc.oneof(fc.string({ minLength: 1 }), fc.string({ unit: 'grapheme', minLength: 1 }), fc.constant('x'.repeat(3000)), fc.constantFrom('gcp', 'aws', '%00', '..', '__proto__')), { minLength: names.length, maxLength: names.length })
-    .map((vals) => names.reduce((p, n, i) => p.replace(`{${n}}`, encodeURIComponent(vals[i])), template));
+    .map((vals) => names.reduce((p, n, i) => p.replace(new RegExp(`\\{${n}\\+?\\}`), encodeURIComponent(vals[i])), template))
+    // a value of "." or ".." (raw or %2E) is resolved by the client into another path altogether, not this route's
+    .filter((p) => new URL(p, 'http://x').pathname === p);
 }
 
 function queryArb(): fc.Arbitrary<string> {

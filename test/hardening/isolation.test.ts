@@ -11,6 +11,8 @@ import { AZURE_SIM } from '../../lib/connectors/azure/simulator.ts';
 import { DATADOG_FIXTURES } from '../../lib/connectors/datadog/simulator.ts';
 import { PAGERDUTY_FIXTURES } from '../../lib/connectors/pagerduty/simulator.ts';
 import { CONFLUENCE_FIXTURES, type ConfluenceSimulator } from '../../lib/connectors/confluence/simulator.ts';
+import { GRAFANA_FIXTURES } from '../../lib/connectors/grafana/simulator.ts';
+import { NETDATA_FIXTURES } from '../../lib/connectors/netdata/simulator.ts';
 import { startTestRuntime, type TestRuntime } from '../helpers/runtime.ts';
 
 /**
@@ -22,7 +24,7 @@ import { startTestRuntime, type TestRuntime } from '../helpers/runtime.ts';
 const A = 'iso-alice';
 const B = 'iso-bob';
 let rt: TestRuntime;
-const ids: { mcpTokenId?: string; slackTeam?: string; githubAccount?: string; alertId?: string; datadogOrg?: string; pagerdutyAccount?: string; confluenceAccount?: string; webhookId?: string; webhookSecret?: string; scalewayOrg?: string; tailnet?: string; azureSub?: string; awsAccount?: string; gcpEmail?: string; ovhAccount?: string; taskId?: string; confirmationId?: string; rootProject?: string; clusterId?: string; agentTokenId?: string } = {};
+const ids: { mcpTokenId?: string; slackTeam?: string; githubAccount?: string; alertId?: string; datadogOrg?: string; pagerdutyAccount?: string; confluenceAccount?: string; webhookId?: string; webhookSecret?: string; scalewayOrg?: string; tailnet?: string; azureSub?: string; awsAccount?: string; gcpEmail?: string; ovhAccount?: string; taskId?: string; confirmationId?: string; rootProject?: string; clusterId?: string; agentTokenId?: string; grafanaAccount?: string; netdataSpace?: string } = {};
 
 async function partition(userId: string) {
   const items: Array<Record<string, unknown>> = [];
@@ -128,6 +130,12 @@ beforeAll(async () => {
   expect((await rt.request('GET', `${slBack.pathname}${slBack.search}`, { user: null })).status).toBe(302);
   ids.slackTeam = (await rt.request('GET', '/api/user_connections', { user: A })).body.find((c: { provider: string }) => c.provider === 'slack')?.account_id;
   expect(ids.slackTeam).toBeDefined();
+  const gf = await post('/grafana/connect', { api_token: GRAFANA_FIXTURES.cloud.editorToken, base_url: GRAFANA_FIXTURES.cloud.url });
+  expect(gf.status).toBe(200);
+  ids.grafanaAccount = (await rt.request('GET', '/api/user_connections', { user: A })).body.find((c: { provider: string }) => c.provider === 'grafana')?.account_id;
+  const nd = await post('/netdata/connect', { api_token: NETDATA_FIXTURES.single.token });
+  expect(nd.status).toBe(200);
+  ids.netdataSpace = nd.body.space_id;
 
   const conf = await post('/api/cloud_tool', { provider: 'scaleway', command: `scw instance server terminate ${SCALEWAY_FIXTURES.projects[0].id}`, mode: 'agent' });
   expect(conf.body.requires_confirmation, conf.text).toBe(true);
@@ -158,8 +166,8 @@ function requestsFor(r: RouteDef): Array<{ path: string; body?: unknown; expect4
       return [{ path, body: { cluster_name: 'alice-cluster' } }];
     case 'connections.providerDisconnect':
       return [
-        ...([['scaleway', ids.scalewayOrg], ['tailscale', ids.tailnet], ['azure', ids.azureSub], ['aws', ids.awsAccount], ['gcp', ids.gcpEmail], ['kubernetes', ids.clusterId], ['datadog', ids.datadogOrg], ['pagerduty', ids.pagerdutyAccount], ['confluence', ids.confluenceAccount], ['github', ids.githubAccount], ['slack', ids.slackTeam]] as const).map(([p, acct]) => ({ path: path.replace('{provider}', p), body: { account_id: acct }, expect404: true })),
-        ...['scaleway', 'tailscale', 'azure', 'aws', 'gcp', 'ovh', 'kubernetes', 'datadog', 'pagerduty', 'confluence', 'github', 'slack'].map((p) => ({ path: path.replace('{provider}', p), body: {} })),
+        ...([['scaleway', ids.scalewayOrg], ['tailscale', ids.tailnet], ['azure', ids.azureSub], ['aws', ids.awsAccount], ['gcp', ids.gcpEmail], ['kubernetes', ids.clusterId], ['datadog', ids.datadogOrg], ['pagerduty', ids.pagerdutyAccount], ['confluence', ids.confluenceAccount], ['github', ids.githubAccount], ['slack', ids.slackTeam], ['grafana', ids.grafanaAccount], ['netdata', ids.netdataSpace]] as const).map(([p, acct]) => ({ path: path.replace('{provider}', p), body: { account_id: acct }, expect404: true })),
+        ...['scaleway', 'tailscale', 'azure', 'aws', 'gcp', 'ovh', 'kubernetes', 'datadog', 'pagerduty', 'confluence', 'github', 'slack', 'grafana', 'netdata'].map((p) => ({ path: path.replace('{provider}', p), body: {} })),
       ];
     case 'connections.markDisconnected':
       return [
@@ -189,6 +197,12 @@ function requestsFor(r: RouteDef): Array<{ path: string; body?: unknown; expect4
       return [{ path }];
     case 'alerts.get':
       return [{ path: path.replace('{alert_id}', ids.alertId!), expect404: true }];
+    case 'proxy.get':
+      // B has no connection of these tools: nothing of A's answers
+      return ['/api/proxy/datadog/api/v1/monitor', '/api/proxy/grafana/api/org', `/api/proxy/netdata/api/v2/spaces/${ids.netdataSpace}/nodes`].map((p) => ({ path: p, expect404: true }));
+    case 'proxy.post':
+      // read-only POSTs, so Ask mode lets them through to the connection lookup
+      return ['/api/proxy/datadog/api/v2/logs/events/search', '/api/proxy/grafana/api/ds/query'].map((p) => ({ path: p, body: {}, expect404: true }));
     case 'alerts.list':
       return [{ path }, { path: `${path}?connector=datadog` }];
     default: {
@@ -225,6 +239,8 @@ const accountOf: Record<string, () => string | undefined> = {
   confluence: () => ids.confluenceAccount,
   github: () => ids.githubAccount,
   slack: () => ids.slackTeam,
+  grafana: () => ids.grafanaAccount,
+  netdata: () => ids.netdataSpace,
 };
 
 describe('isolation matrix: user B against user A', () => {

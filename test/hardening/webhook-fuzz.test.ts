@@ -10,6 +10,8 @@ import { DATADOG_FIXTURES } from '../../lib/connectors/datadog/simulator.ts';
 import { PAGERDUTY_FIXTURES } from '../../lib/connectors/pagerduty/simulator.ts';
 import { hmacSha256 } from '../../lib/webhooks/signatures.ts';
 import { secret as secretValue } from '../../lib/secret-value.ts';
+import { GRAFANA_FIXTURES } from '../../lib/connectors/grafana/simulator.ts';
+import { NETDATA_FIXTURES } from '../../lib/connectors/netdata/simulator.ts';
 import { startTestRuntime, type TestRuntime } from '../helpers/runtime.ts';
 
 /**
@@ -42,6 +44,17 @@ const FIXTURES: Record<string, { connect: Connect; sign: (secret: string, body: 
     },
     sign: (secret, body) => ({ 'x-hub-signature-256': `sha256=${createHmac('sha256', secret).update(body).digest('hex')}`, 'x-github-event': 'workflow_run', 'x-github-delivery': randomUUID() }),
   },
+  grafana: {
+    connect: { path: '/grafana/connect', body: { api_token: GRAFANA_FIXTURES.cloud.editorToken, base_url: GRAFANA_FIXTURES.cloud.url } },
+    sign: (secret, body) => {
+      const ts = String(Math.floor(Date.now() / 1000));
+      return { 'x-grafana-alerting-timestamp': ts, 'x-grafana-alerting-signature': createHmac('sha256', secret).update(`${ts}:${body}`).digest('hex') };
+    },
+  },
+  netdata: {
+    connect: { path: '/netdata/connect', body: { api_token: NETDATA_FIXTURES.single.token } },
+    sign: (secret) => ({ authorization: `Bearer ${secret}` }),
+  },
 };
 
 let rt: TestRuntime;
@@ -63,7 +76,7 @@ const webhookRoutes = routes.filter((r) => /\.webhook(Challenge)?$/.test(r.id));
 
 const junk = fc.oneof(fc.string(), fc.string({ unit: 'grapheme', maxLength: 40 }), fc.constant('x'.repeat(8000)), fc.constantFrom('', '\u0000', 'Bearer ', 'sha256=', '../../', '%00'));
 const times = fc.oneof(fc.integer(), fc.constant(String(Date.now())), fc.constant(Date.now()), fc.constant(new Date().toISOString()), fc.constantFrom('$DATE', '', '1e309', '-1'));
-const shaped = fc.dictionary(fc.constantFrom('id', 'title', 'date', 'last_updated', 'event', 'occurred_at', 'alerts', 'status', 'severity', 'alarm', 'message', '__proto__', 'action', 'workflow_run', 'alert', 'repository', 'constructor'), fc.oneof(junk, times, fc.jsonValue()), { maxKeys: 8 });
+const shaped = fc.dictionary(fc.constantFrom('id', 'title', 'date', 'last_updated', 'event', 'occurred_at', 'alerts', 'status', 'severity', 'alarm', 'message', '__proto__', 'action', 'workflow_run', 'alert', 'repository', 'constructor', 'fingerprint', 'startsAt', 'host'), fc.oneof(junk, times, fc.jsonValue()), { maxKeys: 8 });
 const bodies = fc.oneof(shaped.map((o) => JSON.stringify(o)), fc.jsonValue().map((v) => JSON.stringify(v)), fc.string(), fc.constantFrom('{', '[]', 'null', '{"__proto__":{"polluted":true}}', '{"alerts":[{}]}', '{"alerts":"x"}'));
 
 describe('fuzzing every webhook route', () => {
@@ -74,7 +87,7 @@ describe('fuzzing every webhook route', () => {
     const hook = hooks[connector];
     const sign = FIXTURES[connector].sign;
     await fc.assert(
-      fc.asyncProperty(fc.boolean(), fc.boolean(), bodies, fc.dictionary(fc.constantFrom('x-aurora-webhook-secret', 'x-pagerduty-signature', 'authorization', 'x-grafana-alerting-signature', 'x-grafana-alerting-signature-timestamp', 'x-hub-signature-256', 'x-github-event', 'x-github-delivery', 'content-type', 'x-user-id'), junk, { maxKeys: 4 }), fc.dictionary(fc.constantFrom('crc_token', 'userId', 'id'), junk, { maxKeys: 2 }), async (realId, signed, body, headers, query) => {
+      fc.asyncProperty(fc.boolean(), fc.boolean(), bodies, fc.dictionary(fc.constantFrom('x-aurora-webhook-secret', 'x-pagerduty-signature', 'authorization', 'x-grafana-alerting-signature', 'x-grafana-alerting-signature-timestamp', 'x-hub-signature-256', 'x-github-event', 'x-github-delivery', 'content-type', 'x-user-id', 'x-grafana-alerting-timestamp'), junk, { maxKeys: 4 }), fc.dictionary(fc.constantFrom('crc_token', 'userId', 'id'), junk, { maxKeys: 2 }), async (realId, signed, body, headers, query) => {
         const id = realId ? hook.id : 'x'.repeat(32);
         const before = (await listAlerts(deps(), OWNER, { limit: 100 })).alerts.length;
         const qs = new URLSearchParams(query as Record<string, string>).toString();

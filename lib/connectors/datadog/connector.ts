@@ -45,4 +45,6 @@ export const connector = defineConnector({
     disconnect: { method: 'POST', path: '/datadog/disconnect', id: 'datadog.disconnect', response: { success: true, message: datadog.messages.disconnected } },
   },
   webhook: { path: '/datadog/webhook/{id}', setupPath: '/datadog/webhook-url', create: true },
+  // logs search and aggregation, metric queries: POSTs that only read
+  proxy: { readOnlyPosts: ['/api/v2/logs/events/search', '/api/v2/logs/analytics/aggregate', '/api/v2/query/timeseries', '/api/v2/query/scalar'] },
 });

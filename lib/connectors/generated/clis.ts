@@ -19,6 +19,8 @@ export const CONNECTOR_CLIS: Readonly<Record<ConnectorId, readonly CliName[]>> =
   confluence: [],
   github: [],
   slack: [],
+  grafana: [],
+  netdata: [],
 };
 
 /** Display names, for messages of code that must not carry every connector's data. */
@@ -35,4 +37,6 @@ export const CONNECTOR_NAMES: Readonly<Record<ConnectorId, string>> = {
   confluence: 'Confluence',
   github: 'GitHub',
   slack: 'Slack',
+  grafana: 'Grafana',
+  netdata: 'Netdata',
 };

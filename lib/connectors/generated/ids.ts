@@ -10,12 +10,14 @@ import { pagerdutySection } from '../pagerduty/settings.ts';
 import { confluenceSection } from '../confluence/settings.ts';
 import { githubSection } from '../github/settings.ts';
 import { slackSection } from '../slack/settings.ts';
+import { grafanaSection } from '../grafana/settings.ts';
+import { netdataSection } from '../netdata/settings.ts';
 
 // What every function carries of the list (every function reads the settings): ids, feature
 // flags and settings sections, without the connectors' form data.
 
 /** Connector ids in list order: the provider-id union and zod enum derive from this. */
-export const CONNECTOR_IDS = ['gcp', 'aws', 'azure', 'scaleway', 'tailscale', 'ovh', 'kubernetes', 'datadog', 'pagerduty', 'confluence', 'github', 'slack'] as const;
+export const CONNECTOR_IDS = ['gcp', 'aws', 'azure', 'scaleway', 'tailscale', 'ovh', 'kubernetes', 'datadog', 'pagerduty', 'confluence', 'github', 'slack', 'grafana', 'netdata'] as const;
 export type ConnectorId = (typeof CONNECTOR_IDS)[number];
 /** The same union under the name the API gives it (`provider`). */
 export type ProviderId = ConnectorId;
@@ -41,4 +43,6 @@ export const connectorSections = {
   confluence: confluenceSection,
   github: githubSection,
   slack: slackSection,
+  grafana: grafanaSection,
+  netdata: netdataSection,
 };

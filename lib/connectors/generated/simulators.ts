@@ -15,4 +15,6 @@ export const simulatorStarters: Array<() => Promise<SimulatorStarter>> = [
   async () => (await import('../confluence/simulator.ts')).startConfluenceSimulator,
   async () => (await import('../github/simulator.ts')).startGithubSimulator,
   async () => (await import('../slack/simulator.ts')).startSlackSimulator,
+  async () => (await import('../grafana/simulator.ts')).startGrafanaSimulator,
+  async () => (await import('../netdata/simulator.ts')).startNetdataSimulator,
 ];
