@@ -10,6 +10,7 @@ import { CONNECTORS } from '../connectors/index.ts';
 import { loadCheck } from '../connectors/generated/loaders.ts';
 import { CONNECTOR_IDS } from '../connectors/generated/ids.ts';
 import { listAlerts } from '../alerts/store.ts';
+import { proxyRequest } from '../proxy/service.ts';
 import type { Deps } from '../deps.ts';
 import { defineTool, json, type McpTool, type ToolContext, type ToolResult } from './tool-kit.ts';
 
@@ -141,6 +142,39 @@ const cancelConfirmation = defineTool({
   },
 });
 
+// the connectors the credential proxy reaches (those with a proxy.ts: lib/connectors/generated/loaders.ts)
+const PROXIED = CONNECTORS.filter((c) => 'proxy' in c && c.proxy).map((c) => c.id);
+
+const proxyTool = defineTool({
+  name: 'proxy_request',
+  title: "Call a connected tool's API",
+  description:
+    `Calls the API of one of the user's connected tools (${PROXIED.join(', ')}) with the stored credential attached by the service, so no token reaches you. path is below the tool's API base (e.g. "/api/v1/monitor" for Datadog, "/api/search" for Grafana); the host is always the connection's own. Ask mode (the default) allows GET and the tool's read-only POSTs (searches and queries); anything else needs mode "agent". The result holds the tool's status, headers without credentials and body (cut at the proxy's limit; truncated says so).`,
+  input: {
+    connector: z.string().min(1).max(40).describe(`one of ${PROXIED.join(', ')}`),
+    method: z.enum(['GET', 'POST']).default('GET'),
+    path: z.string().min(1).max(2048).startsWith('/').describe('the path below the API base, starting with /'),
+    query: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])).optional().describe('query parameters'),
+    body: z.unknown().optional().describe('the JSON body of a POST'),
+    mode,
+    account_id: z.string().min(1).max(256).optional().describe('which connection of this tool; the most recent one otherwise'),
+  },
+  readOnly: false,
+  run: async (ctx, a) => {
+    const query = a.query ? new URLSearchParams(Object.entries(a.query).map(([k, v]): [string, string] => [k, String(v)])).toString() : undefined;
+    const r = await proxyRequest(ctx.d, ctx.caller, {
+      connector: a.connector,
+      method: a.method,
+      path: a.path,
+      query,
+      body: a.method === 'POST' ? JSON.stringify(a.body ?? {}) : undefined,
+      mode: a.mode,
+      accountId: a.account_id,
+    });
+    return { text: `${a.method} ${a.path} → HTTP ${r.status}${r.truncated ? ' (body truncated)' : ''}\n${typeof r.body === 'string' ? r.body : json(r.body)}`, structured: { ...r }, ...(r.status >= 400 ? { isError: true as const } : {}) };
+  },
+});
+
 export const TOOLS: McpTool<any>[] = [
   cloudTool,
   kubectl,
@@ -148,6 +182,5 @@ export const TOOLS: McpTool<any>[] = [
   connectionStatus,
   listAlertsTool,
   cancelConfirmation,
-  // proxy_request {connector, method, path, query?, body?} (read-only in Ask mode) joins here as one
-  // more entry, calling the credential proxy's service (GET|POST /api/proxy/...) at merge.
+  proxyTool,
 ];

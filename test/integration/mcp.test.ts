@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { listAudit } from '../../lib/connections/repo.ts';
 import { deps } from '../../lib/deps.ts';
 import { SCALEWAY_FIXTURES as SCW } from '../../lib/connectors/scaleway/simulator.ts';
+import { DATADOG_FIXTURES as DD } from '../../lib/connectors/datadog/simulator.ts';
 import { findLeaks, startTestRuntime, type TestRuntime } from '../helpers/runtime.ts';
 import { createClusterToken, openAgentSocket, testClock, wsUrl } from '../helpers/kubectl.ts';
 
@@ -83,7 +84,7 @@ describe('POST /mcp', () => {
     const client = await connect(token);
     expect(client.getServerVersion()?.name).toBe('aurora-connectors');
     const { tools } = await client.listTools();
-    expect(tools.map((t) => t.name).sort()).toEqual(['cancel_confirmation', 'cloud_tool', 'connection_status', 'kubectl', 'list_alerts', 'list_connections']);
+    expect(tools.map((t) => t.name).sort()).toEqual(['cancel_confirmation', 'cloud_tool', 'connection_status', 'kubectl', 'list_alerts', 'list_connections', 'proxy_request']);
     const cloud = tools.find((t) => t.name === 'cloud_tool')!;
     expect(cloud.inputSchema.required).toEqual(['command']);
     expect(Object.keys(cloud.inputSchema.properties ?? {}).sort()).toEqual(['command', 'confirmation_id', 'mode', 'provider', 'selected_project_id', 'session_id']);
@@ -114,6 +115,39 @@ describe('POST /mcp', () => {
     const badArgs = await client.callTool({ name: 'cloud_tool', arguments: { command: '' } });
     expect(badArgs.isError).toBe(true);
     await client.close();
+  });
+
+  it("proxy_request reads a tool's API with the stored credential, which it never shows; Ask mode refuses a write, a path cannot leave the base", async () => {
+    const dd = await rt.request('POST', '/datadog/connect', { user: 'mcp-bob', body: { api_key: DD.us1.apiKey, app_key: DD.us1.appKey, site: DD.us1.site } });
+    expect(dd.status, dd.text).toBe(200);
+    const client = await connect((await agentToken('mcp-bob')).token);
+    const read = await call(client, 'proxy_request', { connector: 'datadog', path: '/api/v1/validate' });
+    expect(read.isError, read.content[0].text).toBeUndefined();
+    expect(read.structuredContent).toMatchObject({ connector: 'datadog', status: 200, body: { valid: true } });
+    // Datadog's key list shows keys in full: the proxy redacts every stored value
+    const keys = await call(client, 'proxy_request', { connector: 'datadog', path: '/api/v1/api_key' });
+    expect(keys.structuredContent!.status).toBe(200);
+    expect(JSON.stringify(keys)).not.toContain(DD.us1.apiKey);
+    expect(JSON.stringify(keys)).toContain('[redacted]');
+    const write = await call(client, 'proxy_request', { connector: 'datadog', method: 'POST', path: '/api/v1/monitor', body: { name: 'x', type: 'metric alert', query: 'avg(last_5m):avg:system.cpu.user{*} > 90' } });
+    expect(write.isError).toBe(true);
+    expect(write.structuredContent!.error).toMatchObject({ code: 'read_only_mode', field: 'mode' });
+    const search = await call(client, 'proxy_request', { connector: 'datadog', method: 'POST', path: '/api/v2/logs/events/search', body: { filter: { query: '*' } } });
+    expect(search.structuredContent!.status, search.content[0].text).toBe(200);
+    for (const path of ['/../api/v1/validate', '/api/%2e%2e/v1', '//evil.example/x']) {
+      const bad = await call(client, 'proxy_request', { connector: 'datadog', path });
+      expect(bad.isError, path).toBe(true);
+      expect(bad.structuredContent!.error.field, path).toBe('path');
+    }
+    const noApi = await call(client, 'proxy_request', { connector: 'scaleway', path: '/x' });
+    expect(noApi.structuredContent!.error.code).toBe('no_proxy');
+    await client.close();
+    // bob's Datadog is not there for ann's agent
+    const ann = await connect((await agentToken('mcp-ann')).token);
+    const other = await call(ann, 'proxy_request', { connector: 'datadog', path: '/api/v1/validate' });
+    expect(other.isError).toBe(true);
+    expect(other.structuredContent!.error.code).toBe('not_connected');
+    await ann.close();
   });
 
   it('Ask mode refuses a write as a tool error; a provider error is a tool error with the human message', async () => {
