@@ -42,8 +42,8 @@ function rssMb(pid: number): number {
   return Math.round(Number(m[1]) / 102.4) / 10;
 }
 
-async function startServer(dataDir: string): Promise<{ url: string; pid: number; stop: () => Promise<void> }> {
-  const child = spawn(process.execPath, [resolve('scripts/start.ts'), '--simulate', '--port', '0', '--data-dir', dataDir], {
+async function startServer(dataDir: string, nodeFlags: string[]): Promise<{ url: string; pid: number; stop: () => Promise<void> }> {
+  const child = spawn(process.execPath, [...nodeFlags, resolve('scripts/start.ts'), '--simulate', '--port', '0', '--data-dir', dataDir], {
     env: { ...process.env, LOG_LEVEL: process.env.LOG_LEVEL ?? 'info' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -76,11 +76,19 @@ async function startServer(dataDir: string): Promise<{ url: string; pid: number;
   };
 }
 
-export async function benchLoad(opts: { requests?: number } = {}): Promise<LoadBench> {
+export interface LoadOptions {
+  requests?: number;
+  /** Node flags for the server (--heapsnapshot-signal=SIGUSR2 to look at what it holds) */
+  nodeFlags?: string[];
+  /** called after each answered request with the server's pid, e.g. to snapshot it */
+  onProgress?: (done: number, pid: number) => void;
+}
+
+export async function benchLoad(opts: LoadOptions = {}): Promise<LoadBench> {
   const total = opts.requests ?? 40_000;
   const rssFirstAt = Math.min(5000, Math.ceil(total / 8));
   const dataDir = mkdtempSync(join(tmpdir(), 'aurora-bench-load-'));
-  const server = await startServer(dataDir);
+  const server = await startServer(dataDir, opts.nodeFlags ?? []);
   try {
     const json = { 'content-type': 'application/json' };
     // each client: its user, its External ID, its accounts (connected once before the clock starts)
@@ -125,6 +133,7 @@ export async function benchLoad(opts: { requests?: number } = {}): Promise<LoadB
           if (r.status >= 500) errors5xx++;
           else if (r.status >= 300) other[r.status] = (other[r.status] ?? 0) + 1;
           if (++done === rssFirstAt) rssFirst = rssMb(server.pid);
+          opts.onProgress?.(done, server.pid);
         }
       }),
     );
