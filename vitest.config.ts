@@ -9,8 +9,9 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     pool: 'forks',
-    testTimeout: 30000,
-    hookTimeout: 30000,
+    // backstops only: no test waits for them to pass; a loaded 2-core machine may take long without anything being wrong
+    testTimeout: 120_000,
+    hookTimeout: 120_000,
     globalSetup: ['./test/helpers/global-setup.ts'],
     reporters: ['default', './test/helpers/count-reporter.ts'],
     projects: [

@@ -1,20 +1,40 @@
 /**
- * npm run bench [-- --json]
- * Bundle size and cold import time per function (built exactly as deployed), and request latency
- * through the local gateway. Numbers for issue notes, never pass/fail.
+ * npm run bench [-- --json] [--only <name part>] [--load-requests 40000] [--cold-runs 3]
+ * Bundle size, cold import time and cold first request per function (built exactly as deployed,
+ * against the like-for-like floor of scripts/bench-cold.ts), request latency through the local
+ * gateway, the GCP setup against its critical path, and the local server under load
+ * (scripts/bench-load.ts). Numbers for issue notes, never pass/fail. Say what the machine was
+ * doing beside them: `load_average` is os.loadavg() at the start and at the end.
  */
 import { build } from 'esbuild';
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
-import { tmpdir } from 'node:os';
+import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { bundleOptions } from '../lib/build/bundle.ts';
 import { routes, webSocketApis } from '../lib/http/routes.ts';
 import { setLogLevel } from '../lib/log.ts';
 
-const { values } = parseArgs({ options: { json: { type: 'boolean', default: false }, only: { type: 'string' } } });
+import { FLOOR_SOURCE, OLD_FLOOR_SOURCE, coldRequest, httpEvent, stepEvent, writeRunner, wsEvent } from './bench-cold.ts';
+import { benchLoad } from './bench-load.ts';
+
+const { values } = parseArgs({
+  options: {
+    json: { type: 'boolean', default: false },
+    only: { type: 'string' },
+    'load-requests': { type: 'string', default: '40000' },
+    'cold-runs': { type: 'string', default: '3' },
+  },
+});
+const loadRequests = Number(values['load-requests']);
+const coldRuns = Number(values['cold-runs']);
+if (!(loadRequests > 0) || !(coldRuns > 0)) throw new Error('--load-requests and --cold-runs take a positive number');
+const loadAtStart = loadavg().map(round2);
+function round2(n: number) {
+  return Math.round(n * 100) / 100;
+}
 const outDir = resolve('.bench');
 rmSync(outDir, { recursive: true, force: true });
 mkdirSync(outDir, { recursive: true });
@@ -42,29 +62,56 @@ function importSamples(file: string, runs = 5): number[] {
 }
 const importMs = (file: string) => round(median(importSamples(file)));
 
-// The floor: what any function that talks to DynamoDB must load anyway. Sampled before, between and
-// after the functions (5 each, median of all) so a drift in machine load does not skew the ratios.
+// The floor: what any function that talks to DynamoDB must load anyway, bundled and loaded as the
+// functions are (scripts/bench-cold.ts). Sampled before, between and after the functions (5 each,
+// median of all) so a drift in machine load does not skew the ratios.
 const floorEntry = join(outDir, 'floor-entry.ts');
-writeFileSync(floorEntry, "import { DynamoDBClient } from '@aws-sdk/client-dynamodb';\nimport { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';\nexport const c = DynamoDBDocumentClient.from(new DynamoDBClient({}));\n");
+writeFileSync(floorEntry, FLOOR_SOURCE);
 const floorFile = await bundle('floor', floorEntry);
 const floorSamples = importSamples(floorFile);
+const oldFloorEntry = join(outDir, 'floor-bundled-sdk-entry.ts');
+writeFileSync(oldFloorEntry, OLD_FLOOR_SOURCE);
+const oldFloorFile = await build({ ...bundleOptions, external: bundleOptions.external.filter((e) => !e.startsWith('@aws-sdk')), entryPoints: [oldFloorEntry], outfile: join(outDir, 'floor-bundled-sdk.mjs'), logLevel: 'silent' }).then(() => join(outDir, 'floor-bundled-sdk.mjs'));
+const oldFloorSamples = importSamples(oldFloorFile);
 
-const functions: Array<{ name: string; bundle_bytes: number; import_ms: number }> = [];
+interface FunctionBench {
+  name: string;
+  bundle_bytes: number;
+  import_ms: number;
+  /** import_ms / floor_import_ms */
+  ratio?: number;
+  cold_request_ms?: number;
+  /** what the cold request answered (its status code, or how the step failed) */
+  cold_request_outcome?: string;
+}
+const functions: FunctionBench[] = [];
+const files = new Map<string, { file: string; event: unknown }>();
 const seen = new Set<string>();
-const entries = [...routes.map((r) => ({ name: r.id, handler: r.handler })), ...webSocketApis.flatMap((a) => a.routes.map((r) => ({ name: r.id, handler: r.handler })))];
+type Entry = { name: string; handler: string; event: unknown };
+const entries: Entry[] = [
+  ...routes.map((r) => ({ name: r.id, handler: r.handler, event: httpEvent(r, 'bench-cold') })),
+  ...webSocketApis.flatMap((a) => a.routes.map((r) => ({ name: r.id, handler: r.handler, event: wsEvent(r) }))),
+];
 // Optional parts, present once their areas exist: the workflow step functions and the workflow bench.
 const optional = async <T>(path: string): Promise<T | null> => (existsSync(resolve(path)) ? ((await import(pathToFileURL(resolve(path)).href)) as T) : null);
 const steps = await optional<{ workflowSteps: Array<{ name: string; handler: string }> }>('lib/gcp-setup/steps-index.ts');
-entries.push(...(steps?.workflowSteps ?? []).map((s) => ({ name: `workflow.${s.name}`, handler: s.handler })));
+entries.push(...(steps?.workflowSteps ?? []).map((s) => ({ name: `workflow.${s.name}`, handler: s.handler, event: stepEvent() })));
 for (const e of entries) {
   if (seen.has(e.handler) || (values.only && !e.name.includes(values.only))) continue;
   seen.add(e.handler);
   const file = await bundle(e.name, e.handler);
   functions.push({ name: e.name, bundle_bytes: statSync(file).size, import_ms: importMs(file) });
-  if (functions.length === Math.ceil(entries.length / 2)) floorSamples.push(...importSamples(floorFile));
+  files.set(e.name, { file, event: e.event });
+  if (functions.length === Math.ceil(entries.length / 2)) {
+    floorSamples.push(...importSamples(floorFile));
+    oldFloorSamples.push(...importSamples(oldFloorFile));
+  }
 }
 floorSamples.push(...importSamples(floorFile));
+oldFloorSamples.push(...importSamples(oldFloorFile));
 const floor_import_ms = round(median(floorSamples));
+const floor_bundled_sdk_ms = round(median(oldFloorSamples));
+for (const f of functions) f.ratio = round(f.import_ms / floor_import_ms);
 
 // Request latency through the local gateway.
 setLogLevel('silent');
@@ -73,6 +120,35 @@ const { deps } = await import('../lib/deps.ts');
 const { upsertConnection } = await import('../lib/connections/repo.ts');
 const dataDir = mkdtempSync(join(tmpdir(), 'aurora-bench-'));
 const rt = await startLocalRuntime({ port: 0, dataDir, inMemory: true, env: { LOG_LEVEL: 'silent', VALIDATE_RESPONSES: 'false' } });
+
+// Cold first requests, against this runtime's table (its settings are in process.env now), by a
+// user with no connections, so no function calls out of this machine. The floor is sampled
+// before, between and after, like its import.
+const runner = writeRunner(outDir);
+const coldEnv = { ...process.env, LOG_LEVEL: 'silent' };
+const eventFile = (name: string, event: unknown) => {
+  const f = join(outDir, `${name}.event.json`);
+  writeFileSync(f, JSON.stringify(event));
+  return f;
+};
+const floorEvent = eventFile('floor', {});
+const floorCold: number[] = [];
+const sampleFloorCold = async () => {
+  for (let i = 0; i < coldRuns; i++) floorCold.push((await coldRequest(runner, floorFile, floorEvent, coldEnv)).ms);
+};
+await sampleFloorCold();
+for (const [i, f] of functions.entries()) {
+  const { file, event } = files.get(f.name)!;
+  const ev = eventFile(f.name, event);
+  const samples = [];
+  for (let r = 0; r < coldRuns; r++) samples.push(await coldRequest(runner, file, ev, coldEnv));
+  f.cold_request_ms = round(median(samples.map((s) => s.ms)));
+  f.cold_request_outcome = samples[samples.length - 1].outcome;
+  if (i === Math.floor(functions.length / 2)) await sampleFloorCold();
+}
+await sampleFloorCold();
+const floor_cold_request_ms = round(median(floorCold));
+
 const list_latency: Array<{ connections: number; p50_ms: number; p99_ms: number }> = [];
 for (const n of [1, 100, 1000]) {
   const user = `bench-${n}`;
@@ -111,18 +187,24 @@ if (wf) extra.workflow = await wf.benchWorkflow();
 const web = await optional<{ benchConsole: () => Promise<Record<string, number>> }>('scripts/bench-console.ts');
 if (web) Object.assign(extra, await web.benchConsole());
 
-const result = { functions, floor_import_ms, list_latency, cloud_tool, mcp, ...extra };
+// Last, so the memory it leaves behind in this process cannot touch the other figures (the server
+// under load is a process of its own).
+const load = await benchLoad({ requests: loadRequests });
+
+const result = { functions, floor_import_ms, floor_bundled_sdk_ms, floor_cold_request_ms, list_latency, cloud_tool, mcp, ...extra, load, load_average: { start: loadAtStart, end: loadavg().map(round2), cpus: availableParallelism() } };
 if (values.json) {
   process.stdout.write(JSON.stringify(result) + '\n');
 } else {
   const w = Math.max(...functions.map((f) => f.name.length));
-  console.log(`${'function'.padEnd(w)}  bundle KB  import ms  (floor ${floor_import_ms} ms)`);
-  for (const f of functions) console.log(`${f.name.padEnd(w)}  ${(f.bundle_bytes / 1024).toFixed(1).padStart(9)}  ${f.import_ms.toFixed(1).padStart(9)}`);
+  console.log(`${'function'.padEnd(w)}  bundle KB  import ms  ratio  cold request ms  (floor: import ${floor_import_ms} ms, cold request ${floor_cold_request_ms} ms; SDK bundled: ${floor_bundled_sdk_ms} ms)`);
+  for (const f of functions) console.log(`${f.name.padEnd(w)}  ${(f.bundle_bytes / 1024).toFixed(1).padStart(9)}  ${f.import_ms.toFixed(1).padStart(9)}  ${f.ratio!.toFixed(2).padStart(5)}  ${f.cold_request_ms!.toFixed(1).padStart(15)}  ${f.cold_request_outcome}`);
   console.log('\nGET /api/user_connections latency');
   for (const l of list_latency) console.log(`  ${String(l.connections).padStart(5)} connections: p50 ${l.p50_ms} ms, p99 ${l.p99_ms} ms`);
   console.log(`\ncloud_tool overhead (request to response minus the CLI's own run time, ${cloud_tool.isolation}): p50 ${cloud_tool.overhead_p50_ms} ms, p90 ${cloud_tool.overhead_p90_ms} ms`);
   if (mcp.bundle_bytes) console.log(`\nMCP function: bundle ${(mcp.bundle_bytes / 1024).toFixed(1)} KB, import ${mcp.import_ms} ms (${mcp.import_ratio}x the floor); tools/call list_connections p50 ${mcp.call_p50_ms} ms, p90 ${mcp.call_p90_ms} ms`);
   if (extra.workflow) console.log('\nGCP setup workflow', JSON.stringify(extra.workflow, null, 2));
+  console.log(`\nlocal server under load (${load.clients} clients, ${load.requests} requests in ${load.seconds} s): p50 ${load.p50_ms} ms, p99 ${load.p99_ms} ms, ${load.errors_5xx} × 5xx, RSS ${load.rss_mb_5k} MB at ${load.rss_first_at} → ${load.rss_mb_40k} MB at ${load.requests}`);
+  console.log(`load average (1, 5, 15 min) at start ${loadAtStart.join(' ')}, at end ${result.load_average.end.join(' ')}, on ${result.load_average.cpus} CPUs`);
   if (extra.console_bytes_gz !== undefined) console.log(`\nconsole (web/dist, gzip): first load ${extra.console_bytes_gz} B JS+CSS, all chunks ${extra.console_bytes_gz_all} B`);
 }
 process.exit(0);

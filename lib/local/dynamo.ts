@@ -6,6 +6,30 @@ import { tableSchema } from '../db/client.ts';
 
 const require = createRequire(import.meta.url);
 
+/**
+ * dynalite 4.0.0 turns its level iterators into streams (node_modules/dynalite/db/index.js,
+ * createKeyStream and createValueStream) and, when a stream ends or is destroyed, closes the
+ * iterator only `if (iterator.return)`. abstract-level 3's iterators have close() and no return(),
+ * so every Query and Scan left its iterator open in the database's resources, holding a snapshot
+ * of the store: the local server grew by hundreds of MB under load and never gave it back
+ * (issue 14). Giving the iterators the return() dynalite looks for closes each one when its stream
+ * ends. The abstract-level resolved from dynalite's own directory is the copy its stores use.
+ */
+function closeLevelIteratorsAtStreamEnd(): void {
+  const fromDynalite = createRequire(require.resolve('dynalite'));
+  const { AbstractIterator } = fromDynalite('abstract-level') as { AbstractIterator: { prototype: object } };
+  // the base shared by entry, key and value iterators (abstract-level/abstract-iterator.js CommonIterator)
+  const common = Object.getPrototypeOf(AbstractIterator.prototype) as { close(): Promise<void>; return?: () => Promise<void> };
+  if (typeof common.return === 'function') return;
+  Object.defineProperty(common, 'return', {
+    configurable: true,
+    writable: true,
+    value: function (this: { close(): Promise<void> }) {
+      return this.close();
+    },
+  });
+}
+
 export interface EmbeddedDynamo {
   endpoint: string;
   close(): Promise<void>;
@@ -17,6 +41,7 @@ export interface EmbeddedDynamo {
  */
 export async function startEmbeddedDynamo(opts: { path?: string } = {}): Promise<EmbeddedDynamo> {
   if (opts.path) mkdirSync(opts.path, { recursive: true });
+  closeLevelIteratorsAtStreamEnd();
   const dynalite = require('dynalite') as (o: Record<string, unknown>) => import('node:http').Server;
   const server = dynalite({ path: opts.path, createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
   await new Promise<void>((resolve, reject) => {

@@ -619,9 +619,8 @@ describe('vault store specifics', () => {
   it('times out each attempt', async () => {
     fake.latencyMs = 400;
     const s = store({}, { vault: { timeoutMs: 60, retry: { baseDelayMs: 1, maxDelayMs: 2 } } });
-    const started = Date.now();
+    // the message is the proof that each attempt was cut at 60 ms (a wall-clock bound would measure the machine)
     await expect(s.get(`vault:kv/data/aurora/${secretPath('u', 'gcp', 'a')}`)).rejects.toThrow(/failed after 3 attempts: timed out after 60 ms/);
-    expect(Date.now() - started).toBeLessThan(1500);
   });
 
   it('reports an unreachable Vault as a network error', async () => {

@@ -5,7 +5,8 @@ import { expect } from 'vitest';
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { setLogSink } from '../../lib/log.ts';
 import { startLocalRuntime, type LocalRuntime } from '../../lib/local/runtime.ts';
-import { deps } from '../../lib/deps.ts';
+import { deps, resetDeps } from '../../lib/deps.ts';
+import { resetConfig } from '../../lib/config.ts';
 import { defaultBrowser, type CookieJar } from '../../lib/local/cookie-jar.ts';
 import { secretStrings, writeCapture } from './capture.ts';
 
@@ -139,6 +140,28 @@ export async function startTestRuntime(opts: { simulate?: boolean; env?: Record<
  */
 const SHOWN_ONCE = /aurora_(kubectl|agent)_[A-Za-z0-9_-]{43}/g;
 const ISSUES_TOKENS = /^\/api\/(kubectl\/tokens(\/[^/]+\/rotate)?|agent-tokens)$/;
+/**
+ * Settings for one test only (a short provider timeout for the test about timeouts), the file's
+ * own again afterwards. A whole file on a short timeout would fail whenever a loaded machine is
+ * slower than it, without anything being wrong.
+ */
+export async function withSettings<T>(env: Record<string, string>, fn: () => Promise<T>): Promise<T> {
+  const before = Object.fromEntries(Object.keys(env).map((k) => [k, process.env[k]]));
+  Object.assign(process.env, env);
+  resetConfig();
+  resetDeps();
+  try {
+    return await fn();
+  } finally {
+    for (const [k, v] of Object.entries(before)) {
+      if (v === undefined) delete process.env[k];
+      else process.env[k] = v;
+    }
+    resetConfig();
+    resetDeps();
+  }
+}
+
 export function recordShownOnce(text: string, secrets: string[]): string {
   return text.replace(SHOWN_ONCE, (token) => {
     secrets.push(token);

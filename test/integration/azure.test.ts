@@ -4,7 +4,7 @@ import { getConnection } from '../../lib/connections/repo.ts';
 import { setRetryDelayScale } from '../../lib/provider-http.ts';
 import { azureTokenForUser } from '../../lib/connectors/azure/adapter.ts';
 import { AZURE_SIM, type AzureSimulator } from '../../lib/connectors/azure/simulator.ts';
-import { findLeaks, startTestRuntime, type TestRuntime } from '../helpers/runtime.ts';
+import { findLeaks, startTestRuntime, withSettings, type TestRuntime } from '../helpers/runtime.ts';
 
 let rt: TestRuntime;
 const sim = () => rt.runtime.simulators.find((s) => s.name === 'azure') as AzureSimulator;
@@ -13,9 +13,12 @@ const creds = { tenant_id: AZURE_SIM.tenantId, client_id: AZURE_SIM.clientId, cl
 const login = (user: string, body: Record<string, unknown>) => rt.request('POST', '/azure/login', { user, body });
 const connections = async (user: string) => (await rt.request('GET', '/api/user_connections', { user })).body;
 
+/** The tests about a held request: 400 ms per call, not a whole file on it (a loaded machine may be slower than that). */
+const SHORT_TIMEOUT = { AZURE_HTTP_TIMEOUT_MS: '400' };
+
 beforeAll(async () => {
   setRetryDelayScale(0.001);
-  rt = await startTestRuntime({ simulate: true, env: { AZURE_HTTP_TIMEOUT_MS: '400', AZURE_HTTP_MAX_RETRIES: '1', AZURE_HTTP_RETRY_DELAY_MS: '5' } });
+  rt = await startTestRuntime({ simulate: true, env: { AZURE_HTTP_MAX_RETRIES: '1', AZURE_HTTP_RETRY_DELAY_MS: '5' } });
 });
 afterAll(async () => {
   const secrets = [AZURE_SIM.clientSecret, AZURE_SIM.noEnabled.clientSecret, 'not-the-secret-0000', 'attacker-secret', ...sim().control.issuedTokens()];
@@ -142,7 +145,7 @@ describe('POST /azure/login errors', () => {
     expect(a.status).toBe(503);
     expect(a.body.error.message).toMatch(/Azure Resource Manager is unavailable/);
     sim().control.fault = { target: 'token', timeout: true };
-    const slow = await login('az-down', creds);
+    const slow = await withSettings(SHORT_TIMEOUT, () => login('az-down', creds));
     expect(slow.status).toBe(503);
     expect(slow.body.error.message).toMatch(/did not answer in time/);
     expect(await connections('az-down')).toEqual([]);
@@ -167,7 +170,8 @@ describe('GET /azure/status: faults, refusals and recovery', () => {
     const user = `az-fault-${what.replace(/\W/g, '')}`;
     expect((await login(user, creds)).status).toBe(200);
     sim().control.fault = fault;
-    const s = await rt.request('GET', '/azure/status', { user });
+    // a held request: the short timeout for this check only ('timeout' in fault), the default for the rest
+    const s = await ('timeout' in fault ? withSettings(SHORT_TIMEOUT, () => rt.request('GET', '/azure/status', { user })) : rt.request('GET', '/azure/status', { user }));
     expect(s.status).toBe(200);
     expect(s.body).toMatchObject({ connected: false, provider: 'azure', subscription_id: SUBS.production.subscriptionId, status: 'error' });
     expect(s.body.reason).toMatch(reason);

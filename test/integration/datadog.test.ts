@@ -20,7 +20,7 @@ const record = (user: string, orgId = F.us1.orgId) => getConnection(deps().db, {
 
 beforeAll(async () => {
   setRetryDelayScale(0.001);
-  rt = await startTestRuntime({ simulate: true, env: { DATADOG_HTTP_TIMEOUT_MS: '300' } });
+  rt = await startTestRuntime({ simulate: true, env: {} });
   sim = rt.runtime.simulators.find((s) => s.name === 'datadog') as DatadogSimulator;
 });
 afterEach(() => sim.reset());

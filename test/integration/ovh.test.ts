@@ -7,7 +7,7 @@ import { setRetryDelayScale } from '../../lib/provider-http.ts';
 import { OVH_FIXTURES as F, type OvhSimulator } from '../../lib/connectors/ovh/simulator.ts';
 import { ovhTokenForUser } from '../../lib/connectors/ovh/tokens.ts';
 import { revalidateAll } from '../../lib/connectors/revalidate.ts';
-import { findLeaks, startTestRuntime, type TestRuntime } from '../helpers/runtime.ts';
+import { findLeaks, startTestRuntime, withSettings, type TestRuntime } from '../helpers/runtime.ts';
 
 const INITIATE = '/ovh_api/ovh/oauth2/initiate';
 const CALLBACK = '/ovh_api/ovh/oauth2/callback';
@@ -57,7 +57,7 @@ async function connect(user: string, endpoint = 'ovh-eu') {
 
 beforeAll(async () => {
   setRetryDelayScale(0.001);
-  rt = await startTestRuntime({ simulate: true, env: { FEATURE_FLAG_OVH_ENABLED: 'true', OVH_HTTP_TIMEOUT_MS: '250' } });
+  rt = await startTestRuntime({ simulate: true, env: { FEATURE_FLAG_OVH_ENABLED: 'true' } });
   sim = rt.runtime.simulators.find((s) => s.name === 'ovh') as OvhSimulator;
 });
 afterEach(() => sim.reset());
@@ -329,8 +329,10 @@ describe('OVH status and refresh', () => {
     sim.setTokenLifetime(60);
     await connect('ovh-slow');
     sim.fail({ delayMs: 1000, path: /token$/ });
-    await expect(ovhTokenForUser(deps(), 'ovh-slow')).rejects.toMatchObject({ status: 503 });
-    const s = await rt.request('GET', STATUS, { user: 'ovh-slow' });
+    const s = await withSettings({ OVH_HTTP_TIMEOUT_MS: '250' }, async () => {
+      await expect(ovhTokenForUser(deps(), 'ovh-slow')).rejects.toMatchObject({ status: 503 });
+      return rt.request('GET', STATUS, { user: 'ovh-slow' });
+    });
     expect(s.body.status).toBe('error');
     expect(s.body.reason).toMatch(/timed out/);
     sim.reset();

@@ -4,7 +4,7 @@ import { getConnection } from '../../lib/connections/repo.ts';
 import { setRetryDelayScale } from '../../lib/provider-http.ts';
 import { revalidateAll } from '../../lib/connectors/revalidate.ts';
 import { SCALEWAY_FIXTURES as F, type ScalewaySimulator } from '../../lib/connectors/scaleway/simulator.ts';
-import { findLeaks, startTestRuntime, type TestRuntime } from '../helpers/runtime.ts';
+import { findLeaks, startTestRuntime, withSettings, type TestRuntime } from '../helpers/runtime.ts';
 
 const SECRETS = [F.validKey.secretKey, F.appKey.secretKey, F.forbiddenKey.secretKey, F.unknownSecret];
 const CONNECT = '/scaleway_api/scaleway/connect';
@@ -21,7 +21,7 @@ const record = (user: string) => getConnection(deps().db, { userId: user, provid
 
 beforeAll(async () => {
   setRetryDelayScale(0.001);
-  rt = await startTestRuntime({ simulate: true, env: { SCALEWAY_HTTP_TIMEOUT_MS: '250' } });
+  rt = await startTestRuntime({ simulate: true, env: {} });
   sim = rt.runtime.simulators.find((s) => s.name === 'scaleway') as ScalewaySimulator;
 });
 afterEach(() => sim.reset());
@@ -175,7 +175,7 @@ describe('Scaleway status and projects', () => {
   it('a timeout marks the connection error; recovery follows', async () => {
     await connect('scw-slow', valid);
     sim.fail({ delayMs: 1000 });
-    const bad = await rt.request('GET', STATUS, { user: 'scw-slow' });
+    const bad = await withSettings({ SCALEWAY_HTTP_TIMEOUT_MS: '250' }, () => rt.request('GET', STATUS, { user: 'scw-slow' }));
     expect(bad.body.status).toBe('error');
     expect(bad.body.reason).toMatch(/timed out/);
     sim.reset();

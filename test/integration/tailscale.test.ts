@@ -6,7 +6,7 @@ import { setRetryDelayScale } from '../../lib/provider-http.ts';
 import { TAILSCALE_FIXTURES as F, type TailscaleSimulator } from '../../lib/connectors/tailscale/simulator.ts';
 import { tailscaleTokenForUser } from '../../lib/connectors/tailscale/service.ts';
 import { sshSecretPath } from '../../lib/connectors/tailscale/ssh-key.ts';
-import { findLeaks, startTestRuntime, type TestRuntime } from '../helpers/runtime.ts';
+import { findLeaks, startTestRuntime, withSettings, type TestRuntime } from '../helpers/runtime.ts';
 
 const CONNECT = '/tailscale_api/tailscale/connect';
 const STATUS = '/tailscale_api/tailscale/status';
@@ -30,7 +30,7 @@ async function storedPrivateKey(user: string): Promise<string> {
 
 beforeAll(async () => {
   setRetryDelayScale(0.001);
-  rt = await startTestRuntime({ simulate: true, env: { TAILSCALE_HTTP_TIMEOUT_MS: '250' } });
+  rt = await startTestRuntime({ simulate: true, env: {} });
   sim = rt.runtime.simulators.find((s) => s.name === 'tailscale') as TailscaleSimulator;
 });
 afterEach(() => sim.reset());
@@ -209,7 +209,7 @@ describe('Tailscale status', () => {
   it('a timeout marks the connection error; recovery follows', async () => {
     await connect('ts-slow', client);
     sim.fail({ delayMs: 1000 });
-    const bad = await rt.request('GET', STATUS, { user: 'ts-slow' });
+    const bad = await withSettings({ TAILSCALE_HTTP_TIMEOUT_MS: '250' }, () => rt.request('GET', STATUS, { user: 'ts-slow' }));
     expect(bad.body.status).toBe('error');
     expect(bad.body.reason).toMatch(/timed out/);
     sim.reset();

@@ -83,8 +83,9 @@ export interface AwsSimControl {
   roles: Map<string, RoleTrust>;
   /** Aurora's own credentials are refused (InvalidClientTokenId), as with wrong env keys */
   serviceIdentityBroken: boolean;
+  /** the latest calls (at most MAX_KEPT: a long `npm start -- --simulate` session must not grow without bound) */
   calls: StsCall[];
-  /** every secret the simulator issued (secret keys, session tokens), for leak scans */
+  /** every secret of the sessions it keeps (the latest MAX_KEPT; far more than a test file issues), for leak scans */
   issuedSecrets(): string[];
   reset(): void;
 }
@@ -183,6 +184,14 @@ export function simInstances(account: string, region: string) {
 
 export const simBuckets = (account: string) => [`aurora-sim-${account}-logs`, `aurora-sim-${account}-assets`];
 
+/**
+ * How many sessions and calls the simulator keeps. Under `npm start -- --simulate` every connect
+ * and status check assumes a role; kept forever, 40 000 requests held their sessions and request
+ * bodies for good (issue 14). Our code mints credentials per use and uses them at once, so the
+ * oldest session is long unused when it is dropped.
+ */
+const MAX_KEPT = 10_000;
+
 export const startAwsSimulator: SimulatorStarter = async (opts) => {
   const sessions = new Map<string, Session>();
   const control: AwsSimControl = {
@@ -203,6 +212,10 @@ export const startAwsSimulator: SimulatorStarter = async (opts) => {
       control.serviceIdentityBroken = false;
       control.calls.length = 0;
     },
+  };
+  const keepCall = (call: StsCall) => {
+    control.calls.push(call);
+    if (control.calls.length > MAX_KEPT) control.calls.splice(0, control.calls.length - MAX_KEPT);
   };
   const closing = new AbortController();
   const hold = (res: ServerResponse) => holdRequest(res, control.hangMs, closing.signal);
@@ -275,6 +288,8 @@ export const startAwsSimulator: SimulatorStarter = async (opts) => {
       expiresAt: Date.now() + duration * 1000,
     };
     sessions.set(session.accessKeyId, session);
+    // a Map iterates in insertion order: the first key is the oldest session
+    while (sessions.size > MAX_KEPT) sessions.delete(sessions.keys().next().value!);
     return (
       `<AssumeRoleResponse xmlns="${XMLNS}">\n  <AssumeRoleResult>\n` +
       (sourceIdentity ? `    <SourceIdentity>${esc(sourceIdentity)}</SourceIdentity>\n` : '') +
@@ -319,7 +334,7 @@ export const startAwsSimulator: SimulatorStarter = async (opts) => {
     if (scopeService === 'ec2' || scopeService === 's3') return serviceRead(req, res, body, params, scopeService, requestId);
     const action = params.get('Action') ?? '';
     const call: StsCall = { action, caller: 'unknown', result: 'ok' };
-    control.calls.push(call);
+    keepCall(call);
     try {
       const fault = faultFor(action);
       if (fault?.timeout) {
@@ -362,7 +377,7 @@ export const startAwsSimulator: SimulatorStarter = async (opts) => {
     }
     const account = caller.kind === 'service' ? AWS_SIM.serviceAccountId : caller.session.accountId;
     const region = /Credential=[^/]+\/\d{8}\/([^/]+)\//.exec(req.headers.authorization ?? '')?.[1] ?? 'us-east-1';
-    control.calls.push({ action: service === 's3' ? 'ListBuckets' : (params.get('Action') ?? ''), caller: caller.kind === 'service' ? 'service' : `session:${caller.session.roleArn}`, result: 'ok' });
+    keepCall({ action: service === 's3' ? 'ListBuckets' : (params.get('Action') ?? ''), caller: caller.kind === 'service' ? 'service' : `session:${caller.session.roleArn}`, result: 'ok' });
     if (service === 's3') {
       if (req.method !== 'GET' || new URL(req.url ?? '/', 'http://s3').pathname !== '/') return send(501, `<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>NotImplemented</Code><Message>The simulator answers ListBuckets only</Message><RequestId>${requestId}</RequestId></Error>`);
       const buckets = simBuckets(account).map((b) => `<Bucket><Name>${b}</Name><CreationDate>2024-03-01T10:00:00.000Z</CreationDate></Bucket>`).join('');

@@ -21,8 +21,10 @@ export async function startSetup(d: Deps, input: { userId: string; accountId: st
     await workflowStarter(d).start({ user_id: input.userId, task_id: taskId, account_id: input.accountId, selected_project_ids: input.selected ?? [] });
   } catch (e) {
     log.error('could not start the gcp setup workflow', { taskId, error: e });
-    await markFailed(d.db, input.userId, taskId, START_FAILED);
+    // the connection first, the task last (as in RecordFailure): whoever polls the task and sees
+    // it complete then reads the connection's final state, never `pending`
     await updateConnectionStatus(d.db, { userId: input.userId, provider: 'gcp', accountId: input.accountId }, { status: 'error', reason: START_FAILED });
+    await markFailed(d.db, input.userId, taskId, START_FAILED);
     throw e;
   }
   await markStarted(d.db, input.userId, taskId);

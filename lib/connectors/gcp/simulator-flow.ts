@@ -42,7 +42,7 @@ export async function callback(baseUrl: string, callbackUrl: string, headers: Re
 }
 
 export async function pollSetup(baseUrl: string, userId: string, taskId: string, opts: { timeoutMs?: number; intervalMs?: number } = {}): Promise<FlowResult['statuses']> {
-  const deadline = Date.now() + (opts.timeoutMs ?? 30000);
+  const deadline = Date.now() + (opts.timeoutMs ?? 120_000);
   const seen: FlowResult['statuses'] = [];
   for (;;) {
     const r = await fetch(`${baseUrl}/gcp/setup/status/${encodeURIComponent(taskId)}`, { headers: { 'x-user-id': userId } });

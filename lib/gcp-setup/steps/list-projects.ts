@@ -45,8 +45,9 @@ export async function listProjectsStep(input: StepIds & { selected_project_ids?:
   const max = d.config.gcp.maxAutoProjects;
   if (selected.length === 0 && billed.length > max) {
     await putUserSetting(d.db, input.user_id, ELIGIBLE_SETTING, { account_id: input.account_id, projects: billed });
-    await markNeedsSelection(d.db, input.user_id, input.task_id, billed, max);
+    // the task last: it completes the setup for whoever polls it, who then reads the connection
     await updateConnectionStatus(d.db, conn, { status: 'pending', reason: `Choose up to ${max} GCP project${max === 1 ? '' : 's'} to finish the setup` });
+    await markNeedsSelection(d.db, input.user_id, input.task_id, billed, max);
     return { needs_selection: true, project_ids: [], project_count: 0, org_policy: false };
   }
   const orgPolicy = d.config.gcp.orgPolicyAllowPublicCloudRun;
