@@ -149,7 +149,7 @@ const proxyTool = defineTool({
   name: 'proxy_request',
   title: "Call a connected tool's API",
   description:
-    `Calls the API of one of the user's connected tools (${PROXIED.join(', ')}) with the stored credential attached by the service, so no token reaches you. path is below the tool's API base (e.g. "/api/v1/monitor" for Datadog, "/api/search" for Grafana); the host is always the connection's own. Ask mode (the default) allows GET and the tool's read-only POSTs (searches and queries); anything else needs mode "agent". The result holds the tool's status, headers without credentials and body (cut at the proxy's limit; truncated says so).`,
+    `Calls the API of one of the user's connected tools (${PROXIED.join(', ')}) with the stored credential attached by the service, so no token reaches you. path is below the tool's API base (e.g. "/api/v1/monitor" for Datadog, "/api/search" for Grafana, "/user/repos" for GitHub); the host is always the connection's own. Ask mode (the default) allows GET and the tool's read-only POSTs (searches and queries); anything else needs mode "agent". The result holds the tool's status, headers without credentials and body (cut at the proxy's limit; truncated says so).`,
   input: {
     connector: z.string().min(1).max(40).describe(`one of ${PROXIED.join(', ')}`),
     method: z.enum(['GET', 'POST']).default('GET'),

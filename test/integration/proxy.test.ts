@@ -5,10 +5,11 @@ import { listAudit } from '../../lib/connections/repo.ts';
 import { DATADOG_FIXTURES as DD, type DatadogSimulator } from '../../lib/connectors/datadog/simulator.ts';
 import { GRAFANA_FIXTURES as GF, type GrafanaSimulator } from '../../lib/connectors/grafana/simulator.ts';
 import { NETDATA_FIXTURES as ND, type NetdataSimulator } from '../../lib/connectors/netdata/simulator.ts';
+import { GITHUB_FIXTURES as GH, type GithubSimulator } from '../../lib/connectors/github/simulator.ts';
 import { findLeaks, startTestRuntime, type TestRuntime } from '../helpers/runtime.ts';
 
 /**
- * The credential proxy (lib/proxy/) over HTTP against the Datadog, Grafana and Netdata simulators:
+ * The credential proxy (lib/proxy/) over HTTP against the Datadog, Grafana, Netdata and GitHub simulators:
  * the stored credential is attached on our side and never comes back; the host is the connector's;
  * Ask mode reads only; paths cannot climb out of the base; bodies are capped; every call is audited.
  */
@@ -16,11 +17,23 @@ let rt: TestRuntime;
 let dd: DatadogSimulator;
 let gf: GrafanaSimulator;
 let nd: NetdataSimulator;
+let gh: GithubSimulator;
 const CAP = 4096;
 const U = 'px-user';
 const ask = (path: string, o: { method?: 'GET' | 'POST'; body?: unknown; headers?: Record<string, string>; user?: string } = {}) =>
   rt.request(o.method ?? 'GET', path, { user: o.user ?? U, ...(o.body === undefined ? {} : { body: o.body }), headers: o.headers ?? {} });
 const agent = (path: string, o: { method?: 'GET' | 'POST'; body?: unknown; user?: string } = {}) => ask(path, { ...o, headers: { 'x-aurora-mode': 'agent' } });
+
+/** The OAuth flows end in a redirect: follow the consent page back to our callback, in the test's browser. */
+async function viaConsent(start: { status: number; text: string }, oauthUrl: string) {
+  expect(start.status, start.text).toBe(200);
+  const r = await fetch(oauthUrl, { redirect: 'manual' });
+  expect(r.status).toBe(302);
+  const back = new URL(r.headers.get('location')!);
+  const cb = await rt.request('GET', back.pathname + back.search, { user: null });
+  expect(cb.status).toBe(302);
+  return new URL(cb.headers.get('location')!, rt.url);
+}
 
 /** A request whose path goes out exactly as written (fetch and curl would resolve its dot segments first). */
 function rawGet(path: string, user = U): Promise<{ status: number; body: any }> {
@@ -45,18 +58,22 @@ beforeAll(async () => {
   dd = rt.runtime.simulators.find((s) => s.name === 'datadog') as DatadogSimulator;
   gf = rt.runtime.simulators.find((s) => s.name === 'grafana') as GrafanaSimulator;
   nd = rt.runtime.simulators.find((s) => s.name === 'netdata') as NetdataSimulator;
+  gh = rt.runtime.simulators.find((s) => s.name === 'github') as GithubSimulator;
   expect((await rt.request('POST', '/datadog/connect', { user: U, body: { api_key: DD.us1.apiKey, app_key: DD.us1.appKey } })).status).toBe(200);
   expect((await rt.request('POST', '/grafana/connect', { user: U, body: { api_token: GF.cloud.editorToken, base_url: GF.cloud.url } })).status).toBe(200);
   expect((await rt.request('POST', '/netdata/connect', { user: U, body: { api_token: ND.single.token } })).status).toBe(200);
+  const ghStart = await rt.request('POST', '/github/login', { user: U });
+  expect((await viaConsent(ghStart, ghStart.body.oauth_url)).searchParams.get('login')).toBe('github_success');
 });
 afterEach(() => {
   dd.reset();
   gf.reset();
   nd.reset();
+  gh.reset();
 });
 afterAll(async () => {
   const items = JSON.stringify(await listAudit(deps().db, U));
-  expect(findLeaks([...rt.responses, ...rt.logs, items], [...dd.issuedSecrets(), ...gf.issuedSecrets(), ...nd.issuedSecrets()])).toEqual([]);
+  expect(findLeaks([...rt.responses, ...rt.logs, items], [...dd.issuedSecrets(), ...gf.issuedSecrets(), ...nd.issuedSecrets(), ...gh.issued()])).toEqual([]);
   await rt.close();
 });
 
@@ -93,6 +110,23 @@ describe('reads through the proxy', () => {
     const missing = await ask('/api/proxy/netdata/api/v2/spaces/not-mine/nodes');
     expect(missing.status).toBe(200);
     expect(missing.body.status).toBe(404);
+  });
+
+  it('GitHub: the REST API under GITHUB_API_URL (a GitHub Enterprise Server /api/v3 base) with the OAuth token as bearer', async () => {
+    const r = await ask('/api/proxy/github/user/repos?per_page=5');
+    expect(r.status, r.text).toBe(200);
+    expect(r.body).toMatchObject({ connector: 'github', account_id: String(GH.accounts[0].id), status: 200, body: [{ full_name: `${GH.accounts[0].login}/hello-world` }] });
+    expect(r.body.headers['x-oauth-scopes']).toBe('read:org, read:user, repo');
+    expect(gh.requests).toContain('GET /api/v3/user/repos');
+    // a token revoked at GitHub: GitHub's own 401 inside ours, and the token still never shown
+    gh.revokeUser(GH.accounts[0].login);
+    try {
+      const gone = await ask('/api/proxy/github/user');
+      expect(gone.status).toBe(200);
+      expect(gone.body).toMatchObject({ status: 401, body: { message: 'Bad credentials' } });
+    } finally {
+      gh.restoreUser(GH.accounts[0].login);
+    }
   });
 
   it('a body over PROXY_MAX_RESPONSE_BYTES is cut there and says so', async () => {
@@ -136,6 +170,24 @@ describe('Ask mode reads only', () => {
     const r = await ask('/api/proxy/datadog/api/v1/monitor', { headers: { 'x-aurora-mode': 'root' } });
     expect(r.status).toBe(400);
     expect(r.body.error.field).toBe('mode');
+  });
+});
+
+describe('Ask mode reads only: GitHub', () => {
+  it('refuses opening an issue and any /graphql call (mutations ride on it) without calling GitHub; Agent mode opens the issue', async () => {
+    const before = gh.requests.length;
+    const issuePath = `/api/proxy/github/repos/${GH.accounts[0].login}/hello-world/issues`;
+    const w = await ask(issuePath, { method: 'POST', body: { title: 'from the agent' } });
+    expect(w.status).toBe(403);
+    expect(w.body.error).toMatchObject({ code: 'read_only_mode', field: 'mode' });
+    const q = await ask('/api/proxy/github/graphql', { method: 'POST', body: { query: '{ viewer { login } }' } });
+    expect(q.status).toBe(403);
+    expect(gh.requests.length).toBe(before);
+
+    const a = await agent(issuePath, { method: 'POST', body: { title: 'from the agent' } });
+    expect(a.status, a.text).toBe(200);
+    expect(a.body).toMatchObject({ status: 201, body: { number: 1, title: 'from the agent', state: 'open' } });
+    expect(gh.requests).toContain(`POST /api/v3/repos/${GH.accounts[0].login}/hello-world/issues`);
   });
 });
 

@@ -61,6 +61,7 @@ const oauthCallbacks: Partial<Record<ConnectorId, () => Promise<OAuthCallbackHoo
 
 const proxies: Partial<Record<ConnectorId, () => Promise<ProxyEntry>>> = {
   datadog: async () => ({ hooks: (await import('../datadog/proxy.ts')).proxy, readOnlyPosts: ['/api/v2/logs/events/search', '/api/v2/logs/analytics/aggregate', '/api/v2/query/timeseries', '/api/v2/query/scalar'] }),
+  github: async () => ({ hooks: (await import('../github/proxy.ts')).proxy, readOnlyPosts: [] }),
   grafana: async () => ({ hooks: (await import('../grafana/proxy.ts')).proxy, readOnlyPosts: ['/api/ds/query'] }),
   netdata: async () => ({ hooks: (await import('../netdata/proxy.ts')).proxy, readOnlyPosts: [] }),
 };

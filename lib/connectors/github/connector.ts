@@ -27,4 +27,6 @@ export const connector = defineConnector({
     disconnect: { method: 'POST', path: '/github/disconnect', id: 'github.disconnect', response: { success: true, message: github.messages.disconnected } },
   },
   webhook: { path: '/github/webhook/{id}' },
+  // every REST read is a GET; POST /graphql also carries mutations, so it is left to Agent mode
+  proxy: { readOnlyPosts: [] },
 });

@@ -9,6 +9,7 @@ import { entries, FaultSwitch, listenLoopback, mapOf, simStateFile } from '../..
  * with code and state; `/login/oauth/access_token`, which answers JSON with 200 even for a refusal,
  * `error: bad_verification_code` or `incorrect_client_credentials`, as GitHub does; PKCE S256) and
  * the REST API under `/api/v3` (GET /user with X-OAuth-Scopes, "Bad credentials" 401 otherwise;
+ * GET /user/repos and POST /repos/{login}/hello-world/issues for the credential proxy;
  * DELETE /applications/{client_id}/grant with the app's Basic credentials, which revokes every
  * token of the user's grant). `deliver()` posts a webhook delivery as GitHub's hookshot does.
  */
@@ -199,6 +200,18 @@ export const startGithubSimulator: SimulatorStarter = async (opts) => {
         return send(res, 200, { login: a.login, id: a.id, node_id: `U_sim${a.id}`, type: 'User', site_admin: false, name: a.name, html_url: `https://github.com/${a.login}`, created_at: '2011-01-25T18:44:36Z' }, common);
       }
       if (api === '/user/repos' && method === 'GET') return send(res, 200, [{ id: 1296269, name: 'hello-world', full_name: `${a.login}/hello-world`, private: false }], common);
+      // an issue opened on the user's own repository: the write the proxy leaves to Agent mode
+      const issues = /^\/repos\/([^/]+)\/hello-world\/issues$/.exec(api);
+      if (issues && decodeURIComponent(issues[1]) === a.login && method === 'POST') {
+        let body: { title?: unknown } = {};
+        try {
+          body = JSON.parse((await readBody(req)) || '{}') as typeof body;
+        } catch {
+          return send(res, 400, { message: 'Problems parsing JSON' });
+        }
+        if (typeof body.title !== 'string' || !body.title) return send(res, 422, { message: 'Validation Failed', errors: [{ resource: 'Issue', code: 'missing_field', field: 'title' }] }, common);
+        return send(res, 201, { number: 1, title: body.title, state: 'open', user: { login: a.login } }, common);
+      }
       return send(res, 404, { message: 'Not Found', documentation_url: 'https://docs.github.com/rest' }, common);
     }
     return send(res, 404, { message: 'Not Found' });
