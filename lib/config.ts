@@ -67,6 +67,10 @@ export function load(env: NodeJS.ProcessEnv): Config {
   }
   if (problems.length) throw new ConfigError(`Invalid configuration: ${problems.join(', ')}`);
   const cfg = out as Config;
+  // with an issuer configured, a header anyone can send must never name the caller (issue 16)
+  if (cfg.core.authMode === 'trusted-header' && cfg.core.jwtIssuer) {
+    throw new ConfigError('AUTH_MODE=trusted-header cannot be combined with JWT_ISSUER: anyone could act as any user by sending X-User-ID; use AUTH_MODE=jwt, or unset JWT_ISSUER');
+  }
   cfg.core.tableName ??= sstResource(env, 'Table')?.name ?? 'aurora-connectors';
   cfg.features = features as Config['features'];
   return cfg;

@@ -21,7 +21,9 @@ export interface SecretsStack {
 
 export async function createSecrets(): Promise<SecretsStack> {
   const { allSettings } = await import("../lib/config.ts");
-  const settings = deploySettings(process.env, allSettings());
+  // with the stage: identity mistakes (trusted-header on a public endpoint, production without an
+  // issuer or a console origin) fail here, before any resource is declared
+  const settings = deploySettings(process.env, allSettings(), $app.stage);
   const linkables: Record<string, sst.Secret> = {};
   if (settings.secretBackend === "vault") {
     // required: deploy fails with "Set a value for VaultToken ..." until they are set

@@ -14,6 +14,11 @@ describe('config', () => {
     expect(load({ AURORA_STAGE: 'prod' }).core.authMode).toBe('jwt');
     expect(load({ AURORA_STAGE: 'prod', AUTH_MODE: 'trusted-header' }).core.authMode).toBe('trusted-header');
   });
+  it('refuses trusted-header identity beside a JWT issuer, and an issuer alone means jwt', () => {
+    expect(() => load({ AUTH_MODE: 'trusted-header', JWT_ISSUER: 'https://issuer.example' })).toThrow(/AUTH_MODE=trusted-header cannot be combined with JWT_ISSUER/);
+    expect(() => load({ AURORA_STAGE: 'prod', AUTH_MODE: 'trusted-header', JWT_ISSUER: 'https://issuer.example' })).toThrow(/JWT_ISSUER/);
+    expect(load({ JWT_ISSUER: 'https://issuer.example' }).core.authMode).toBe('jwt');
+  });
   it('reads the table name from the linked SST resource', () => {
     expect(load({ SST_RESOURCE_Table: JSON.stringify({ name: 'app-prod-Table' }) }).core.tableName).toBe('app-prod-Table');
   });

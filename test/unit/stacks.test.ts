@@ -403,7 +403,7 @@ describe('api settings', () => {
     const a = planApi({ FRONTURL: 'https://app.example.com/chat' }, { authMode: 'jwt' });
     expect(a.cors.allowOrigins).toEqual(['https://app.example.com']);
     expect(a.cors.allowHeaders).not.toContain('x-user-id');
-    expect(planApi({ FRONTEND_ORIGIN: 'https://ui.example.com' }, { authMode: 'trusted-header' }).cors).toMatchObject({
+    expect(planApi({ FRONTEND_ORIGIN: 'https://ui.example.com', API_CUSTOM_DOMAIN: 'api.internal.example.com' }, { authMode: 'trusted-header' }).cors).toMatchObject({
       allowOrigins: ['https://ui.example.com'],
       allowHeaders: ['content-type', 'authorization', 'x-user-id'],
     });

@@ -44,8 +44,8 @@ const OWNED_SETTINGS = new Set([
   'GCP_SETUP_STATE_MACHINE_ARN',
   'KUBECTL_AGENT_MANAGEMENT_ENDPOINT',
 ]);
-/** Settings `sst deploy` itself reads (API throttling): nothing for a function to know. */
-const DEPLOY_ONLY_SETTINGS = new Set(['API_THROTTLE_BURST_LIMIT', 'API_THROTTLE_RATE_LIMIT']);
+/** Settings `sst deploy` itself reads (API throttling, its custom domain): nothing for a function to know. */
+const DEPLOY_ONLY_SETTINGS = new Set(['API_THROTTLE_BURST_LIMIT', 'API_THROTTLE_RATE_LIMIT', 'API_CUSTOM_DOMAIN', 'API_CUSTOM_DOMAIN_CERT_ARN']);
 /** Settings that only mean something on a laptop (emulators, local files, the local port). */
 const LOCAL_ONLY_SETTINGS = new Set(['DYNAMODB_ENDPOINT', 'SECRETS_MANAGER_ENDPOINT', 'AURORA_DATA_DIR', 'LOCAL_SECRETS_DIR', 'PORT']);
 /** A URL on the deploying machine: meaningless to a Lambda (simulators, emulators). The frontend may be local. */
@@ -64,14 +64,38 @@ export function secretComponentName(envName: string): string {
     .join('');
 }
 
+/** The stage whose deploy refuses what other stages only warn about. */
+export const PRODUCTION_STAGE = 'production';
+
+/**
+ * Identity and origin choices that would deploy an API anyone can impersonate users on, or a
+ * production API that trusts no issuer or no known console: refused before any resource exists.
+ */
+export function assertDeployableIdentity(env: Record<string, string | undefined>, authMode: AuthMode, stage: string | undefined): void {
+  const issuer = env.JWT_ISSUER || undefined;
+  if (authMode === 'trusted-header' && issuer) {
+    throw new Error('AUTH_MODE=trusted-header cannot be deployed with JWT_ISSUER: the X-User-ID header would be trusted beside verified tokens; use AUTH_MODE=jwt');
+  }
+  if (authMode === 'trusted-header' && !env.API_CUSTOM_DOMAIN) {
+    // on the public execute-api URL anyone could send X-User-ID; only a domain behind the proxy may reach it
+    throw new Error('AUTH_MODE=trusted-header deploys only behind a trusted proxy: set API_CUSTOM_DOMAIN (the default execute-api endpoint is then disabled)');
+  }
+  if (stage === PRODUCTION_STAGE) {
+    if (!issuer) throw new Error(`The ${PRODUCTION_STAGE} stage needs JWT_ISSUER: without an authorizer no user can be identified`);
+    if (!env.FRONTURL && !env.FRONTEND_ORIGIN) throw new Error(`The ${PRODUCTION_STAGE} stage needs FRONTURL or FRONTEND_ORIGIN: the console's address decides CORS and where OAuth returns`);
+  }
+}
+
 /**
  * Deploy settings from the environment `sst deploy` runs in and the settings lib/config declares.
  * Non-secret declared settings that are set are forwarded to every function; secret ones become
- * SST secrets (never read from the deploy environment).
+ * SST secrets (never read from the deploy environment). With the stage, the identity checks of
+ * assertDeployableIdentity run too (stacks/secrets.ts passes it: the first plan of a deploy).
  */
 export function deploySettings(
   env: Record<string, string | undefined>,
   declared: Array<{ name: string; secret: boolean }>,
+  stage?: string,
 ): DeploySettings {
   const backend = env.SECRET_BACKEND || 'aws-secrets-manager';
   if (backend !== 'vault' && backend !== 'aws-secrets-manager') {
@@ -79,6 +103,7 @@ export function deploySettings(
   }
   const authMode = env.AUTH_MODE || 'jwt';
   if (authMode !== 'jwt' && authMode !== 'trusted-header') throw new Error(`AUTH_MODE="${authMode}" must be "jwt" or "trusted-header"`);
+  if (stage !== undefined) assertDeployableIdentity(env, authMode, stage);
   const kms = env.SECRETS_MANAGER_KMS_KEY_ID || undefined;
   if (kms && /(^alias\/|:alias\/)/.test(kms)) throw new Error('SECRETS_MANAGER_KMS_KEY_ID must be a key id or key ARN (IAM cannot scope to an alias)');
   const shared: Record<string, string> = {};
