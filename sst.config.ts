@@ -41,7 +41,6 @@ export default $config({
       "aws.account": aws.getCallerIdentityOutput().accountId,
       "table.name": table.name,
       "table.arn": table.arn,
-      ...secrets.values,
       ...web.values,
     };
     const workflow = await createWorkflow({ secrets, values });

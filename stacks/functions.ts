@@ -6,7 +6,7 @@
 import { bundleOptions } from "../lib/build/bundle.ts";
 import { tokensIn, resolveTokens, type FunctionPlan } from "../lib/stacks-plan.ts";
 
-/** Values for the plans' {{tokens}}: "table.arn" → table.arn, "secret.VaultToken" → secret.value, ... */
+/** Values for the plans' {{tokens}}: "table.arn" → table.arn, "api.url" → api.url, ... (never a secret's value) */
 export type TokenValues = Record<string, $util.Input<string>>;
 
 /** A template with {{tokens}} → an Output (or the plain string when it has none). Unknown tokens fail at once. */

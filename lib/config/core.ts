@@ -10,7 +10,7 @@ export const coreSection = section(
     ),
     JWT_ISSUER: setting(optStr(), 'Issuer URL of the JWT authorizer (deployed). When set, the api stack adds a JWT authorizer.'),
     JWT_AUDIENCE: setting(optStr(), 'Comma-separated audiences accepted by the JWT authorizer.'),
-    TABLE_NAME: setting(optStr(), 'DynamoDB table name. Deployed it comes from the linked SST resource; locally "aurora-connectors".'),
+    TABLE_NAME: setting(optStr(), 'DynamoDB table name. Set by the stacks for functions with the table capability; locally "aurora-connectors".'),
     DYNAMODB_ENDPOINT: setting(optStr(), 'DynamoDB endpoint override (the local runtime points it at the embedded emulator).'),
     AWS_REGION: setting(str('us-east-1'), 'AWS region for DynamoDB, Secrets Manager, STS and Step Functions.'),
     FRONTURL: setting(optUrl(), 'Frontend page that OAuth callbacks redirect to. Default: <BACKEND_URL>/connectors, the Connectors page of the console the local runtime serves (deployed, stacks/web.ts points it at the deployed console).'),

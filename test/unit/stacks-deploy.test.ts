@@ -1,6 +1,21 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { allSettings } from '../../lib/config.ts';
-import { deploySettings, planApi } from '../../lib/stacks-plan.ts';
+import {
+  SCHEDULED_JOBS,
+  aslPlaceholders,
+  deploySettings,
+  planAlertPublisher,
+  planApi,
+  planFallback,
+  planJob,
+  planRoutes,
+  planStep,
+  planWebSocketApi,
+  tokensIn,
+  type FunctionPlan,
+} from '../../lib/stacks-plan.ts';
 
 /**
  * What a real `sst deploy` must refuse or get right (issue 16), over the pure plans the stacks
@@ -54,5 +69,75 @@ describe('CORS', () => {
     expect(cors.allowCredentials).toBe(true);
     expect(cors.allowOrigins).toEqual(['https://console.example.com']);
     expect(cors.allowOrigins).not.toContain('*');
+  });
+});
+
+describe('no secret in any Lambda environment', () => {
+  const settingsList = allSettings();
+  const secretNames = settingsList.filter((s) => s.secret).map((s) => s.name);
+  // the deployer's shell holds every secret (as it might, after `sst secret set` from a .env file)
+  const SENTINEL = 'SECRET-VALUE-IN-DEPLOY-ENV';
+  const deployEnv = {
+    ...Object.fromEntries(secretNames.map((n) => [n, `${SENTINEL}-${n}`])),
+    ...prod,
+    VAULT_ADDR: 'https://vault.example.com',
+    VAULT_AWS_ROLE: 'aurora-functions',
+  };
+
+  async function everyPlan(backend: 'vault' | 'aws-secrets-manager'): Promise<FunctionPlan[]> {
+    const { routes } = await import('../../lib/http/routes.ts');
+    const { kubectlAgentApi } = await import('../../lib/kubectl/ws-routes.ts');
+    const asl = JSON.parse(readFileSync(resolve(import.meta.dirname, '../../lib/gcp-setup/state-machine.asl.json'), 'utf8')) as unknown;
+    const s = deploySettings({ ...deployEnv, SECRET_BACKEND: backend }, settingsList, 'production');
+    return [
+      ...planRoutes(routes, 'production', s),
+      planFallback('production', s),
+      ...aslPlaceholders(asl).map((step) => planStep(step, 'production', s)),
+      ...SCHEDULED_JOBS.map((j) => planJob(j, 'production', s)),
+      ...planWebSocketApi(kubectlAgentApi, 'production', s).functions,
+      planAlertPublisher('production', s),
+    ];
+  }
+
+  for (const backend of ['vault', 'aws-secrets-manager'] as const) {
+    it(`${backend}: no environment holds a secret value, a secret's token or a secret setting; secrets arrive as links`, async () => {
+      const plans = await everyPlan(backend);
+      expect(plans.length).toBeGreaterThan(50);
+      for (const p of plans) {
+        const env = JSON.stringify(p.environment);
+        expect(env, p.name).not.toContain(SENTINEL);
+        expect(Object.values(p.environment).flatMap(tokensIn).filter((t) => !/^(aws|table|workflow|api|web|executor|agents|alertBus)\./.test(t)), p.name).toEqual([]);
+        for (const n of secretNames) expect(p.environment, `${p.name}: ${n}`).not.toHaveProperty(n);
+        // links name SST Secrets only, for functions that handle credentials
+        if (p.links.length) expect(p.capabilities, p.name).toContain('secrets');
+      }
+      const linked = new Set(plans.flatMap((p) => p.links));
+      expect(linked).toContain('ClientSecret'); // CLIENT_SECRET, Google's OAuth client (lib/connectors/gcp/settings.ts)
+      expect(linked).not.toContain('VaultToken');
+      if (backend === 'vault') {
+        const withSecrets = plans.filter((p) => p.capabilities.includes('secrets'));
+        for (const p of withSecrets) expect(p.environment, p.name).toMatchObject({ VAULT_AUTH_METHOD: 'aws', VAULT_ADDR: 'https://vault.example.com', VAULT_AWS_ROLE: 'aurora-functions' });
+      }
+    });
+  }
+
+  it("the stacks never read a secret's .value (it would become a plain output in some resource)", () => {
+    const dir = resolve(import.meta.dirname, '../../stacks');
+    for (const f of readdirSync(dir).filter((n) => n.endsWith('.ts'))) {
+      const text = readFileSync(join(dir, f), 'utf8');
+      expect(text.match(/\.value\b/g), f).toBeNull();
+    }
+    const config = readFileSync(resolve(import.meta.dirname, '../../sst.config.ts'), 'utf8');
+    expect(config).not.toMatch(/secrets\.values|\.value\b/);
+  });
+
+  it('Vault deploys only with an https address and a Vault role for the functions; a static token is never forwarded', () => {
+    const vaultEnv = { ...prod, SECRET_BACKEND: 'vault' };
+    expect(() => deploySettings(vaultEnv, settingsList, 'dev')).toThrow(/VAULT_ADDR/);
+    expect(() => deploySettings({ ...vaultEnv, VAULT_ADDR: 'http://vault.example.com' }, settingsList, 'dev')).toThrow(/VAULT_ADDR/);
+    expect(() => deploySettings({ ...vaultEnv, VAULT_ADDR: 'https://vault.example.com' }, settingsList, 'dev')).toThrow(/VAULT_AWS_ROLE/);
+    const s = deploySettings({ ...vaultEnv, VAULT_ADDR: 'https://vault.example.com', VAULT_AWS_ROLE: 'r', VAULT_TOKEN: 'hvs.do-not-deploy' }, settingsList, 'dev');
+    expect(JSON.stringify(s)).not.toContain('hvs.do-not-deploy');
+    expect(s.appSecrets).not.toHaveProperty('VAULT_TOKEN');
   });
 });
