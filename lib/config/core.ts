@@ -24,6 +24,7 @@ export const coreSection = section(
     API_THROTTLE_BURST_LIMIT: setting(int(100, 1, 100000), 'sst deploy only: API Gateway burst limit per route.'),
     API_CUSTOM_DOMAIN: setting(optStr(), 'sst deploy only: custom domain of the HTTP API (a domain name). AUTH_MODE=trusted-header deploys only with one: the execute-api endpoint is then disabled so only the trusted proxy in front of the domain reaches the API.'),
     API_CUSTOM_DOMAIN_CERT_ARN: setting(optStr(), 'sst deploy only: ACM certificate ARN for API_CUSTOM_DOMAIN when its DNS is not a Route 53 zone SST can write to (no DNS records are created then).'),
+    ALARM_EMAIL: setting(optStr(), 'sst deploy only: comma-separated e-mail addresses subscribed to the alarm topic (failed GCP setups, failed scheduled jobs); each confirms by e-mail.'),
     API_THROTTLE_RATE_LIMIT: setting(int(50, 1, 100000), 'sst deploy only: API Gateway rate limit per route (requests per second).'),
   },
   (v) => {

@@ -2,17 +2,30 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { allSettings } from '../../lib/config.ts';
+import type { RouteDef } from '../../lib/http/route-types.ts';
 import {
+  ALARM_TOKENS,
+  FAILED_EXECUTIONS_CONSUMER,
+  FAILED_EXECUTIONS_MAPPING,
+  FAILED_QUEUE_VISIBILITY_SECONDS,
   SCHEDULED_JOBS,
+  SQS_CONSUME_ACTIONS,
+  WORKFLOW_TOKENS,
+  alarmSubscriptions,
   aslPlaceholders,
   deploySettings,
   planAlertPublisher,
   planApi,
+  planFailedExecutionConsumer,
   planFallback,
+  planFunction,
   planJob,
+  planJobAlarm,
+  planJobInvoke,
   planRoutes,
   planStep,
   planWebSocketApi,
+  planWorkflowAlarms,
   tokensIn,
   type FunctionPlan,
 } from '../../lib/stacks-plan.ts';
@@ -21,6 +34,7 @@ import {
  * What a real `sst deploy` must refuse or get right (issue 16), over the pure plans the stacks
  * apply: stacks/secrets.ts calls deploySettings with the stage first, stacks/api.ts planApi.
  */
+const routeLike: RouteDef = { id: 'x', method: 'GET', paths: ['/x'], handler: 'functions/system/not-found.ts', auth: 'user', summary: 'x', request: {}, responses: { 200: null }, errors: [], capabilities: [] } as unknown as RouteDef;
 const prod = { JWT_ISSUER: 'https://issuer.example', JWT_AUDIENCE: 'console', FRONTURL: 'https://console.example.com/connectors' };
 
 describe('identity at deploy time', () => {
@@ -96,6 +110,7 @@ describe('no secret in any Lambda environment', () => {
       ...SCHEDULED_JOBS.map((j) => planJob(j, 'production', s)),
       ...planWebSocketApi(kubectlAgentApi, 'production', s).functions,
       planAlertPublisher('production', s),
+      planFailedExecutionConsumer('production', s),
     ];
   }
 
@@ -139,5 +154,73 @@ describe('no secret in any Lambda environment', () => {
     const s = deploySettings({ ...vaultEnv, VAULT_ADDR: 'https://vault.example.com', VAULT_AWS_ROLE: 'r', VAULT_TOKEN: 'hvs.do-not-deploy' }, settingsList, 'dev');
     expect(JSON.stringify(s)).not.toContain('hvs.do-not-deploy');
     expect(s.appSecrets).not.toHaveProperty('VAULT_TOKEN');
+  });
+});
+
+describe('workflows never stay stuck', () => {
+  const asl = JSON.parse(readFileSync(resolve(import.meta.dirname, '../../lib/gcp-setup/state-machine.asl.json'), 'utf8')) as unknown;
+  // what AWS advises every Lambda Task to retry (Step Functions "Handling errors: Lambda service exceptions")
+  const LAMBDA_SERVICE_ERRORS = ['Lambda.ServiceException', 'Lambda.AWSLambdaException', 'Lambda.SdkClientException', 'Lambda.ClientExecutionTimeoutException'];
+
+  function tasks(node: unknown, name = '', out: Array<{ name: string; state: Record<string, unknown> }> = []) {
+    if (Array.isArray(node)) node.forEach((n) => tasks(n, name, out));
+    else if (node && typeof node === 'object') {
+      const rec = node as Record<string, unknown>;
+      if (rec.Type === 'Task') out.push({ name, state: rec });
+      for (const [k, v] of Object.entries(rec)) tasks(v, k, out);
+    }
+    return out;
+  }
+
+  it('every Lambda Task retries the Lambda service errors, ClientExecutionTimeoutException included', () => {
+    const all = tasks(asl);
+    expect(all.length).toBeGreaterThanOrEqual(10);
+    for (const t of all) {
+      const retries = (t.state.Retry ?? []) as Array<{ ErrorEquals: string[] }>;
+      // States.ALL (RecordFailure's) covers them all; a Retry naming Lambda errors must name all four
+      const lambdaRetries = retries.filter((r) => r.ErrorEquals.some((e) => e.startsWith('Lambda.') || e === 'States.ALL'));
+      expect(lambdaRetries.length, `${t.name}: no Retry for Lambda's own errors`).toBeGreaterThan(0);
+      for (const r of lambdaRetries.filter((x) => !x.ErrorEquals.includes('States.ALL'))) for (const e of LAMBDA_SERVICE_ERRORS) expect(r.ErrorEquals, `${t.name}`).toContain(e);
+    }
+  });
+
+  it("the failed-execution consumer touches the table and its queue only; its alarms and the queue's alarm notify the topic", () => {
+    const p = planFailedExecutionConsumer('production', deploySettings({}, allSettings()));
+    expect(p.handlerFile).toBe(FAILED_EXECUTIONS_CONSUMER.handler);
+    expect(p.capabilities).toEqual(['table']);
+    expect(p.links).toEqual([]);
+    const services = new Set(p.permissions.flatMap((s) => s.actions.map((a) => a.split(':')[0])));
+    expect([...services].sort()).toEqual(['dynamodb', 'sqs']);
+    expect(p.permissions.find((s) => s.actions[0].startsWith('sqs:'))).toEqual({ actions: [...SQS_CONSUME_ACTIONS], resources: [WORKFLOW_TOKENS.failedQueueArn] });
+    expect(FAILED_EXECUTIONS_MAPPING.functionResponseTypes).toEqual(['ReportBatchItemFailures']);
+    expect(FAILED_QUEUE_VISIBILITY_SECONDS).toBeGreaterThanOrEqual(p.timeout * 6);
+    const alarms = planWorkflowAlarms('aurora-connectors-production');
+    expect(alarms.map((a) => a.name)).toEqual(['GcpSetupFailedAlarm', 'GcpSetupUnprocessedAlarm']);
+    for (const a of alarms) expect(a.alarmActions).toEqual([ALARM_TOKENS.topicArn]);
+    expect(() => planFunction({ ...routeLike, id: 'gcpSetup.failedExecutions' }, 'production')).toThrow(/reserved/);
+  });
+});
+
+describe('scheduled work retries on purpose', () => {
+  it('the job function sets its own async retries (none), drops stale invocations, sends failures to the alarm topic and alarms on errors', () => {
+    for (const job of SCHEDULED_JOBS) {
+      const invoke = planJobInvoke(job);
+      expect(invoke.maximumRetryAttempts, job.name).toBe(0);
+      expect(invoke.maximumEventAgeInSeconds).toBeGreaterThanOrEqual(60);
+      expect(invoke.onFailureDestination).toBe(ALARM_TOKENS.topicArn);
+      expect(invoke.destinationPermission).toEqual({ actions: ['sns:Publish'], resources: [ALARM_TOKENS.topicArn] });
+      const alarm = planJobAlarm(job, '{{job.functionName}}');
+      expect(alarm).toMatchObject({ namespace: 'AWS/Lambda', metricName: 'Errors', dimensions: { FunctionName: '{{job.functionName}}' }, alarmActions: [ALARM_TOKENS.topicArn] });
+    }
+    expect(() => planJobInvoke({ ...SCHEDULED_JOBS[0], asyncRetries: 3 as 0 })).toThrow(/0, 1 or 2/);
+  });
+
+  it('ALARM_EMAIL subscribes addresses, and refuses what is not one', () => {
+    expect(alarmSubscriptions({})).toEqual([]);
+    expect(alarmSubscriptions({ ALARM_EMAIL: 'ops@example.com, oncall@example.com' })).toEqual([
+      { protocol: 'email', endpoint: 'ops@example.com' },
+      { protocol: 'email', endpoint: 'oncall@example.com' },
+    ]);
+    expect(() => alarmSubscriptions({ ALARM_EMAIL: 'ops' })).toThrow(/ALARM_EMAIL/);
   });
 });

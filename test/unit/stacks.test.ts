@@ -20,6 +20,7 @@ import {
   aslPlaceholders,
   aslStepTimeouts,
   deploySettings,
+  FAILED_EXECUTIONS_CONSUMER,
   functionName,
   jobSchedule,
   planApi,
@@ -141,7 +142,7 @@ describe('the route table as deployed: one Lambda per route', () => {
   });
 
   it('deploys every handler under functions/: by a route, a scheduled job, the GCP setup workflow, a WebSocket API or the alert stream', () => {
-    const deployed = new Set([...routes.map((r) => r.handler), ...SCHEDULED_JOBS.map((j) => j.handler), FALLBACK_FUNCTION.handler, ...webSocketApis.flatMap((a) => a.routes.map((r) => r.handler)), ALERT_PUBLISHER.handler]);
+    const deployed = new Set([...routes.map((r) => r.handler), ...SCHEDULED_JOBS.map((j) => j.handler), FALLBACK_FUNCTION.handler, ...webSocketApis.flatMap((a) => a.routes.map((r) => r.handler)), ALERT_PUBLISHER.handler, FAILED_EXECUTIONS_CONSUMER.handler]);
     if (existsSync(ASL_FILE)) for (const step of aslPlaceholders(JSON.parse(readFileSync(ASL_FILE, 'utf8')))) deployed.add(stepHandlerFile(step));
     const orphans = tsFiles('functions').filter((f) => !deployed.has(f) && (existsSync(ASL_FILE) || !f.startsWith('functions/gcp-setup/')));
     expect(orphans, 'handlers no stack deploys').toEqual([]);

@@ -50,7 +50,7 @@ const OWNED_SETTINGS = new Set([
   'KUBECTL_AGENT_MANAGEMENT_ENDPOINT',
 ]);
 /** Settings `sst deploy` itself reads (API throttling, its custom domain): nothing for a function to know. */
-const DEPLOY_ONLY_SETTINGS = new Set(['API_THROTTLE_BURST_LIMIT', 'API_THROTTLE_RATE_LIMIT', 'API_CUSTOM_DOMAIN', 'API_CUSTOM_DOMAIN_CERT_ARN']);
+const DEPLOY_ONLY_SETTINGS = new Set(['API_THROTTLE_BURST_LIMIT', 'API_THROTTLE_RATE_LIMIT', 'API_CUSTOM_DOMAIN', 'API_CUSTOM_DOMAIN_CERT_ARN', 'ALARM_EMAIL']);
 /** Settings that only mean something on a laptop (emulators, local files, the local port). */
 const LOCAL_ONLY_SETTINGS = new Set(['DYNAMODB_ENDPOINT', 'SECRETS_MANAGER_ENDPOINT', 'AURORA_DATA_DIR', 'LOCAL_SECRETS_DIR', 'PORT']);
 /** A URL on the deploying machine: meaningless to a Lambda (simulators, emulators). The frontend may be local. */
