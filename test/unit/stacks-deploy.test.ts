@@ -26,6 +26,7 @@ import {
   planStep,
   planWebSocketApi,
   planWorkflowAlarms,
+  functionRolePath,
   tokensIn,
   type FunctionPlan,
 } from '../../lib/stacks-plan.ts';
@@ -144,6 +145,13 @@ describe('no secret in any Lambda environment', () => {
     }
     const config = readFileSync(resolve(import.meta.dirname, '../../sst.config.ts'), 'utf8');
     expect(config).not.toMatch(/secrets\.values|\.value\b/);
+  });
+
+  it("every function role sits under the stage's IAM path, which a Vault AWS auth role can bind to", () => {
+    expect(functionRolePath('aurora-connectors', 'production')).toBe('/aurora-connectors/production/');
+    expect(() => functionRolePath('aurora-connectors', 'bad/stage')).toThrow(/Stage/);
+    const stack = readFileSync(resolve(import.meta.dirname, '../../stacks/functions.ts'), 'utf8');
+    expect(stack).toContain('args.path = functionRolePath($app.name, $app.stage)');
   });
 
   it('Vault deploys only with an https address and a Vault role for the functions; a static token is never forwarded', () => {
