@@ -31,6 +31,7 @@ export default $config({
     const { createExecutor } = await import("./stacks/executor.ts");
     const { createWebSocket } = await import("./stacks/websocket.ts");
     const { createAlerts } = await import("./stacks/alerts.ts");
+    const { createAlarmTopic } = await import("./stacks/alarms.ts");
 
     const { table } = createStorage();
     // the console's Router first: its URL is the FRONTURL and BACKEND_URL every function gets
@@ -41,9 +42,11 @@ export default $config({
       "aws.account": aws.getCallerIdentityOutput().accountId,
       "table.name": table.name,
       "table.arn": table.arn,
-      ...secrets.values,
       ...web.values,
     };
+    // every alarm of the stacks notifies this topic (ALARM_EMAIL subscribes addresses)
+    const alarms = createAlarmTopic();
+    Object.assign(values, alarms.values);
     const workflow = await createWorkflow({ secrets, values });
     // cloud_tool's executor: its own image and role; cloudTool.run may only invoke it
     const executor = createExecutor({ values });
@@ -63,6 +66,7 @@ export default $config({
       table: table.name,
       stateMachine: workflow.stateMachine.arn,
       failedSetupQueue: workflow.dlq.url,
+      alarmTopic: alarms.topic.arn,
       cloudToolExecutor: executor.fn.name,
       alertBus: alerts.bus.name,
     };

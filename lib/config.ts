@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 import { ConfigError } from './errors.ts';
-import { sstResource, type Setting } from './config/define.ts';
+import { Resource } from 'sst/resource';
+import { secretComponentName, type Setting } from './config/define.ts';
 import { coreSection } from './config/core.ts';
 import { secretsSection } from './config/secrets.ts';
 import { revalidateSection } from './config/revalidate.ts';
@@ -13,11 +14,13 @@ import { mcpSection } from './config/mcp.ts';
 import { proxySection } from './config/proxy.ts';
 import { connectorSections, type ProviderId } from './connectors/generated/ids.ts';
 
-export { sstResource };
-
 /**
- * The only reader of process.env (and of SST's linked resources, which SST passes as
- * SST_RESOURCE_<Name> variables). Parsed lazily on first use and memoized per container.
+ * The only reader of process.env and of SST's linked resources. A setting declared secret is
+ * never in a deployed function's environment (readable with lambda:GetFunctionConfiguration):
+ * the stacks link the SST Secret named after it (secretComponentName: CLIENT_SECRET →
+ * ClientSecret) and its value arrives in SST's encrypted resource file, read here through the
+ * `sst` package's Resource. A value in the environment wins (local runs, `sst dev`). Parsed lazily
+ * on first use and memoized per container, so the file is decrypted once per cold start.
  * Each area declares its settings in lib/config/<area>.ts and registers it here; a connector's
  * section (named in lib/connectors/<id>/connector.ts, with its feature flag) arrives through the
  * list (lib/connectors/generated/, written by `npm run gen`).
@@ -61,7 +64,8 @@ export function load(env: NodeJS.ProcessEnv): Config {
   for (const [name, sec] of Object.entries(sections)) {
     const values: Record<string, unknown> = {};
     for (const [key, s] of Object.entries(sec.settings as Record<string, Setting>)) {
-      const r = (s.schema as z.ZodType).safeParse(env[key] ?? s.aliases?.map((a) => env[a]).find((v) => v !== undefined));
+      const raw = env[key] ?? s.aliases?.map((a) => env[a]).find((v) => v !== undefined);
+      const r = (s.schema as z.ZodType).safeParse(s.secret && !raw ? linkedSecret(key) : raw);
       if (r.success) values[key] = r.data;
       else problems.push(`${key}: ${r.error.issues.map((i) => i.message).join('; ')}`);
     }
@@ -71,9 +75,24 @@ export function load(env: NodeJS.ProcessEnv): Config {
   }
   if (problems.length) throw new ConfigError(`Invalid configuration: ${problems.join(', ')}`);
   const cfg = out as Config;
-  cfg.core.tableName ??= sstResource(env, 'Table')?.name ?? 'aurora-connectors';
+  // with an issuer configured, a header anyone can send must never name the caller (issue 16)
+  if (cfg.core.authMode === 'trusted-header' && cfg.core.jwtIssuer) {
+    throw new ConfigError('AUTH_MODE=trusted-header cannot be combined with JWT_ISSUER: anyone could act as any user by sending X-User-ID; use AUTH_MODE=jwt, or unset JWT_ISSUER');
+  }
+  // deployed, the stacks set TABLE_NAME for every function with the table capability
+  cfg.core.tableName ??= 'aurora-connectors';
   cfg.features = features as Config['features'];
   return cfg;
+}
+
+/** The linked SST Secret of a secret setting, when this function is linked to one that has a value. */
+function linkedSecret(envName: string): string | undefined {
+  const name = secretComponentName(envName);
+  const linked = Resource as unknown as Record<string, { value?: unknown } | undefined>;
+  if (!(name in linked)) return undefined;
+  const value = linked[name]?.value;
+  // stacks/secrets.ts declares optional app secrets with "" until `sst secret set`: that is unset
+  return typeof value === 'string' && value !== '' ? value : undefined;
 }
 
 /** Every setting of every section, for the README table test and the settings docs. */

@@ -7,6 +7,7 @@ import { config } from '../lib/config.ts';
 import { log } from '../lib/log.ts';
 import { startLocalRuntime, type LocalRuntime } from '../lib/local/runtime.ts';
 import { LocalRuntimeError } from '../lib/local/data-dir.ts';
+import { ConfigError } from '../lib/errors.ts';
 
 const started = Date.now();
 const { values } = parseArgs({
@@ -21,7 +22,16 @@ const { values } = parseArgs({
 if (values.port) process.env.PORT = values.port;
 if (values['data-dir']) process.env.AURORA_DATA_DIR = values['data-dir'];
 
-const cfg = config();
+// a setting the user got wrong is one line saying which, not a stack
+const cfg = (() => {
+  try {
+    return config();
+  } catch (e) {
+    if (!(e instanceof ConfigError)) throw e;
+    process.stderr.write(`aurora-connectors: ${e.message}\n`);
+    process.exit(1);
+  }
+})();
 // Ctrl-C at any moment, during startup too, stops what has started and exits 0.
 let stopping = false;
 async function stop(signal: string) {

@@ -8,7 +8,10 @@
  *   FRONTEND_ORIGIN (or FRONTURL's origin): the one CORS origin.
  *   JWT_ISSUER + JWT_AUDIENCE: a JWT authorizer in front of every "user" route ("open" routes,
  *     the OAuth callbacks, stay open and are bound by their single-use state).
- *   AUTH_MODE: jwt (default) or trusted-header (only behind a proxy that sets X-User-ID).
+ *   AUTH_MODE: jwt (default) or trusted-header (only with API_CUSTOM_DOMAIN behind a proxy that
+ *     sets X-User-ID; the execute-api endpoint is then disabled).
+ *   API_CUSTOM_DOMAIN (+ API_CUSTOM_DOMAIN_CERT_ARN when its DNS is not SST's to write).
+ *   On the production stage JWT_ISSUER and FRONTURL or FRONTEND_ORIGIN are required.
  *   API_THROTTLE_BURST_LIMIT / API_THROTTLE_RATE_LIMIT: default route throttling (100 / 50 rps).
  */
 import { planApi, planFallback, planRoutes } from "../lib/stacks-plan.ts";
@@ -18,7 +21,7 @@ import type { SecretsStack } from "./secrets.ts";
 export async function createApi(ctx: { secrets: SecretsStack; values: TokenValues; corsOrigin?: $util.Input<string> }) {
   const { routes } = await import("../lib/http/routes.ts");
   const settings = ctx.secrets.settings;
-  const apiPlan = planApi(process.env, settings);
+  const apiPlan = planApi(process.env, settings, $app.stage);
   for (const w of apiPlan.warnings) console.warn(`aurora-connectors api: ${w}`);
   // plan everything first: a bad route fails the deploy before any resource is declared
   const plans = planRoutes(routes, $app.stage, settings);
@@ -33,7 +36,10 @@ export async function createApi(ctx: { secrets: SecretsStack; values: TokenValue
       maxAge: `${apiPlan.cors.maxAgeSeconds} seconds`,
     },
     accessLog: { retention: logRetention() },
+    ...(apiPlan.domain ? { domain: apiPlan.domain.certArn ? { name: apiPlan.domain.name, cert: apiPlan.domain.certArn, dns: false as const } : apiPlan.domain.name } : {}),
     transform: {
+      // trusted-header mode: the execute-api URL would let anyone send X-User-ID (lib/stacks/plan/api.ts)
+      api: (args) => void (args.disableExecuteApiEndpoint = !apiPlan.defaultEndpoint),
       stage: (args) => {
         args.defaultRouteSettings = {
           throttlingBurstLimit: apiPlan.throttle.burstLimit,

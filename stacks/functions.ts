@@ -4,9 +4,9 @@
  * to Pulumi outputs and fixes the settings every function shares.
  */
 import { bundleOptions } from "../lib/build/bundle.ts";
-import { tokensIn, resolveTokens, type FunctionPlan } from "../lib/stacks-plan.ts";
+import { functionRolePath, tokensIn, resolveTokens, type FunctionPlan } from "../lib/stacks-plan.ts";
 
-/** Values for the plans' {{tokens}}: "table.arn" → table.arn, "secret.VaultToken" → secret.value, ... */
+/** Values for the plans' {{tokens}}: "table.arn" → table.arn, "api.url" → api.url, ... (never a secret's value) */
 export type TokenValues = Record<string, $util.Input<string>>;
 
 /** A template with {{tokens}} → an Output (or the plain string when it has none). Unknown tokens fail at once. */
@@ -44,12 +44,12 @@ export function createFunction(
     architecture: "arm64",
     timeout: `${plan.timeout} seconds`,
     memory: `${plan.memory} MB`,
-    // sourcemaps stay out of the bundle (size and cold start, see `npm run bench`); SST still
-    // uploads them to its bootstrap bucket for the Console
-    // esbuild.external: the packages bundleOptions leaves out (the AWS SDK the runtime ships, code
-    // Node 24 never runs), so a deployed bundle holds the same modules `npm run bench` measures;
-    // lib/build/bundle.ts says what else SST's build shares with those options and what it adds.
-    nodejs: { format: "esm", minify: true, sourcemap: false, esbuild: { external: [...bundleOptions.external] } },
+    // sourcemap left unset: SST then builds linked maps, keeps them out of the zip and uploads them
+    // to its bootstrap bucket for the Console (an explicit false would ship them in every zip and
+    // upload none). esbuild.external: the one option of lib/build/bundle.ts that SST's build does
+    // not already share (its target for nodejs24.x is ES2024 and keepNames its default, as there),
+    // so a deployed bundle holds the same modules `npm run bench` measures.
+    nodejs: { format: "esm", minify: true, esbuild: { external: [...bundleOptions.external] } },
     environment: Object.fromEntries(Object.entries(plan.environment).map(([k, v]) => [k, resolve(v)])),
     permissions: plan.permissions.map((p) => ({
       effect: p.effect,
@@ -59,5 +59,7 @@ export function createFunction(
     })),
     link,
     logging: { retention: logRetention() },
+    // one path for the stage's roles: what a Vault AWS auth role binds to (names carry a random suffix)
+    transform: { role: (args) => void (args.path = functionRolePath($app.name, $app.stage)) },
   });
 }

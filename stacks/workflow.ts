@@ -9,12 +9,29 @@
  *
  * Also: a role that may invoke exactly those Lambdas and write logs; ERROR-level logging without
  * execution data; and a dead-letter path: executions that end FAILED, TIMED_OUT or ABORTED are
- * sent by an EventBridge rule to an SQS queue (14 days), with an alarm on its depth.
+ * sent by an EventBridge rule to an SQS queue, whose consumer marks their tasks FAILURE
+ * (lib/gcp-setup/failed-executions.ts); what it cannot record moves after 5 receives to a second
+ * queue (14 days). Both a failed execution and an unrecorded one alarm the alarm topic
+ * (lib/stacks/plan/workflow.ts planWorkflowAlarms).
  */
 import { readFile } from "node:fs/promises";
 import path from "node:path";
-import { aslPlaceholders, aslStepTimeouts, planStep, stateMachineInvokePermission, substituteAsl } from "../lib/stacks-plan.ts";
+import {
+  FAILED_EXECUTIONS_MAPPING,
+  FAILED_EXECUTIONS_MAX_RECEIVES,
+  FAILED_QUEUE_VISIBILITY_SECONDS,
+  WORKFLOW_TOKENS,
+  aslPlaceholders,
+  aslStepTimeouts,
+  planFailedExecutionConsumer,
+  planStep,
+  planWorkflowAlarms,
+  stateMachineInvokePermission,
+  substituteAsl,
+  tokenKey,
+} from "../lib/stacks-plan.ts";
 import { createFunction, logRetention, type TokenValues } from "./functions.ts";
+import { createAlarm } from "./alarms.ts";
 import type { SecretsStack } from "./secrets.ts";
 
 export const ASL_PATH = "lib/gcp-setup/state-machine.asl.json";
@@ -120,9 +137,16 @@ export async function createWorkflow(ctx: { secrets: SecretsStack; values: Token
     { dependsOn: [policy] },
   );
 
+  const unprocessed = new aws.sqs.Queue("GcpSetupUnprocessed", {
+    name: `${prefix}-gcp-setup-unprocessed`,
+    messageRetentionSeconds: 14 * 24 * 3600,
+    sqsManagedSseEnabled: true,
+  });
   const dlq = new aws.sqs.Queue("GcpSetupDlq", {
     name: `${prefix}-gcp-setup-failed`,
     messageRetentionSeconds: 14 * 24 * 3600,
+    visibilityTimeoutSeconds: FAILED_QUEUE_VISIBILITY_SECONDS,
+    redrivePolicy: $jsonStringify({ deadLetterTargetArn: unprocessed.arn, maxReceiveCount: FAILED_EXECUTIONS_MAX_RECEIVES }),
     sqsManagedSseEnabled: true,
   });
   const rule = new aws.cloudwatch.EventRule("GcpSetupFailedRule", {
@@ -154,18 +178,26 @@ export async function createWorkflow(ctx: { secrets: SecretsStack; values: Token
     arn: dlq.arn,
     retryPolicy: { maximumEventAgeInSeconds: 24 * 3600, maximumRetryAttempts: 185 },
   });
-  new aws.cloudwatch.MetricAlarm("GcpSetupDlqAlarm", {
-    alarmDescription: `${prefix}: a GCP setup execution failed (see the ${prefix}-gcp-setup-failed queue)`,
-    namespace: "AWS/SQS",
-    metricName: "ApproximateNumberOfMessagesVisible",
-    dimensions: { QueueName: dlq.name },
-    statistic: "Maximum",
-    period: 300,
-    evaluationPeriods: 1,
-    threshold: 0,
-    comparisonOperator: "GreaterThanThreshold",
-    treatMissingData: "notBreaching",
+  // the failed executions' consumer: their tasks become FAILURE with a human message
+  const values: TokenValues = {
+    ...ctx.values,
+    [tokenKey(WORKFLOW_TOKENS.failedQueueArn)]: dlq.arn,
+    [tokenKey(WORKFLOW_TOKENS.failedRuleName)]: rule.name,
+    [tokenKey(WORKFLOW_TOKENS.unprocessedQueueName)]: unprocessed.name,
+  };
+  const consumer = createFunction(planFailedExecutionConsumer($app.stage, ctx.secrets.settings), {
+    values,
+    linkables: ctx.secrets.linkables,
+    description: "Failed GCP setup executions → their tasks FAILURE",
   });
+  new aws.lambda.EventSourceMapping("GcpSetupFailedMapping", {
+    eventSourceArn: dlq.arn,
+    functionName: consumer.arn,
+    batchSize: FAILED_EXECUTIONS_MAPPING.batchSize,
+    maximumBatchingWindowInSeconds: FAILED_EXECUTIONS_MAPPING.maximumBatchingWindowInSeconds,
+    functionResponseTypes: [...FAILED_EXECUTIONS_MAPPING.functionResponseTypes],
+  });
+  for (const alarm of planWorkflowAlarms(prefix)) createAlarm(alarm, values);
 
-  return { stateMachine, dlq, functions, steps };
+  return { stateMachine, dlq, unprocessed, consumer, functions, steps };
 }

@@ -1,24 +1,30 @@
 /**
- * How every Lambda is bundled. `npm run bench` builds with these options; stacks/functions.ts
- * passes SST the one that changes what goes into a bundle, `external` (SST's `nodejs.esbuild` takes
- * no `alias` or plugins, and its Go build reads only `external` and `target` from it). The rest
- * SST does the same way (sst/sst pkg/runtime/node/build.go: ESM, node platform, minify, `module`
- * before `main`, a createRequire banner of its own, which is why ours is not passed: a second
- * `const require` would not parse). What SST adds and cannot be told otherwise: keepNames, legal
- * comments and an esnext target, about 6% more bytes than the bench reports.
+ * How every Lambda is bundled: what `npm run bench` builds and measures, and, through
+ * stacks/functions.ts, what SST builds for `sst deploy`. SST 4's Node build (sst/sst
+ * pkg/runtime/node/build.go) takes from `nodejs.esbuild` only target, sourcemap, keepNames, define,
+ * banner, external, inject, nodePaths, mainFields and conditions (the EsbuildOptions type of
+ * .sst/platform/src/components/esbuild.ts); no alias, plugins or legalComments. The rest it fixes
+ * itself: ESM, node platform, bundle, `module` before `main`, keepNames on, its own createRequire
+ * banner and ESM shims (which is why our banner is not passed: a second `const require` would not
+ * parse), minify from `nodejs.minify`, and the target of the runtime, ES2024 for nodejs24.x. The
+ * options below are those same choices, so the bench measures the bundles that deploy.
  */
-export const LAMBDA_NODE_TARGET = 'node24';
+export const LAMBDA_NODE_TARGET = 'es2024';
 
 export const bundleOptions = {
   bundle: true,
   platform: 'node',
   format: 'esm',
+  // SST's target for nodejs24.x; Node 24 runs all of ES2024 natively, so nothing is down-levelled
   target: LAMBDA_NODE_TARGET,
   minify: true,
+  keepNames: true,
   treeShaking: true,
-  // The nodejs24.x runtime ships AWS SDK v3 (the CDK's NodejsFunction leaves it out of bundles by
-  // default for the same reason). Bundling it would cost ~350 KB per function and the parse time
-  // of a second copy; package-lock pins the version tests run against.
+  // The AWS SDK is bundled, not taken from the runtime: the nodejs24.x runtime ships an SDK v3
+  // whose version AWS moves on its own schedule, so a deployed function would run a client the
+  // suite never ran. Bundled, the functions run exactly the package-lock versions the tests use,
+  // at the cost of about 400 KB more per function that reaches a client (`npm run bench`
+  // reports each function's size and import time).
   //
   // web-streams-polyfill (~60 KB) is reached only through node-fetch → fetch-blob/index.js
   // (`import './streams.cjs'`), and fetch-blob@3.2.0/streams.cjs requires it only as the last
@@ -31,9 +37,8 @@ export const bundleOptions = {
   // nodejs24.x runtime that require never runs. Left external, it stays a require() that is never
   // called; were that ever wrong, it would fail loudly (module not found), not run without streams.
   // No other bundled package imports it.
-  external: ['@aws-sdk/*', 'web-streams-polyfill'] as string[],
+  external: ['web-streams-polyfill'] as string[],
   mainFields: ['module', 'main'] as string[],
-  // ESM bundles of CommonJS dependencies still call require(); give them one.
+  // ESM bundles of CommonJS dependencies still call require(); give them one (SST adds its own).
   banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" },
-  legalComments: 'none',
 } as const;

@@ -6,11 +6,11 @@ export const coreSection = section(
     AURORA_STAGE: setting(str('local'), 'Deployment stage name; "local" on a laptop. Set by the SST stacks when deployed.'),
     AUTH_MODE: setting(
       z.enum(['jwt', 'trusted-header']).optional(),
-      'How the caller is identified: "jwt" (API Gateway JWT authorizer claims) or "trusted-header" (X-User-ID, only behind a trusted proxy). Default: trusted-header locally, jwt when deployed.',
+      'How the caller is identified: "jwt" (API Gateway JWT authorizer claims) or "trusted-header" (X-User-ID, only behind a trusted proxy; refused together with JWT_ISSUER). Default: jwt when deployed or when JWT_ISSUER is set, otherwise trusted-header.',
     ),
     JWT_ISSUER: setting(optStr(), 'Issuer URL of the JWT authorizer (deployed). When set, the api stack adds a JWT authorizer.'),
     JWT_AUDIENCE: setting(optStr(), 'Comma-separated audiences accepted by the JWT authorizer.'),
-    TABLE_NAME: setting(optStr(), 'DynamoDB table name. Deployed it comes from the linked SST resource; locally "aurora-connectors".'),
+    TABLE_NAME: setting(optStr(), 'DynamoDB table name. Set by the stacks for functions with the table capability; locally "aurora-connectors".'),
     DYNAMODB_ENDPOINT: setting(optStr(), 'DynamoDB endpoint override (the local runtime points it at the embedded emulator).'),
     AWS_REGION: setting(str('us-east-1'), 'AWS region for DynamoDB, Secrets Manager, STS and Step Functions.'),
     FRONTURL: setting(optUrl(), 'Frontend page that OAuth callbacks redirect to. Default: <BACKEND_URL>/connectors, the Connectors page of the console the local runtime serves (deployed, stacks/web.ts points it at the deployed console).'),
@@ -22,6 +22,9 @@ export const coreSection = section(
     AURORA_DATA_DIR: setting(str('.data'), 'Local runtime: where the embedded DynamoDB and the local secret store persist.'),
     PORT: setting(int(5080, 0, 65535), 'Local runtime: HTTP port of the local gateway.'),
     API_THROTTLE_BURST_LIMIT: setting(int(100, 1, 100000), 'sst deploy only: API Gateway burst limit per route.'),
+    API_CUSTOM_DOMAIN: setting(optStr(), 'sst deploy only: custom domain of the HTTP API (a domain name). AUTH_MODE=trusted-header deploys only with one: the execute-api endpoint is then disabled so only the trusted proxy in front of the domain reaches the API.'),
+    API_CUSTOM_DOMAIN_CERT_ARN: setting(optStr(), 'sst deploy only: ACM certificate ARN for API_CUSTOM_DOMAIN when its DNS is not a Route 53 zone SST can write to (no DNS records are created then).'),
+    ALARM_EMAIL: setting(optStr(), 'sst deploy only: comma-separated e-mail addresses subscribed to the alarm topic (failed GCP setups, failed scheduled jobs); each confirms by e-mail.'),
     API_THROTTLE_RATE_LIMIT: setting(int(50, 1, 100000), 'sst deploy only: API Gateway rate limit per route (requests per second).'),
   },
   (v) => {
@@ -29,7 +32,8 @@ export const coreSection = section(
     return {
       stage: v.AURORA_STAGE,
       deployed,
-      authMode: v.AUTH_MODE ?? (deployed ? 'jwt' : 'trusted-header'),
+      // an issuer means verified tokens: never fall back to a header anyone can send
+      authMode: v.AUTH_MODE ?? (deployed || v.JWT_ISSUER ? 'jwt' : 'trusted-header'),
       jwtIssuer: v.JWT_ISSUER,
       jwtAudience: v.JWT_AUDIENCE?.split(',').map((s) => s.trim()).filter(Boolean) ?? [],
       tableName: v.TABLE_NAME,

@@ -77,12 +77,15 @@ export const optUrl = () =>
     .pipe(z.url().optional())
     .transform((v) => v?.replace(/\/+$/, ''));
 
-/** SST links resources by setting SST_RESOURCE_<Name> to a JSON object; we read it without importing sst. */
-export function sstResource(env: NodeJS.ProcessEnv, name: string): Record<string, string> | undefined {
-  try {
-    // unset or empty fails to parse as well
-    return JSON.parse(env[`SST_RESOURCE_${name}`] ?? '') as Record<string, string>;
-  } catch {
-    return undefined;
-  }
+/**
+ * "GOOGLE_CLIENT_SECRET" → "GoogleClientSecret": the SST Secret that holds a secret setting when
+ * deployed (stacks/secrets.ts creates it, lib/config.ts reads it through the link).
+ */
+export function secretComponentName(envName: string): string {
+  return envName
+    .toLowerCase()
+    .split('_')
+    .filter(Boolean)
+    .map((p) => p[0].toUpperCase() + p.slice(1))
+    .join('');
 }

@@ -16,11 +16,15 @@ interface JwtContext {
 
 /**
  * Who is calling. With a JWT authorizer API Gateway has already verified the token, so the claims
- * in the request context are trustworthy; X-User-ID is honoured only in trusted-header mode.
+ * in the request context are trustworthy. X-User-ID is honoured only in trusted-header mode and
+ * only when no authorizer is attached to the route: a request that went through one is identified
+ * by its claims alone, so a header sent beside a valid token can never change who it acts as.
+ * (lib/config.ts refuses trusted-header with JWT_ISSUER; this holds even if a stack disagreed.)
  */
 export function resolvePrincipal(event: APIGatewayProxyEventV2, mode: 'jwt' | 'trusted-header'): Principal | null {
-  if (mode === 'jwt') {
-    const sub = (event.requestContext as unknown as JwtContext).authorizer?.jwt?.claims?.sub;
+  const authorizer = (event.requestContext as unknown as JwtContext | undefined)?.authorizer;
+  if (mode === 'jwt' || authorizer?.jwt) {
+    const sub = authorizer?.jwt?.claims?.sub;
     if (typeof sub === 'string' && USER_ID.test(sub)) return { userId: sub, source: 'jwt' };
     return null;
   }

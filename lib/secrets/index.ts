@@ -12,7 +12,8 @@ export type { AwsStaticCredentials } from './secrets-manager.ts';
 
 /** Knobs that are not settings: tests and the local runtime use them, deployed code passes nothing. */
 export interface SecretStoreOverrides {
-  vault?: { timeoutMs?: number; retry?: Partial<RetryPolicy> };
+  /** now: the clock Vault leases are timed by (tests pass a fake one) */
+  vault?: { timeoutMs?: number; retry?: Partial<RetryPolicy>; now?: () => number };
   awsCredentials?: AwsStaticCredentials;
   cacheMaxEntries?: number;
 }
@@ -44,10 +45,24 @@ function backendLoader(
     case 'vault': {
       // Checked now, not on first use, so a misconfigured deployment fails at start-up.
       const addr = required(cfg.vault.addr, 'VAULT_ADDR', 'vault');
-      const token = required(cfg.vault.token, 'VAULT_TOKEN', 'vault');
       const { mount, prefix, namespace } = cfg.vault;
-      return async () =>
-        new (await import('./vault.ts')).VaultSecretStore({ addr, token, mount, prefix, namespace, ...overrides.vault });
+      const { timeoutMs, retry, now } = overrides.vault ?? {};
+      if (cfg.vault.authMethod === 'aws') {
+        const role = required(cfg.vault.aws.role, 'VAULT_AWS_ROLE', 'vault');
+        const { mount: authMount, headerValue, stsUrl, stsRegion } = cfg.vault.aws;
+        const credentials = overrides.awsCredentials ? async () => overrides.awsCredentials! : functionRoleCredentials(core.region);
+        return async () => {
+          const [{ VaultSecretStore }, { AwsIamVaultAuth }] = await Promise.all([import('./vault.ts'), import('./vault-auth.ts')]);
+          const auth = new AwsIamVaultAuth({
+            addr, namespace, mount: authMount, role, headerValue, stsUrl, stsRegion, credentials, now,
+            timeoutMs: timeoutMs ?? 5000,
+            retry: { attempts: 3, baseDelayMs: 100, maxDelayMs: 2000, ...retry },
+          });
+          return new VaultSecretStore({ addr, auth, mount, prefix, namespace, timeoutMs, retry });
+        };
+      }
+      const token = required(cfg.vault.token, 'VAULT_TOKEN', 'vault');
+      return async () => new (await import('./vault.ts')).VaultSecretStore({ addr, token, mount, prefix, namespace, timeoutMs, retry });
     }
     case 'aws-secrets-manager': {
       const { endpoint, prefix, kmsKeyId } = cfg.secretsManager;
@@ -56,6 +71,20 @@ function backendLoader(
         new (await import('./secrets-manager.ts')).SecretsManagerSecretStore({ region: core.region, endpoint, prefix, kmsKeyId, credentials });
     }
   }
+}
+
+/**
+ * The function role's credentials, by the SDK's default chain (on Lambda: the variables the
+ * runtime sets; they rotate, so each login asks again). The SDK is the runtime's
+ * (lib/build/bundle.ts), loaded only by a function that logs in to Vault.
+ */
+function functionRoleCredentials(region: string): () => Promise<AwsStaticCredentials> {
+  let client: Promise<{ config: { credentials: () => Promise<AwsStaticCredentials> } }> | undefined;
+  return async () => {
+    client ??= import('@aws-sdk/client-sts').then(({ STSClient }) => new STSClient({ region }));
+    const c = await (await client).config.credentials();
+    return { accessKeyId: c.accessKeyId, secretAccessKey: c.secretAccessKey, sessionToken: c.sessionToken };
+  };
 }
 
 function required(value: string | undefined, setting: string, backend: SecretBackendKind): string {

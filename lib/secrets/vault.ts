@@ -2,12 +2,16 @@ import type { SecretValue } from '../secret-value.ts';
 import { assertSecretPath, encodeDocument, toSecretDocument } from './document.ts';
 import { SecretStoreError, type SecretDocument, type SecretStore } from './port.ts';
 import { isRetryableStatus, withRetry, type RetryPolicy } from '../retry.ts';
+import { StaticVaultToken, type VaultAuth } from './vault-auth.ts';
 
 export type { RetryPolicy } from '../retry.ts';
 
 export interface VaultSecretStoreOptions {
   addr: string;
-  token: string;
+  /** a static token (local and development use) ... */
+  token?: string;
+  /** ... or how to obtain one (deployed: Vault's AWS IAM auth, lib/secrets/vault-auth.ts) */
+  auth?: VaultAuth;
   mount: string;
   prefix: string;
   namespace?: string;
@@ -25,6 +29,8 @@ interface VaultResponse {
   status: number;
   body: unknown;
   retryAfter?: string | null;
+  /** the token the request carried, so a 403 can retire exactly that one */
+  token: string;
 }
 
 /**
@@ -34,7 +40,7 @@ interface VaultResponse {
 export class VaultSecretStore implements SecretStore {
   readonly kind = 'vault' as const;
   readonly #addr: string;
-  readonly #token: string;
+  readonly #auth: VaultAuth;
   readonly #mount: string;
   readonly #prefix: string;
   readonly #namespace?: string;
@@ -43,7 +49,8 @@ export class VaultSecretStore implements SecretStore {
 
   constructor(opts: VaultSecretStoreOptions) {
     this.#addr = opts.addr.replace(/\/+$/, '');
-    this.#token = opts.token;
+    if (!opts.auth && !opts.token) throw new SecretStoreError('The Vault store needs a token or an auth method');
+    this.#auth = opts.auth ?? new StaticVaultToken(opts.token!);
     this.#mount = trimSlashes(opts.mount);
     this.#prefix = trimSlashes(opts.prefix);
     this.#namespace = opts.namespace;
@@ -107,8 +114,20 @@ export class VaultSecretStore implements SecretStore {
     return `${this.#addr}/v1/${segments.map(encodeURIComponent).join('/')}`;
   }
 
-  /** Retries what may heal by itself (429, 5xx, network, timeout) by the one policy (lib/retry.ts); maps the rest to a clear error. */
+  /**
+   * Retries what may heal by itself (429, 5xx, network, timeout) by the one policy (lib/retry.ts);
+   * a 403 to a token that can be replaced (it expired, or Vault revoked it) gets one fresh login
+   * and one more try; the rest maps to a clear error.
+   */
   async #call(op: Operation, path: string, method: string, url: string, body?: string): Promise<VaultResponse> {
+    const first = await this.#attempt(op, path, method, url, body);
+    if (first.status !== 403 || !this.#auth.canRelogin) return this.#check(op, path, first);
+    this.#auth.expired(first.token);
+    return this.#check(op, path, await this.#attempt(op, path, method, url, body));
+  }
+
+  async #attempt(op: Operation, path: string, method: string, url: string, body?: string): Promise<VaultResponse> {
+    const token = await this.#auth.token();
     let tried = 0;
     let res: VaultResponse;
     try {
@@ -116,7 +135,7 @@ export class VaultSecretStore implements SecretStore {
         this.#retry,
         (n) => {
           tried = n + 1;
-          return this.#send(method, url, body);
+          return this.#send(method, url, token, body);
         },
         (o) => (!o.ok ? {} : isRetryableStatus(o.value.status) ? { retryAfter: o.value.retryAfter } : false),
       );
@@ -124,16 +143,16 @@ export class VaultSecretStore implements SecretStore {
       throw this.#gaveUp(op, path, tried, undefined, failure);
     }
     if (isRetryableStatus(res.status)) throw this.#gaveUp(op, path, tried, res, undefined);
-    return this.#check(op, path, res);
+    return res;
   }
 
-  async #send(method: string, url: string, body?: string): Promise<VaultResponse> {
-    const headers: Record<string, string> = { 'X-Vault-Token': this.#token, 'X-Vault-Request': 'true' };
+  async #send(method: string, url: string, token: string, body?: string): Promise<VaultResponse> {
+    const headers: Record<string, string> = { 'X-Vault-Token': token, 'X-Vault-Request': 'true' };
     if (this.#namespace) headers['X-Vault-Namespace'] = this.#namespace;
     if (body !== undefined) headers['Content-Type'] = 'application/json';
     const res = await fetch(url, { method, headers, body, signal: AbortSignal.timeout(this.#timeoutMs) });
     const text = await res.text();
-    return { status: res.status, body: parseJson(text), retryAfter: res.headers.get('retry-after') };
+    return { status: res.status, body: parseJson(text), retryAfter: res.headers.get('retry-after'), token };
   }
 
   #check(op: Operation, path: string, res: VaultResponse): VaultResponse {
@@ -141,7 +160,7 @@ export class VaultSecretStore implements SecretStore {
     if (res.status === 403) {
       const ns = this.#namespace ? ` in namespace ${this.#namespace}` : '';
       throw new SecretStoreError(
-        `Vault denied access (HTTP 403) to ${op} ${this.#where(path)}${ns}: check VAULT_TOKEN is valid and its policy covers this path`,
+        `Vault denied access (HTTP 403) to ${op} ${this.#where(path)}${ns}: ${this.#auth.hint}`,
       );
     }
     throw new SecretStoreError(`Vault ${op} of ${this.#where(path)} failed with HTTP ${res.status}`);

@@ -43,14 +43,26 @@ interface Harness {
 
 const core = { dataDir: join(tmpdir(), 'aurora-unused-data-dir'), region: 'us-east-1' };
 
-function secretsConfig(over: Partial<Config['secrets']> = {}): Config['secrets'] {
+type VaultSettings = Config['secrets']['vault'];
+const VAULT_DEFAULTS: VaultSettings = {
+  addr: undefined,
+  token: undefined,
+  mount: 'kv',
+  prefix: 'aurora',
+  namespace: undefined,
+  authMethod: 'token',
+  aws: { role: undefined, mount: 'aws', headerValue: undefined, stsUrl: 'https://sts.amazonaws.com', stsRegion: 'us-east-1' },
+};
+
+function secretsConfig(over: Omit<Partial<Config['secrets']>, 'vault'> & { vault?: Partial<VaultSettings> } = {}): Config['secrets'] {
+  const { vault, ...rest } = over;
   return {
     backend: 'local',
-    vault: { addr: undefined, token: undefined, mount: 'kv', prefix: 'aurora', namespace: undefined },
     secretsManager: { endpoint: undefined, prefix: 'aurora', kmsKeyId: undefined },
     localDir: undefined,
     cacheTtlMs: 30000,
-    ...over,
+    ...rest,
+    vault: { ...VAULT_DEFAULTS, ...vault },
   };
 }
 

@@ -111,3 +111,23 @@ describe('npm start mistakes', () => {
     }
   });
 });
+
+describe('npm start with settings that contradict each other', () => {
+  it('JWT_ISSUER with AUTH_MODE=trusted-header: one line naming both, exit 1, nothing served and no lock left', async () => {
+    const dataDir = tempDir();
+    const child = spawn(process.execPath, ['scripts/start.ts', '--port', '0', '--data-dir', dataDir], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { PATH: process.env.PATH, JWT_ISSUER: 'https://issuer.example', AUTH_MODE: 'trusted-header' },
+    });
+    let out = '';
+    child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
+    child.stderr!.on('data', (d: Buffer) => (out += d.toString()));
+    const code = await new Promise<number | string | null>((resolve) => child.once('exit', (c, s) => resolve(c ?? s)));
+    expect(code).toBe(1);
+    expect(lines(out)).toEqual([
+      'aurora-connectors: AUTH_MODE=trusted-header cannot be combined with JWT_ISSUER: anyone could act as any user by sending X-User-ID; use AUTH_MODE=jwt, or unset JWT_ISSUER',
+    ]);
+    expect(out).not.toMatch(/aurora-connectors ready|\n\s+at /);
+    expect(existsSync(join(dataDir, 'runtime.lock'))).toBe(false);
+  });
+});

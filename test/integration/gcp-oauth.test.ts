@@ -6,6 +6,9 @@ import { createOAuthState } from '../../lib/oauth/state.ts';
 import type { GoogleSimulator } from '../../lib/connectors/gcp/simulator.ts';
 import { callback, consent, pollSetup, startGcpLogin } from '../../lib/connectors/gcp/simulator-flow.ts';
 import type { TestRuntime } from '../helpers/runtime.ts';
+import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
+import { CookieJar } from '../../lib/local/cookie-jar.ts';
+import { handler as oauthStartHandler } from '../../functions/gcp/oauth-start.ts';
 import { tableItems, useGcpRuntime } from '../helpers/gcp.ts';
 
 let rt: TestRuntime;
@@ -99,6 +102,52 @@ describe('GET /api/auth/{provider}', () => {
     const back = await consent(loc.toString());
     const cb = await callback(rt.url, back);
     expect(new URL(cb.location!).searchParams.get('login')).toBe('gcp_setup_pending');
+  });
+
+  it('a fetch that accepts JSON gets {login_url} and the binding cookie, and that flow completes', async () => {
+    const jar = new CookieJar();
+    const r = await rt.request('GET', '/api/auth/gcp', { user: 'auth-json-user', headers: { accept: 'application/json' }, jar });
+    expect(r.status).toBe(200);
+    expect(r.headers.get('location')).toBeNull();
+    const loc = new URL(r.body.login_url);
+    expect(`${loc.origin}${loc.pathname}`).toBe(sim.env.GOOGLE_OAUTH_AUTH_URL);
+    expect(jar.names().length).toBeGreaterThan(0);
+    const cb = await callback(rt.url, await consent(loc.toString()), {}, jar);
+    expect(new URL(cb.location!).searchParams.get('login')).toBe('gcp_setup_pending');
+  });
+
+  it('a caller identified by the JWT authorizer gets {login_url} (a navigation could not carry its token); X-User-ID beside it changes nothing', async () => {
+    // API Gateway's payload v2 after its JWT authorizer: the local gateway has no authorizer, so
+    // the deployed handler is called with the event API Gateway would send
+    const event = {
+      version: '2.0',
+      routeKey: 'GET /api/auth/{provider}',
+      rawPath: '/api/auth/gcp',
+      rawQueryString: '',
+      headers: { host: 'api.example.com', authorization: 'Bearer x', 'x-user-id': 'jwt-mallory' },
+      pathParameters: { provider: 'gcp' },
+      requestContext: {
+        http: { method: 'GET', path: '/api/auth/gcp', protocol: 'HTTP/1.1', sourceIp: '203.0.113.1', userAgent: 'test' },
+        requestId: 'jwt-oauth-start',
+        routeKey: 'GET /api/auth/{provider}',
+        stage: '$default',
+        authorizer: { jwt: { claims: { sub: 'jwt-alice', iss: 'https://issuer.example' }, scopes: [] } },
+      },
+      isBase64Encoded: false,
+    } as unknown as APIGatewayProxyEventV2;
+    const ctx = { awsRequestId: 'jwt-oauth-start', getRemainingTimeInMillis: () => 10_000, functionName: 'OauthStart' } as unknown as Context;
+    const res = (await oauthStartHandler(event, ctx)) as { statusCode: number; body: string; headers?: Record<string, string>; cookies?: string[] };
+    expect(res.statusCode).toBe(200);
+    expect(res.headers?.location).toBeUndefined();
+    const { login_url } = JSON.parse(res.body) as { login_url: string };
+    const jar = new CookieJar();
+    const set = new Headers();
+    for (const c of res.cookies ?? []) set.append('set-cookie', c);
+    jar.store({ headers: set });
+    const cb = await callback(rt.url, await consent(login_url), {}, jar);
+    expect(new URL(cb.location!).searchParams.get('login')).toBe('gcp_setup_pending');
+    expect((await listConnections(deps().db, 'jwt-alice')).map((c) => c.provider)).toContain('gcp');
+    expect(await listConnections(deps().db, 'jwt-mallory')).toEqual([]);
   });
 
   it('providers that do not use OAuth → 400; a switched-off provider → 404; unknown → 400', async () => {

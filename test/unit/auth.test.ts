@@ -10,6 +10,18 @@ describe('identity', () => {
     expect(resolvePrincipal(event({ 'x-user-id': 'mallory' }, { sub: 'alice' }), 'jwt')).toEqual({ userId: 'alice', source: 'jwt' });
     expect(resolvePrincipal(event({ 'x-user-id': 'mallory' }), 'jwt')).toBeNull();
   });
+  it('in jwt mode X-User-ID never changes the principal, whatever the claims say', () => {
+    for (const claims of [{ sub: 'alice' }, { sub: 'alice', 'x-user-id': 'mallory' }, {}, { sub: '' }, { sub: 42 }, undefined]) {
+      const withHeader = resolvePrincipal(event({ 'x-user-id': 'mallory', 'X-User-ID': 'mallory' }, claims), 'jwt');
+      expect(withHeader).toEqual(resolvePrincipal(event({}, claims), 'jwt'));
+      expect(withHeader?.userId).not.toBe('mallory');
+    }
+    expect(resolvePrincipal(event({ 'x-user-id': 'mallory' }, {}), 'jwt')).toBeNull();
+  });
+  it('a request that went through an authorizer is identified by its claims even in trusted-header mode', () => {
+    expect(resolvePrincipal(event({ 'x-user-id': 'mallory' }, { sub: 'alice' }), 'trusted-header')).toEqual({ userId: 'alice', source: 'jwt' });
+    expect(resolvePrincipal(event({ 'x-user-id': 'mallory' }, {}), 'trusted-header')).toBeNull();
+  });
   it('trusted-header mode takes X-User-ID and validates it', () => {
     expect(resolvePrincipal(event({ 'x-user-id': 'alice' }), 'trusted-header')).toEqual({ userId: 'alice', source: 'trusted-header' });
     expect(resolvePrincipal(event({}), 'trusted-header')).toBeNull();

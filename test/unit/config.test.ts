@@ -14,8 +14,14 @@ describe('config', () => {
     expect(load({ AURORA_STAGE: 'prod' }).core.authMode).toBe('jwt');
     expect(load({ AURORA_STAGE: 'prod', AUTH_MODE: 'trusted-header' }).core.authMode).toBe('trusted-header');
   });
-  it('reads the table name from the linked SST resource', () => {
-    expect(load({ SST_RESOURCE_Table: JSON.stringify({ name: 'app-prod-Table' }) }).core.tableName).toBe('app-prod-Table');
+  it('refuses trusted-header identity beside a JWT issuer, and an issuer alone means jwt', () => {
+    expect(() => load({ AUTH_MODE: 'trusted-header', JWT_ISSUER: 'https://issuer.example' })).toThrow(/AUTH_MODE=trusted-header cannot be combined with JWT_ISSUER/);
+    expect(() => load({ AURORA_STAGE: 'prod', AUTH_MODE: 'trusted-header', JWT_ISSUER: 'https://issuer.example' })).toThrow(/JWT_ISSUER/);
+    expect(load({ JWT_ISSUER: 'https://issuer.example' }).core.authMode).toBe('jwt');
+  });
+  it('reads the table name from TABLE_NAME only: SST 4 sets no SST_RESOURCE_<Name> for it', () => {
+    expect(load({ TABLE_NAME: 'app-prod-Table' }).core.tableName).toBe('app-prod-Table');
+    expect(load({ SST_RESOURCE_Table: JSON.stringify({ name: 'app-prod-Table' }) }).core.tableName).toBe('aurora-connectors');
   });
   it('names the setting that is invalid, never its value', () => {
     expect(() => load({ SECRET_BACKEND: 'floppy', PORT: 'abc' })).toThrow(/SECRET_BACKEND.*PORT|PORT.*SECRET_BACKEND/);

@@ -109,7 +109,7 @@ describe('executor/Dockerfile (linted, not built: there is no Docker engine here
 });
 
 describe('the deploy plan', () => {
-  const prod = deploySettings({ SECRET_BACKEND: 'vault', VAULT_MOUNT: 'kv', FRONTURL: 'https://app.example.com/chat', GCP_REQUIRED_APIS: 'compute.googleapis.com' }, allSettings());
+  const prod = deploySettings({ SECRET_BACKEND: 'vault', VAULT_MOUNT: 'kv', VAULT_ADDR: 'https://vault.example.com', VAULT_AWS_ROLE: 'aurora', FRONTURL: 'https://app.example.com/chat', GCP_REQUIRED_APIS: 'compute.googleapis.com' }, allSettings());
 
   it("the executor's role may write its own logs and nothing else; its environment holds nothing of the service", () => {
     const plan = planExecutor('aurora-connectors', 'prod');
@@ -121,7 +121,7 @@ describe('the deploy plan', () => {
     expect(plan.environment).toEqual({});
     // what any route function gets from the same deploy settings, none of it for the executor
     const routeEnv = planCapabilities(['table', 'secrets'], 'prod', prod).environment;
-    for (const k of ['TABLE_NAME', 'SECRET_BACKEND', 'VAULT_TOKEN', 'VAULT_ADDR', 'VAULT_MOUNT', 'AURORA_STAGE', 'GCP_REQUIRED_APIS']) {
+    for (const k of ['TABLE_NAME', 'SECRET_BACKEND', 'VAULT_AUTH_METHOD', 'VAULT_ADDR', 'VAULT_MOUNT', 'AURORA_STAGE', 'GCP_REQUIRED_APIS']) {
       expect(routeEnv, k).toHaveProperty(k);
       expect(plan.environment).not.toHaveProperty(k);
     }

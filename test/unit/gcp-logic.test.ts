@@ -92,8 +92,8 @@ describe('GCP settings', () => {
     expect(batches(cfg.requiredApis).map((b) => b.length)).toEqual([20, 6]);
     expect(cfg.fullAccessRoles).toEqual(['roles/editor']);
   });
-  it('takes every endpoint and the API list from settings; the state machine ARN from the linked resource', () => {
-    const cfg = load({ GCP_CRM_ROOT_URL: 'https://crm.example.eu/', GCP_REQUIRED_APIS: 'compute.googleapis.com, iam.googleapis.com', SST_RESOURCE_GcpSetup: JSON.stringify({ arn: 'arn:aws:states:eu-west-1:1:stateMachine:x' }) }).gcp;
+  it('takes every endpoint, the API list and the state machine ARN from settings', () => {
+    const cfg = load({ GCP_CRM_ROOT_URL: 'https://crm.example.eu/', GCP_REQUIRED_APIS: 'compute.googleapis.com, iam.googleapis.com', GCP_SETUP_STATE_MACHINE_ARN: 'arn:aws:states:eu-west-1:1:stateMachine:x' }).gcp;
     expect(cfg.roots.crm).toBe('https://crm.example.eu/');
     expect(cfg.requiredApis).toEqual(['compute.googleapis.com', 'iam.googleapis.com']);
     expect(cfg.stateMachineArn).toBe('arn:aws:states:eu-west-1:1:stateMachine:x');

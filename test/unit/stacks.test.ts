@@ -20,6 +20,7 @@ import {
   aslPlaceholders,
   aslStepTimeouts,
   deploySettings,
+  FAILED_EXECUTIONS_CONSUMER,
   functionName,
   jobSchedule,
   planApi,
@@ -51,7 +52,7 @@ const SETTINGS: Record<string, DeploySettings> = {
       { name: 'GOOGLE_CLIENT_SECRET', secret: true },
     ],
   ),
-  vault: deploySettings({ SECRET_BACKEND: 'vault', VAULT_MOUNT: 'secret' }, [{ name: 'GOOGLE_CLIENT_SECRET', secret: true }]),
+  vault: deploySettings({ SECRET_BACKEND: 'vault', VAULT_MOUNT: 'secret', VAULT_ADDR: 'https://vault.example.com', VAULT_AWS_ROLE: 'aurora' }, [{ name: 'GOOGLE_CLIENT_SECRET', secret: true }]),
 };
 
 function route(over: Partial<RouteDef> & Pick<RouteDef, 'id'>): RouteDef {
@@ -120,9 +121,9 @@ function expectJustified(p: FunctionPlan, caps: readonly Capability[]) {
   if (!has('workflow')) expect(tokens, `${p.name}: workflow without workflow`).not.toContain('workflow.arn');
   if (!has('executor')) expect(tokens.filter((t) => t.startsWith('executor.')), `${p.name}: the executor without executor`).toEqual([]);
   if (!has('agents')) expect(tokens.filter((t) => t.startsWith('agents.')), `${p.name}: agent sockets without agents`).toEqual([]);
-  if (!has('secrets')) expect(tokens.filter((t) => t.startsWith('secret.')), `${p.name}: secret values without secrets`).toEqual([]);
-  // every secret value a function sees is one it links, and nothing else is linked
-  expect(new Set(tokens.filter((t) => t.startsWith('secret.')).map((t) => t.slice('secret.'.length)))).toEqual(new Set(p.links));
+  // secrets are linked, never put in the environment (issue 16): no token for one, no secret setting
+  expect(tokens.filter((t) => t.startsWith('secret.')), `${p.name}: a secret value in the environment`).toEqual([]);
+  expect(Object.keys(p.environment), `${p.name}: a secret setting in the environment`).not.toContain('GOOGLE_CLIENT_SECRET');
 }
 
 describe('the route table as deployed: one Lambda per route', () => {
@@ -141,7 +142,7 @@ describe('the route table as deployed: one Lambda per route', () => {
   });
 
   it('deploys every handler under functions/: by a route, a scheduled job, the GCP setup workflow, a WebSocket API or the alert stream', () => {
-    const deployed = new Set([...routes.map((r) => r.handler), ...SCHEDULED_JOBS.map((j) => j.handler), FALLBACK_FUNCTION.handler, ...webSocketApis.flatMap((a) => a.routes.map((r) => r.handler)), ALERT_PUBLISHER.handler]);
+    const deployed = new Set([...routes.map((r) => r.handler), ...SCHEDULED_JOBS.map((j) => j.handler), FALLBACK_FUNCTION.handler, ...webSocketApis.flatMap((a) => a.routes.map((r) => r.handler)), ALERT_PUBLISHER.handler, FAILED_EXECUTIONS_CONSUMER.handler]);
     if (existsSync(ASL_FILE)) for (const step of aslPlaceholders(JSON.parse(readFileSync(ASL_FILE, 'utf8')))) deployed.add(stepHandlerFile(step));
     const orphans = tsFiles('functions').filter((f) => !deployed.has(f) && (existsSync(ASL_FILE) || !f.startsWith('functions/gcp-setup/')));
     expect(orphans, 'handlers no stack deploys').toEqual([]);
@@ -246,7 +247,8 @@ describe('capabilities → permissions, links, environment', () => {
       resources: ['arn:aws:kms:{{aws.region}}:{{aws.account}}:key/1234abcd-12ab-34cd-56ef-1234567890ab'],
       conditions: [{ test: 'StringEquals', variable: 'kms:ViaService', values: ['secretsmanager.{{aws.region}}.amazonaws.com'] }],
     });
-    expect(p.environment).toMatchObject({ SECRET_BACKEND: 'aws-secrets-manager', SECRETS_MANAGER_PREFIX: 'aurora/prod', GOOGLE_CLIENT_SECRET: '{{secret.GoogleClientSecret}}' });
+    expect(p.environment).toMatchObject({ SECRET_BACKEND: 'aws-secrets-manager', SECRETS_MANAGER_PREFIX: 'aurora/prod' });
+    expect(p.environment).not.toHaveProperty('GOOGLE_CLIENT_SECRET');
     expect(p.links).toEqual(['GoogleClientSecret']);
     // another stage, another prefix
     expect(planFunction(route({ id: 'x.sm', capabilities: ['secrets'] }), 'dev-ann', sm).permissions[0].resources).toEqual([
@@ -254,17 +256,19 @@ describe('capabilities → permissions, links, environment', () => {
     ]);
   });
 
-  it('secrets (Vault): no AWS permission; address and token from SST secrets', () => {
+  it('secrets (Vault): no AWS permission; the function logs in with its role, no token deployed', () => {
     const p = planFunction(route({ id: 'x.vault', capabilities: ['secrets'] }), 'prod', vault);
     expect(p.permissions).toEqual([]);
-    expect(p.links).toEqual(['VaultAddr', 'VaultToken', 'GoogleClientSecret']);
+    expect(p.links).toEqual(['GoogleClientSecret']);
     expect(p.environment).toMatchObject({
       SECRET_BACKEND: 'vault',
-      VAULT_ADDR: '{{secret.VaultAddr}}',
-      VAULT_TOKEN: '{{secret.VaultToken}}',
+      VAULT_AUTH_METHOD: 'aws',
+      VAULT_ADDR: 'https://vault.example.com',
+      VAULT_AWS_ROLE: 'aurora',
       VAULT_MOUNT: 'secret',
       VAULT_PREFIX: 'aurora/prod',
     });
+    expect(p.environment).not.toHaveProperty('VAULT_TOKEN');
   });
 
   it('workflow: StartExecution on the one state machine', () => {
@@ -405,7 +409,7 @@ describe('api settings', () => {
     const a = planApi({ FRONTURL: 'https://app.example.com/chat' }, { authMode: 'jwt' });
     expect(a.cors.allowOrigins).toEqual(['https://app.example.com']);
     expect(a.cors.allowHeaders).not.toContain('x-user-id');
-    expect(planApi({ FRONTEND_ORIGIN: 'https://ui.example.com' }, { authMode: 'trusted-header' }).cors).toMatchObject({
+    expect(planApi({ FRONTEND_ORIGIN: 'https://ui.example.com', API_CUSTOM_DOMAIN: 'api.internal.example.com' }, { authMode: 'trusted-header' }).cors).toMatchObject({
       allowOrigins: ['https://ui.example.com'],
       allowHeaders: ['content-type', 'authorization', 'x-user-id'],
     });

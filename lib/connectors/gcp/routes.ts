@@ -60,9 +60,9 @@ export const oauthStartRoute = defineRoute({
   paths: ['/api/auth/{provider}'],
   handler: 'functions/gcp/oauth-start.ts',
   auth: 'user',
-  summary: "302 to an OAuth provider's consent page (gcp; ovh when enabled and its connector offers it); other providers 400",
+  summary: "An OAuth provider's consent URL (gcp; ovh when enabled and its connector offers it): {login_url} to a JWT caller or one that accepts JSON, else a 302 there; other providers 400",
   request: { params: z.strictObject({ provider: providerId }), query: z.object({ endpoint: z.string().max(64).optional() }) },
-  responses: { 302: null },
+  responses: { 200: z.object({ login_url: z.url() }), 302: null },
   errors: [400, 401, 404, 500],
   // secrets: deployed, OVH's per-region OAuth client settings arrive as linked secrets
   capabilities: ['table', 'secrets'],

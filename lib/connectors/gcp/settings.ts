@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { section, setting, sstResource, str, optStr, url, int, bool } from '../../config/define.ts';
+import { section, setting, str, optStr, url, int, bool } from '../../config/define.ts';
 
 /** The APIs every configured project needs; GCP_REQUIRED_APIS replaces the list. */
 export const DEFAULT_REQUIRED_APIS = [
@@ -112,8 +112,7 @@ export const gcpSection = section(
       'Off by default. When on, the setup sets a project-level override of the org constraint iam.allowedPolicyMemberDomains to "allow all" on each configured project (never on the organisation), so Cloud Run services there can be made public (allUsers). This weakens domain-restricted sharing in those projects: IAM grants to any domain become possible. Each change is listed in the task result and the audit log; a project where it fails is reported, not fatal.',
     ),
     GCP_MAX_AUTO_PROJECTS: setting(int(5, 1, 20), 'Most billed projects configured without asking; above it the setup stops in NEEDS_SELECTION.'),
-    GCP_SETUP_STATE_MACHINE_ARN: setting(optStr(), 'ARN of the GCP setup state machine. Deployed it comes from the linked SST resource GcpSetup; unset locally (in-process runner).'),
-    SST_RESOURCE_GcpSetup: setting(optStr(), 'Linked SST resource of the GCP setup state machine (JSON with "arn"); set by SST.'),
+    GCP_SETUP_STATE_MACHINE_ARN: setting(optStr(), 'ARN of the GCP setup state machine. Set by the stacks for the functions that start it (capability "workflow"); unset locally (in-process runner).'),
     GCP_TOKEN_REFRESH_SKEW_SECONDS: setting(int(300, 0, 3000), 'Refresh a Google access token this long before it expires.'),
     GCP_TOKEN_LEASE_MS: setting(int(10000, 100, 120000), 'How long one function may hold the token-refresh lease; others wait up to this long and reuse its result.'),
     GCP_HTTP_TIMEOUT_MS: setting(int(15000, 100, 120000), 'Timeout of each Google API call.'),
@@ -149,7 +148,7 @@ export const gcpSection = section(
       readOnlyRoles: v.GCP_READONLY_ROLES,
       maxAutoProjects: v.GCP_MAX_AUTO_PROJECTS,
       orgPolicyAllowPublicCloudRun: v.GCP_ORG_POLICY_ALLOW_PUBLIC_CLOUD_RUN,
-      stateMachineArn: v.GCP_SETUP_STATE_MACHINE_ARN ?? sstResource({ SST_RESOURCE_GcpSetup: v.SST_RESOURCE_GcpSetup }, 'GcpSetup')?.arn,
+      stateMachineArn: v.GCP_SETUP_STATE_MACHINE_ARN,
       refreshSkewMs: v.GCP_TOKEN_REFRESH_SKEW_SECONDS * 1000,
       leaseMs: v.GCP_TOKEN_LEASE_MS,
       httpTimeoutMs: v.GCP_HTTP_TIMEOUT_MS,

@@ -1,6 +1,6 @@
 /** API Gateway settings from the deploy environment (same variable names as lib/config). */
 import type { HttpMethod } from '../../http/route-types.ts';
-import type { DeploySettings } from './settings.ts';
+import { assertDeployableIdentity, type DeploySettings } from './settings.ts';
 import type { AuthMode } from './types.ts';
 
 export interface ApiPlan {
@@ -10,6 +10,10 @@ export interface ApiPlan {
   throttle: { burstLimit: number; rateLimit: number };
   /** a JWT authorizer for "user" routes, when JWT_ISSUER is set */
   jwt?: { issuer: string; audiences: string[] };
+  /** a custom domain (API_CUSTOM_DOMAIN); its certificate when SST cannot write its DNS */
+  domain?: { name: string; certArn?: string };
+  /** false in trusted-header mode: only the custom domain, behind the trusted proxy, reaches the API */
+  defaultEndpoint: boolean;
   warnings: string[];
 }
 
@@ -24,8 +28,9 @@ function positiveInt(env: Record<string, string | undefined>, key: string, def: 
 }
 
 /** CORS, throttling and the authorizer from the deploy environment (same variable names as lib/config). */
-export function planApi(env: Record<string, string | undefined>, settings: Pick<DeploySettings, 'authMode'>): ApiPlan {
+export function planApi(env: Record<string, string | undefined>, settings: Pick<DeploySettings, 'authMode'>, stage?: string): ApiPlan {
   const warnings: string[] = [];
+  assertDeployableIdentity(env, settings.authMode, stage);
   const originRaw = env.FRONTEND_ORIGIN || new URL(env.FRONTURL || 'http://localhost:3000/chat').origin;
   const origin = new URL(originRaw).origin;
   if (origin !== originRaw.replace(/\/$/, '')) throw new Error(`FRONTEND_ORIGIN="${originRaw}" must be an origin (scheme://host[:port]), not a URL with a path`);
@@ -33,8 +38,12 @@ export function planApi(env: Record<string, string | undefined>, settings: Pick<
   const audiences = (env.JWT_AUDIENCE ?? '').split(',').map((s) => s.trim()).filter(Boolean);
   if (issuer && audiences.length === 0) throw new Error('JWT_ISSUER is set but JWT_AUDIENCE is empty: API Gateway JWT authorizers need at least one audience');
   if (settings.authMode === 'jwt' && !issuer) warnings.push('AUTH_MODE is jwt but JWT_ISSUER is unset: no authorizer, every "user" route will answer 401');
-  if (settings.authMode === 'trusted-header' && issuer) warnings.push('AUTH_MODE is trusted-header although JWT_ISSUER is set: the X-User-ID header is trusted');
-  if (settings.authMode === 'trusted-header' && !issuer) warnings.push('AUTH_MODE is trusted-header: deploy this API only behind a proxy that sets X-User-ID');
+  if (settings.authMode === 'trusted-header') warnings.push('AUTH_MODE is trusted-header: only the proxy in front of API_CUSTOM_DOMAIN may set X-User-ID');
+  const domainName = env.API_CUSTOM_DOMAIN || undefined;
+  if (domainName && !/^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/i.test(domainName)) throw new Error(`API_CUSTOM_DOMAIN="${domainName}" must be a domain name (no scheme or path)`);
+  const certArn = env.API_CUSTOM_DOMAIN_CERT_ARN || undefined;
+  if (certArn && !domainName) throw new Error('API_CUSTOM_DOMAIN_CERT_ARN is set without API_CUSTOM_DOMAIN');
+  if (certArn && !/^arn:aws[a-z-]*:acm:/.test(certArn)) throw new Error('API_CUSTOM_DOMAIN_CERT_ARN must be an ACM certificate ARN');
   const allowHeaders = ['content-type', 'authorization'];
   if (settings.authMode === 'trusted-header') allowHeaders.push('x-user-id');
   return {
@@ -45,6 +54,8 @@ export function planApi(env: Record<string, string | undefined>, settings: Pick<
       rateLimit: positiveInt(env, 'API_THROTTLE_RATE_LIMIT', DEFAULT_THROTTLE.rateLimit),
     },
     jwt: issuer ? { issuer, audiences } : undefined,
+    domain: domainName ? { name: domainName, certArn } : undefined,
+    defaultEndpoint: settings.authMode !== 'trusted-header',
     warnings,
   };
 }

@@ -20,3 +20,4 @@ export * from './web.ts';
 export * from './executor.ts';
 export * from './websocket.ts';
 export * from './alerts.ts';
+export * from './alarms.ts';

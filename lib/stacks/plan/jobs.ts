@@ -3,7 +3,8 @@ import type { Capability } from '../../http/route-types.ts';
 import { NAME_RE, sstHandler } from './names.ts';
 import { planCapabilities } from './permissions.ts';
 import { DEFAULT_SETTINGS, type DeploySettings } from './settings.ts';
-import type { FunctionPlan } from './types.ts';
+import type { FunctionPlan, PermissionPlan } from './types.ts';
+import { ALARM_TOKENS, zeroAlarm, type AlarmPlan } from './alarms.ts';
 
 export interface JobDef {
   /** component name of the Lambda */
@@ -15,6 +16,12 @@ export interface JobDef {
   defaultEveryMinutes: number;
   timeoutSeconds: number;
   memoryMb: number;
+  /**
+   * Lambda's own retries of the scheduler's asynchronous invocation (0..2). Left unset Lambda
+   * retries twice on top of the scheduler's `retries: 0`, so a failing 15-minute run would happen
+   * three times.
+   */
+  asyncRetries: 0 | 1 | 2;
 }
 
 export const SCHEDULED_JOBS: readonly JobDef[] = [
@@ -27,8 +34,43 @@ export const SCHEDULED_JOBS: readonly JobDef[] = [
     defaultEveryMinutes: 360,
     timeoutSeconds: 900,
     memoryMb: 512,
+    // a failed run is caught up by the next one; the failure goes to the alarm topic
+    asyncRetries: 0,
   },
 ];
+
+/** The job function's asynchronous invocation settings: explicit retries, and failures to the alarm topic. */
+export interface JobInvokePlan {
+  maximumRetryAttempts: number;
+  /** an invocation older than this is dropped (and sent to the destination) rather than run late */
+  maximumEventAgeInSeconds: number;
+  onFailureDestination: string;
+  /** Lambda writes to the destination with the function's role: granted beside its capabilities, by stacks/jobs.ts */
+  destinationPermission: PermissionPlan;
+}
+
+export function planJobInvoke(job: JobDef): JobInvokePlan {
+  if (![0, 1, 2].includes(job.asyncRetries)) throw new Error(`${job.name}: asyncRetries must be 0, 1 or 2 (Lambda's range)`);
+  return {
+    maximumRetryAttempts: job.asyncRetries,
+    maximumEventAgeInSeconds: Math.max(60, job.timeoutSeconds),
+    onFailureDestination: ALARM_TOKENS.topicArn,
+    destinationPermission: { actions: ['sns:Publish'], resources: [ALARM_TOKENS.topicArn] },
+  };
+}
+
+/** A run that failed (an error or a timeout): the Errors metric of the job's function. */
+export function planJobAlarm(job: JobDef, functionNameToken: string): AlarmPlan {
+  return zeroAlarm({
+    name: `${job.name}ErrorsAlarm`,
+    description: `${job.handler} failed (see its logs); the next scheduled run tries again`,
+    namespace: 'AWS/Lambda',
+    metricName: 'Errors',
+    dimensions: { FunctionName: functionNameToken },
+    statistic: 'Sum',
+    periodSeconds: Math.max(300, job.timeoutSeconds),
+  });
+}
 
 export function planJob(job: JobDef, stage: string, settings: DeploySettings = DEFAULT_SETTINGS): FunctionPlan {
   if (!NAME_RE.test(job.name)) throw new Error(`Bad job name "${job.name}"`);

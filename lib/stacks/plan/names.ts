@@ -37,3 +37,12 @@ export function assertPath(path: string): string {
 export function routeKeyShape(routeKey: string): string {
   return routeKey.replace(/\{[^}]*\}/g, '{}');
 }
+
+/**
+ * The IAM path of every function role the stacks create: SST names roles after the component with
+ * a random suffix, so only a path lets one Vault AWS auth role be bound to all of a stage's
+ * functions (bound_iam_principal_arn arn:aws:iam::<account>:role/<app>/<stage>/*, README).
+ */
+export function functionRolePath(app: string, stage: string): string {
+  return `/${app}/${assertStage(stage)}/`;
+}

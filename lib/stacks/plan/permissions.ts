@@ -1,7 +1,7 @@
 /** Capabilities (lib/http/route-types.ts) → the IAM permissions, links and environment they grant. */
 import type { Capability } from '../../http/route-types.ts';
 import { assertStage } from './names.ts';
-import { VAULT_SECRETS, type DeploySettings } from './settings.ts';
+import type { DeploySettings } from './settings.ts';
 import { TOKENS } from './tokens.ts';
 import { executorCapability } from './executor.ts';
 import type { FunctionPlan, PermissionPlan } from './types.ts';
@@ -82,19 +82,25 @@ export function planCapabilities(
         });
       }
     } else {
-      for (const [envName, secret] of Object.entries(VAULT_SECRETS)) {
-        links.push(secret);
-        environment[envName] = TOKENS.secret(secret);
-      }
+      // the function's own role logs in (lib/secrets/vault-auth.ts): no token in any configuration
+      const v = settings.vault;
+      environment.VAULT_AUTH_METHOD = 'aws';
+      const vaultEnv: Record<string, string | undefined> = {
+        VAULT_ADDR: v.addr,
+        VAULT_AWS_ROLE: v.awsRole,
+        VAULT_AWS_AUTH_MOUNT: v.awsAuthMount,
+        VAULT_AWS_HEADER_VALUE: v.awsHeaderValue,
+        VAULT_AWS_STS_URL: v.stsUrl,
+        VAULT_AWS_STS_REGION: v.stsRegion,
+      };
+      for (const [k, value] of Object.entries(vaultEnv)) if (value) environment[k] = value;
       environment.VAULT_PREFIX = settings.vault.prefix ?? secretsManagerPrefix(stage);
       if (settings.vault.mount) environment.VAULT_MOUNT = settings.vault.mount;
       if (settings.vault.namespace) environment.VAULT_NAMESPACE = settings.vault.namespace;
     }
-    // app credentials (OAuth client secrets and the like) go with the credential-handling functions
-    for (const [envName, secret] of Object.entries(settings.appSecrets)) {
-      links.push(secret);
-      environment[envName] = TOKENS.secret(secret);
-    }
+    // app credentials (OAuth client secrets and the like) go with the credential-handling functions,
+    // as links only: SST's encrypted resource file carries the value, lib/config.ts reads it there
+    for (const secret of Object.values(settings.appSecrets)) links.push(secret);
   }
 
   if (caps.has('workflow')) {

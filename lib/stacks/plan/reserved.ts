@@ -3,13 +3,14 @@
  * routes. A route (or anything else planned) may not take one. A new stack adds its names here.
  */
 import { SCHEDULED_JOBS } from './jobs.ts';
-import { STEP_NAME_PREFIX } from './workflow.ts';
+import { FAILED_EXECUTIONS_CONSUMER, STEP_NAME_PREFIX } from './workflow.ts';
+import { ALARM_TOPIC_COMPONENT } from './alarms.ts';
 import { ROUTER_NAME, SITE_NAME } from './web.ts';
 import { kubectlAgentApi } from '../../kubectl/ws-routes.ts';
 import { ALERT_BUS_COMPONENT, ALERT_PUBLISH_DLQ_COMPONENT, ALERT_PUBLISHER } from './alerts.ts';
 
 /** Components the stacks create themselves; no route function may take these names (nor a job's). */
-export const RESERVED_NAMES = ['Table', 'Api', 'VaultAddr', 'VaultToken', 'GcpSetup', ROUTER_NAME, SITE_NAME, kubectlAgentApi.name, ALERT_BUS_COMPONENT, ALERT_PUBLISH_DLQ_COMPONENT, ALERT_PUBLISHER.name] as const;
+export const RESERVED_NAMES = ['Table', 'Api', 'VaultAddr', 'VaultToken', 'GcpSetup', ROUTER_NAME, SITE_NAME, kubectlAgentApi.name, ALERT_BUS_COMPONENT, ALERT_PUBLISH_DLQ_COMPONENT, ALERT_PUBLISHER.name, FAILED_EXECUTIONS_CONSUMER.name, ALARM_TOPIC_COMPONENT] as const;
 /** Families of functions named by prefix (workflow steps: STEP_NAME_PREFIX + step). */
 export const RESERVED_PREFIXES: readonly string[] = [STEP_NAME_PREFIX];
 

@@ -1,7 +1,8 @@
 /**
- * Values only known at deploy time (region, account, table ARN, state machine ARN, secret values,
- * API URL) appear in plans as `{{token}}` placeholders; the stacks substitute them with
- * resolveTokens() once Pulumi has the values.
+ * Values only known at deploy time (region, account, table ARN, state machine ARN, API URL) appear
+ * in plans as `{{token}}` placeholders; the stacks substitute them with resolveTokens() once
+ * Pulumi has the values. Never a secret's value: secrets reach functions as links only
+ * (permissions.ts), so no token resolves to one.
  */
 export const TOKENS = {
   region: '{{aws.region}}',
@@ -14,7 +15,6 @@ export const TOKENS = {
   agentsApiExecutionArn: '{{agents.executionArn}}',
   agentsManagementEndpoint: '{{agents.managementEndpoint}}',
   agentsUrl: '{{agents.url}}',
-  secret: (name: string) => `{{secret.${name}}}`,
 } as const;
 
 const TOKEN_RE = /\{\{([A-Za-z0-9_.-]+)\}\}/g;
