@@ -1,6 +1,7 @@
 import { SecretStoreError } from './port.ts';
 import { isRetryableStatus, withRetry, type RetryPolicy } from '../retry.ts';
 import { signRequest, type SigningCredentials } from './sigv4.ts';
+import { vaultRequest } from './vault-http.ts';
 
 /**
  * How the Vault store gets the token it sends. Locally (and in development) a static VAULT_TOKEN;
@@ -154,17 +155,10 @@ export class AwsIamVaultAuth implements VaultAuth {
   }
 
   async #post(path: string, body: string, token?: string): Promise<{ status: number; body: unknown }> {
-    const headers: Record<string, string> = { 'content-type': 'application/json', 'X-Vault-Request': 'true' };
-    if (token) headers['X-Vault-Token'] = token;
-    if (this.#o.namespace) headers['X-Vault-Namespace'] = this.#o.namespace;
     try {
       return await withRetry(
         this.#o.retry,
-        async () => {
-          const r = await fetch(`${this.#o.addr}/v1/${path}`, { method: 'POST', headers, body, signal: AbortSignal.timeout(this.#o.timeoutMs) });
-          const text = await r.text();
-          return { status: r.status, body: parseJson(text), retryAfter: r.headers.get('retry-after') };
-        },
+        () => vaultRequest(this.#o, 'POST', `${this.#o.addr}/v1/${path}`, { token, body }),
         (out) => (!out.ok ? {} : isRetryableStatus(out.value.status) ? { retryAfter: out.value.retryAfter } : false),
       );
     } catch {
@@ -182,13 +176,4 @@ function leaseOf(body: unknown): { token: string; ttlMs: number; renewable: bool
 function vaultErrors(body: unknown): string {
   const errors = (body as { errors?: unknown } | undefined)?.errors;
   return Array.isArray(errors) ? errors.filter((e) => typeof e === 'string').join('; ').slice(0, 200) : '';
-}
-
-function parseJson(text: string): unknown {
-  if (!text) return undefined;
-  try {
-    return JSON.parse(text);
-  } catch {
-    return undefined;
-  }
 }

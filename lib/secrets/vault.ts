@@ -3,6 +3,7 @@ import { assertSecretPath, encodeDocument, toSecretDocument } from './document.t
 import { SecretStoreError, type SecretDocument, type SecretStore } from './port.ts';
 import { isRetryableStatus, withRetry, type RetryPolicy } from '../retry.ts';
 import { StaticVaultToken, type VaultAuth } from './vault-auth.ts';
+import { vaultRequest } from './vault-http.ts';
 
 export type { RetryPolicy } from '../retry.ts';
 
@@ -147,12 +148,7 @@ export class VaultSecretStore implements SecretStore {
   }
 
   async #send(method: string, url: string, token: string, body?: string): Promise<VaultResponse> {
-    const headers: Record<string, string> = { 'X-Vault-Token': token, 'X-Vault-Request': 'true' };
-    if (this.#namespace) headers['X-Vault-Namespace'] = this.#namespace;
-    if (body !== undefined) headers['Content-Type'] = 'application/json';
-    const res = await fetch(url, { method, headers, body, signal: AbortSignal.timeout(this.#timeoutMs) });
-    const text = await res.text();
-    return { status: res.status, body: parseJson(text), retryAfter: res.headers.get('retry-after'), token };
+    return { ...(await vaultRequest({ namespace: this.#namespace, timeoutMs: this.#timeoutMs }, method, url, { token, body })), token };
   }
 
   #check(op: Operation, path: string, res: VaultResponse): VaultResponse {
@@ -195,14 +191,6 @@ function describeNetworkFailure(e: unknown, timeoutMs: number): string {
   return `network error${code ? ` (${code})` : ''}`;
 }
 
-function parseJson(text: string): unknown {
-  if (!text) return undefined;
-  try {
-    return JSON.parse(text);
-  } catch {
-    return undefined;
-  }
-}
 
 function trimSlashes(s: string): string {
   return s.replace(/^\/+|\/+$/g, '');
