@@ -1,5 +1,5 @@
 /**
- * npm run bench [-- --json] [--only <name part>] [--functions-only] [--load-requests 40000] [--cold-runs 3]
+ * npm run bench [-- --json] [--only <name part>] [--functions-only] [--load-requests 40000] [--cold-runs 3] [--import-runs 5]
  * `--functions-only` stops after the per-function figures and the floor (sizes, imports, cold
  * requests): the latency, cloud_tool, MCP call, workflow, console and load parts take minutes.
  * Bundle size, cold import time and cold first request per function (built exactly as deployed,
@@ -29,11 +29,13 @@ const { values } = parseArgs({
     'functions-only': { type: 'boolean', default: false },
     'load-requests': { type: 'string', default: '40000' },
     'cold-runs': { type: 'string', default: '3' },
+    // fresh processes per function import (the floor keeps 5 per sampling)
+    'import-runs': { type: 'string', default: '5' },
   },
 });
 const loadRequests = Number(values['load-requests']);
 const coldRuns = Number(values['cold-runs']);
-if (!(loadRequests > 0) || !(coldRuns > 0)) throw new Error('--load-requests and --cold-runs take a positive number');
+if (!(loadRequests > 0) || !(coldRuns > 0) || !(Number(values['import-runs']) > 0)) throw new Error('--load-requests, --cold-runs and --import-runs take a positive number');
 const loadAtStart = loadavg().map(round2);
 function round2(n: number) {
   return Math.round(n * 100) / 100;
@@ -63,7 +65,7 @@ function importSamples(file: string, runs = 5): number[] {
   }
   return times;
 }
-const importMs = (file: string) => round(median(importSamples(file)));
+const importMs = (file: string) => round(median(importSamples(file, Number(values['import-runs']))));
 
 // The floor: what any function that talks to DynamoDB must load anyway, bundled and loaded as the
 // functions are (scripts/bench-cold.ts). Sampled before, between and after the functions (5 each,
