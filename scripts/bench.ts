@@ -1,5 +1,7 @@
 /**
- * npm run bench [-- --json] [--only <name part>] [--load-requests 40000] [--cold-runs 3]
+ * npm run bench [-- --json] [--only <name part>] [--functions-only] [--load-requests 40000] [--cold-runs 3] [--import-runs 5]
+ * `--functions-only` stops after the per-function figures and the floor (sizes, imports, cold
+ * requests): the latency, cloud_tool, MCP call, workflow, console and load parts take minutes.
  * Bundle size, cold import time and cold first request per function (built exactly as deployed,
  * against the like-for-like floor of scripts/bench-cold.ts), request latency through the local
  * gateway, the GCP setup against its critical path, and the local server under load
@@ -24,13 +26,16 @@ const { values } = parseArgs({
   options: {
     json: { type: 'boolean', default: false },
     only: { type: 'string' },
+    'functions-only': { type: 'boolean', default: false },
     'load-requests': { type: 'string', default: '40000' },
     'cold-runs': { type: 'string', default: '3' },
+    // fresh processes per function import (the floor keeps 5 per sampling)
+    'import-runs': { type: 'string', default: '5' },
   },
 });
 const loadRequests = Number(values['load-requests']);
 const coldRuns = Number(values['cold-runs']);
-if (!(loadRequests > 0) || !(coldRuns > 0)) throw new Error('--load-requests and --cold-runs take a positive number');
+if (!(loadRequests > 0) || !(coldRuns > 0) || !(Number(values['import-runs']) > 0)) throw new Error('--load-requests, --cold-runs and --import-runs take a positive number');
 const loadAtStart = loadavg().map(round2);
 function round2(n: number) {
   return Math.round(n * 100) / 100;
@@ -60,7 +65,7 @@ function importSamples(file: string, runs = 5): number[] {
   }
   return times;
 }
-const importMs = (file: string) => round(median(importSamples(file)));
+const importMs = (file: string) => round(median(importSamples(file, Number(values['import-runs']))));
 
 // The floor: what any function that talks to DynamoDB must load anyway, bundled and loaded as the
 // functions are (scripts/bench-cold.ts). Sampled before, between and after the functions (5 each,
@@ -148,6 +153,19 @@ for (const [i, f] of functions.entries()) {
 }
 await sampleFloorCold();
 const floor_cold_request_ms = round(median(floorCold));
+if (values['functions-only']) {
+  await rt.close();
+  rmSync(dataDir, { recursive: true, force: true });
+  const partial = { functions, floor_import_ms, floor_bundled_sdk_ms, floor_cold_request_ms, floor_samples_ms: floorSamples.map(round), load_average: { start: loadAtStart, end: loadavg().map(round2), cpus: availableParallelism() } };
+  if (values.json) process.stdout.write(JSON.stringify(partial) + '\n');
+  else {
+    const w = Math.max(...functions.map((f) => f.name.length));
+    console.log(`${'function'.padEnd(w)}  bundle KB  import ms  ratio  cold request ms  (floor: import ${floor_import_ms} ms, cold request ${floor_cold_request_ms} ms)`);
+    for (const f of functions) console.log(`${f.name.padEnd(w)}  ${(f.bundle_bytes / 1024).toFixed(1).padStart(9)}  ${f.import_ms.toFixed(1).padStart(9)}  ${f.ratio!.toFixed(2).padStart(5)}  ${f.cold_request_ms!.toFixed(1).padStart(15)}  ${f.cold_request_outcome}`);
+    console.log(`load average (1, 5, 15 min) at start ${loadAtStart.join(' ')}, at end ${partial.load_average.end.join(' ')}, on ${partial.load_average.cpus} CPUs`);
+  }
+  process.exit(0);
+}
 
 const list_latency: Array<{ connections: number; p50_ms: number; p99_ms: number }> = [];
 for (const n of [1, 100, 1000]) {

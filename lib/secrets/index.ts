@@ -50,7 +50,7 @@ function backendLoader(
       if (cfg.vault.authMethod === 'aws') {
         const role = required(cfg.vault.aws.role, 'VAULT_AWS_ROLE', 'vault');
         const { mount: authMount, headerValue, stsUrl, stsRegion } = cfg.vault.aws;
-        const credentials = overrides.awsCredentials ? async () => overrides.awsCredentials! : functionRoleCredentials(core.region);
+        const credentials = overrides.awsCredentials ? async () => overrides.awsCredentials! : functionRoleCredentials();
         return async () => {
           const [{ VaultSecretStore }, { AwsIamVaultAuth }] = await Promise.all([import('./vault.ts'), import('./vault-auth.ts')]);
           const auth = new AwsIamVaultAuth({
@@ -75,14 +75,16 @@ function backendLoader(
 
 /**
  * The function role's credentials, by the SDK's default chain (on Lambda: the variables the
- * runtime sets; they rotate, so each login asks again). The SDK is the runtime's
- * (lib/build/bundle.ts), loaded only by a function that logs in to Vault.
+ * runtime sets; they rotate, so each login asks again). The chain is the one every DynamoDB client
+ * already carries (@aws-sdk/credential-provider-node), not an STS client built only to read its
+ * `config.credentials`: that client added about 34 KB to every function's bundle
+ * (docs/performance.md, "What loads where").
  */
-function functionRoleCredentials(region: string): () => Promise<AwsStaticCredentials> {
-  let client: Promise<{ config: { credentials: () => Promise<AwsStaticCredentials> } }> | undefined;
+function functionRoleCredentials(): () => Promise<AwsStaticCredentials> {
+  let provider: Promise<() => Promise<AwsStaticCredentials>> | undefined;
   return async () => {
-    client ??= import('@aws-sdk/client-sts').then(({ STSClient }) => new STSClient({ region }));
-    const c = await (await client).config.credentials();
+    provider ??= import('@aws-sdk/credential-provider-node').then(({ defaultProvider }) => defaultProvider());
+    const c = await (await provider)();
     return { accessKeyId: c.accessKeyId, secretAccessKey: c.secretAccessKey, sessionToken: c.sessionToken };
   };
 }

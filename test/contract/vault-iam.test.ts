@@ -58,6 +58,24 @@ describe('Vault AWS IAM login', () => {
     expect(fake.issued.size).toBe(1);
   });
 
+  it("with no keys passed in, logs in with the function role's credentials from the SDK's default chain (the Lambda environment)", async () => {
+    const fresh = await vaultWith();
+    const saved = { id: process.env.AWS_ACCESS_KEY_ID, key: process.env.AWS_SECRET_ACCESS_KEY, token: process.env.AWS_SESSION_TOKEN };
+    Object.assign(process.env, { AWS_ACCESS_KEY_ID: ROLE_KEYS.accessKeyId, AWS_SECRET_ACCESS_KEY: ROLE_KEYS.secretAccessKey, AWS_SESSION_TOKEN: ROLE_KEYS.sessionToken });
+    try {
+      const store = createSecretStore(settingsFor(fresh), { dataDir: '/nonexistent', region: 'eu-west-1' }, { vault: { ...fast, now } });
+      const value = doc();
+      expect((await store.get(await store.put('users/u9/gcp/a', value)))?.reveal()).toEqual(value.reveal());
+      expect(fresh.logins).toBe(1);
+      expect(fresh.lastLoginError).toBeUndefined();
+    } finally {
+      for (const [k, v] of [['AWS_ACCESS_KEY_ID', saved.id], ['AWS_SECRET_ACCESS_KEY', saved.key], ['AWS_SESSION_TOKEN', saved.token]] as const) {
+        if (v === undefined) delete process.env[k];
+        else process.env[k] = v;
+      }
+    }
+  });
+
   it('concurrent first calls share one login', async () => {
     const fresh = await vaultWith();
     const store = storeFor(fresh);
