@@ -194,7 +194,7 @@ describe('more than 5 billed projects', () => {
 describe('IAM propagation', () => {
   it('slow propagation in one project → SUCCESS with PARTIAL (1/2) after 20 checks with waits; the other stops at once', async () => {
     sim.configure({ propagationByProject: { 'sim-beta': 3_600_000 } });
-    const r = await connectGcp(rt.url, 'slow-user', { timeoutMs: 30000 });
+    const r = await connectGcp(rt.url, 'slow-user');
     expect(r.final).toMatchObject({ state: 'SUCCESS', status: 'Propagation verification: PARTIAL (1/2 projects)', result: { propagation_status: 'PARTIAL', verified_projects: 1, total_projects: 2 } });
     const exec = localExecution(r.taskId!)!;
     await exec.done;
@@ -212,10 +212,21 @@ describe('IAM propagation', () => {
   });
 
   it('token-creator not yet propagated: verification waits, then succeeds', async () => {
-    sim.configure({ propagationMs: 150 });
-    const r = await connectGcp(rt.url, 'lag-user');
-    expect(r.final).toMatchObject({ state: 'SUCCESS', result: { propagation_status: 'FULL' } });
+    // Propagation happens when the test says so, after the first checks were refused, not after
+    // a time the machine may or may not have spent by then.
+    sim.configure({ propagationMs: 3_600_000 });
+    const running = connectGcp(rt.url, 'lag-user');
+    // two projects, two accounts each: four refused mints, at least two failed checks
+    await sim.whenCount('iamcredentials.generateAccessToken', 4);
+    sim.propagateNow();
+    const r = await running;
+    expect(r.final).toMatchObject({ state: 'SUCCESS', result: { propagation_status: 'FULL', verified_projects: 2 } });
     expect(sim.counts()['iamcredentials.generateAccessToken']).toBeGreaterThan(4);
+    const exec = localExecution(r.taskId!)!;
+    await exec.done;
+    const entered = (state: string) => exec.events.filter((e) => (e as { type: string; state?: { name: string } }).type === 'StateEntered' && (e as { state: { name: string } }).state.name === state).length;
+    expect(entered('WaitVerify')).toBeGreaterThanOrEqual(2);
+    expect(entered('VerifyAccess')).toBeGreaterThanOrEqual(4);
   });
 });
 
