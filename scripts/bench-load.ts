@@ -3,9 +3,10 @@
  * of its own (so its RSS is the server's alone, read from /proc), then 50 concurrent clients,
  * each its own user, cycling through list (GET /api/user_connections), status (GET /aws/status
  * of one of its accounts: a live STS check against the simulator) and connect (POST /aws/auth of
- * one of its 4 accounts again), through the local gateway until `requests` requests. What the
- * table holds stays bounded (50 users × 4 accounts), so memory that keeps growing is held by the
- * server, not by the data. RSS is read once `rssFirstAt` requests are done (5 000) and at the end.
+ * one of its 4 accounts again), through the local gateway until `requests` requests. The
+ * connections stay bounded (50 users × 4 accounts), the audit records do not (every connect
+ * writes one), so some growth of the embedded store is data; what grows beyond that is held by the
+ * server (docs/performance.md). RSS is read once `rssFirstAt` requests are done (5 000) and at the end.
  * `node scripts/bench-load.ts [--requests 40000]` prints it alone.
  */
 import { spawn } from 'node:child_process';

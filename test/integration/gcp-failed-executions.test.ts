@@ -50,19 +50,17 @@ const sqs = (...bodies: unknown[]): SQSEvent =>
 
 /** Log in and let the setup start, then stop the execution while it is PROGRESS. */
 async function stuckSetup(userId: string): Promise<{ taskId: string; input: Record<string, unknown> }> {
-  // every Google call takes a while, so the execution is still running when it is stopped
-  sim.configure({ latencyMs: 400 });
+  // The first API enable is held unanswered, so the execution is running, in PROGRESS, when it is
+  // stopped, however fast or slow the machine.
+  const enabling = sim.hold({ path: /services:batchEnable$/ });
   const cb = await callback(rt.url, await consent(await startGcpLogin(rt.url, userId)));
   const taskId = new URL(cb.location!).searchParams.get('task_id')!;
-  for (let i = 0; i < 2000; i++) {
-    const s = await rt.request('GET', `/gcp/setup/status/${taskId}`, { user: userId });
-    if (s.body.state === 'PROGRESS') break;
-    await new Promise((r) => setTimeout(r, 5));
-  }
+  await enabling.reached;
   const exec = localExecution(taskId)!;
   exec.abort();
   await exec.done;
-  sim.configure({ latencyMs: 0 });
+  // the held call fails for good (403), so the stopped step ends without writing anything more
+  enabling.release(403);
   expect(exec.status).toBe('ABORTED');
   const stuck = await rt.request('GET', `/gcp/setup/status/${taskId}`, { user: userId });
   expect(stuck.body).toMatchObject({ state: 'PROGRESS', complete: false });

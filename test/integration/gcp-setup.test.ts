@@ -35,21 +35,24 @@ describe('the whole GCP flow over HTTP against the simulated Google', () => {
     const during = await rt.request('GET', '/api/user_connections', { user: 'flow-user' });
     expect(during.body).toEqual([expect.objectContaining({ provider: 'gcp', account_id: 'sim-user@example.com', status: 'pending' })]);
 
-    const statuses = await pollSetup(rt.url, 'flow-user', taskId, { intervalMs: 2 });
+    // The operation polls are held while the test reads the status, so the enabling step is
+    // certainly in progress then, however fast the machine.
+    const enabling = sim.hold({ path: /\/serviceusage\/v1\/operations\// });
+    const polling = pollSetup(rt.url, 'flow-user', taskId, { intervalMs: 2 });
+    await enabling.reached;
+    const running = (await rt.request('GET', `/gcp/setup/status/${taskId}`, { user: 'flow-user' })).body;
+    enabling.release();
+    const statuses = await polling;
     const states = statesOf(statuses);
-    expect(states).toContain('PROGRESS');
     expect(states[states.length - 1]).toBe('SUCCESS');
     expect(states.every((s) => ['PENDING', 'STARTED', 'PROGRESS', 'SUCCESS'].includes(s))).toBe(true);
     const steps = statuses.map((s) => s.step as number);
     expect(steps).toEqual([...steps].sort((a, b) => a - b));
     const progress = statuses.map((s) => s.progress as number);
     expect(progress).toEqual([...progress].sort((a, b) => a - b));
-    const running = statuses.find((s) => s.state === 'PROGRESS')!;
-    expect(running).toMatchObject({ complete: false, total_steps: 7 });
-    expect(typeof running.status).toBe('string');
+    expect(running).toMatchObject({ state: 'PROGRESS', complete: false, total_steps: 7, status: expect.stringMatching(/^Enabling required APIs \(\d\/2 projects\)$/) });
     const final = statuses[statuses.length - 1];
     expect(final).toMatchObject({ state: 'SUCCESS', complete: true, progress: 100, result: { propagation_status: 'FULL', verified_projects: 2, total_projects: 2 } });
-    expect(statuses.some((s) => /^Enabling required APIs \(\d\/2 projects\)$/.test(String(s.status)))).toBe(true);
 
     const conns = await rt.request('GET', '/api/user_connections', { user: 'flow-user' });
     expect(conns.body).toEqual([expect.objectContaining({ provider: 'gcp', account_id: 'sim-user@example.com', status: 'connected' })]);
@@ -194,7 +197,7 @@ describe('more than 5 billed projects', () => {
 describe('IAM propagation', () => {
   it('slow propagation in one project → SUCCESS with PARTIAL (1/2) after 20 checks with waits; the other stops at once', async () => {
     sim.configure({ propagationByProject: { 'sim-beta': 3_600_000 } });
-    const r = await connectGcp(rt.url, 'slow-user', { timeoutMs: 30000 });
+    const r = await connectGcp(rt.url, 'slow-user');
     expect(r.final).toMatchObject({ state: 'SUCCESS', status: 'Propagation verification: PARTIAL (1/2 projects)', result: { propagation_status: 'PARTIAL', verified_projects: 1, total_projects: 2 } });
     const exec = localExecution(r.taskId!)!;
     await exec.done;
@@ -212,10 +215,21 @@ describe('IAM propagation', () => {
   });
 
   it('token-creator not yet propagated: verification waits, then succeeds', async () => {
-    sim.configure({ propagationMs: 150 });
-    const r = await connectGcp(rt.url, 'lag-user');
-    expect(r.final).toMatchObject({ state: 'SUCCESS', result: { propagation_status: 'FULL' } });
+    // Propagation happens when the test says so, after the first checks were refused, not after
+    // a time the machine may or may not have spent by then.
+    sim.configure({ propagationMs: 3_600_000 });
+    const running = connectGcp(rt.url, 'lag-user');
+    // two projects, two accounts each: four refused mints, at least two failed checks
+    await sim.whenCount('iamcredentials.generateAccessToken', 4);
+    sim.propagateNow();
+    const r = await running;
+    expect(r.final).toMatchObject({ state: 'SUCCESS', result: { propagation_status: 'FULL', verified_projects: 2 } });
     expect(sim.counts()['iamcredentials.generateAccessToken']).toBeGreaterThan(4);
+    const exec = localExecution(r.taskId!)!;
+    await exec.done;
+    const entered = (state: string) => exec.events.filter((e) => (e as { type: string; state?: { name: string } }).type === 'StateEntered' && (e as { state: { name: string } }).state.name === state).length;
+    expect(entered('WaitVerify')).toBeGreaterThanOrEqual(2);
+    expect(entered('VerifyAccess')).toBeGreaterThanOrEqual(4);
   });
 });
 

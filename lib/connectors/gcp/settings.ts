@@ -117,7 +117,7 @@ export const gcpSection = section(
     GCP_TOKEN_LEASE_MS: setting(int(10000, 100, 120000), 'How long one function may hold the token-refresh lease; others wait up to this long and reuse its result.'),
     GCP_HTTP_TIMEOUT_MS: setting(int(15000, 100, 120000), 'Timeout of each Google API call.'),
     GCP_HTTP_ATTEMPTS: setting(int(4, 1, 10), 'Attempts per Google API call on 429/5xx/timeouts (backoff with jitter between them).'),
-    GCP_ENABLE_POLL_INTERVAL_MS: setting(int(1000, 10, 60000), 'First interval between polls of an API-enable operation; grows 1.5x per poll up to 5 s.'),
+    GCP_ENABLE_POLL_INTERVAL_MS: setting(int(250, 10, 60000), 'Shortest interval between polls of an API-enable operation; later polls wait a tenth of the time the operation has run, up to 5 s.'),
     GCP_ENABLE_POLL_BUDGET_SECONDS: setting(int(20, 0, 600), 'How long one setup step polls API-enable operations before handing over to a Wait state.'),
     GCP_ENABLE_MAX_WAIT_SECONDS: setting(int(900, 10, 3600), 'Give up on API-enable operations after this long ("Error enabling required APIs").'),
     GCP_VERIFY_MAX_ATTEMPTS: setting(int(20, 1, 100), 'Propagation checks per project (the first at once, then Wait states with backoff).'),

@@ -111,6 +111,19 @@ export interface GoogleSimulator extends RunningSimulator {
   calls(): Array<{ host: string; method: string; path: string }>;
   /** bindings someone else added during conflictNext */
   readonly foreignMember: string;
+  /**
+   * Resolves once `counts()[name]` has reached `n`: lets a test act on what the service has done
+   * (an event) instead of on how much time has passed.
+   */
+  whenCount(name: string, n: number): Promise<void>;
+  /** every IAM grant made so far takes effect now, whatever the propagation delay */
+  propagateNow(): void;
+  /**
+   * Calls matching path (and method) that arrive from now on wait, in the call log but unanswered, until
+   * release; `reached` resolves when the first arrives. release() answers them as usual, or with
+   * `status` when given. A reset releases every hold.
+   */
+  hold(opts: { path: RegExp; method?: string }): { reached: Promise<void>; release(status?: number): void };
 }
 
 export function isGoogleSimulator(s: RunningSimulator): s is GoogleSimulator {
@@ -148,6 +161,10 @@ export const startGoogleSimulator: SimulatorStarter = async (opts) => {
   let conflicts = 0;
   let counts: Record<string, number> = {};
   let callLog: Array<{ host: string; method: string; path: string }> = [];
+  let countWaiters: Array<{ name: string; n: number; ok: () => void }> = [];
+  type Hold = { path: RegExp; method?: string; arrived: () => void; released: Promise<number | undefined> };
+  let holds: Hold[] = [];
+  let releaseHolds: Array<() => void> = [];
   let orgPolicies = new Map<string, OrgPolicy>();
   let issued: string[] = [];
   let etagSeq = 1;
@@ -173,6 +190,10 @@ export const startGoogleSimulator: SimulatorStarter = async (opts) => {
     grantTimes = new Map();
     faults = [];
     conflicts = 0;
+    for (const r of releaseHolds) r();
+    holds = [];
+    releaseHolds = [];
+    countWaiters = [];
     counts = {};
     callLog = [];
     orgPolicies = new Map();
@@ -224,6 +245,10 @@ export const startGoogleSimulator: SimulatorStarter = async (opts) => {
   };
   const count = (name: string) => {
     counts[name] = (counts[name] ?? 0) + 1;
+    if (countWaiters.length === 0) return;
+    const reached = countWaiters.filter((w) => (counts[w.name] ?? 0) >= w.n);
+    countWaiters = countWaiters.filter((w) => !reached.includes(w));
+    for (const w of reached) w.ok();
   };
   const send = (res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}) => {
     res.writeHead(status, { 'content-type': 'application/json; charset=UTF-8', ...headers });
@@ -281,6 +306,14 @@ export const startGoogleSimulator: SimulatorStarter = async (opts) => {
     // a long `npm start -- --simulate` session must not grow without bound
     if (callLog.length > 20000) callLog.splice(0, callLog.length - 20000);
     if (!path.startsWith('/oauth/') && !path.startsWith('/openidconnect/')) counts.api = (counts.api ?? 0) + 1;
+
+    const held = holds.find((h) => h.path.test(path) && (!h.method || h.method === method));
+    if (held) {
+      held.arrived();
+      const status = await held.released;
+      if (res.destroyed) return;
+      if (status) return gError(res, status, 'Simulated fault');
+    }
 
     const fault = faults.find((f) => f.remaining > 0 && (!f.path || f.path.test(path)) && (!f.method || f.method === method));
     if (fault) {
@@ -660,7 +693,29 @@ export const startGoogleSimulator: SimulatorStarter = async (opts) => {
       orgPolicies.set(name, { name, spec: { ...structuredClone(spec), etag: newEtag(), updateTime: new Date().toISOString() } });
     },
     foreignMember: FOREIGN_MEMBER,
+    whenCount: (name, n) =>
+      (counts[name] ?? 0) >= n ? Promise.resolve() : new Promise<void>((ok) => countWaiters.push({ name, n, ok })),
+    propagateNow: () => {
+      for (const k of grantTimes.keys()) grantTimes.set(k, 0);
+    },
+    hold: (o) => {
+      let arrived!: () => void;
+      const reached = new Promise<void>((ok) => (arrived = ok));
+      let release!: (status?: number) => void;
+      const released = new Promise<number | undefined>((ok) => (release = ok));
+      const h: Hold = { path: o.path, method: o.method, arrived, released };
+      holds.push(h);
+      releaseHolds.push(() => release());
+      return {
+        reached,
+        release: (status) => {
+          holds = holds.filter((x) => x !== h);
+          release(status);
+        },
+      };
+    },
     close: async () => {
+      for (const r of releaseHolds) r();
       await Promise.all(
         servers.map(
           ({ server }) =>

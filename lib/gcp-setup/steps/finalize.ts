@@ -10,13 +10,13 @@ export async function finalizeStep(
   input: StepIds & { root_project_id: string; full_sa_email: string; readonly_sa_email: string; verification: Array<{ project_id: string; verified: boolean }> },
   d: Deps,
 ): Promise<{ state: 'SUCCESS'; propagation_status: SetupResult['propagation_status'] }> {
-  await startStep(d.db, input.user_id, input.task_id, STEP.finalize);
-  const conn = await stepConnection(d, input);
+  // the progress write, the connection and the task record do not depend on one another
+  const [, conn, task] = await Promise.all([startStep(d.db, input.user_id, input.task_id, STEP.finalize), stepConnection(d, input), getTask(d.db, input.user_id, input.task_id)]);
   const total = input.verification.length;
   const verified = input.verification.filter((v) => v.verified).length;
   const result: SetupResult = { propagation_status: verified === total ? 'FULL' : 'PARTIAL', verified_projects: verified, total_projects: total };
   // the opt-in org-policy step left what it changed on the record: the user audits it in the result
-  const orgPolicy = (await getTask(d.db, input.user_id, input.task_id))?.orgPolicyOutcome;
+  const orgPolicy = task?.orgPolicyOutcome;
   if (orgPolicy) result.org_policy = orgPolicy;
   const updated = await updateConnectionStatus(d.db, conn, {
     status: 'connected',

@@ -1,8 +1,8 @@
 import type { Deps } from '../../deps.ts';
 import { getProjectPolicy, setProjectPolicy } from '../../connectors/gcp/crm.ts';
 import { grantWithEtag, type Grant } from '../policy.ts';
-import { markProjectDone, startStep, STEP } from '../tasks.ts';
-import type { ProjectStepInput } from './common.ts';
+import { markProjectDone, STEP } from '../tasks.ts';
+import { stepStarted, type ProjectStepInput } from './common.ts';
 import { stepContext } from './context.ts';
 
 /**
@@ -10,7 +10,7 @@ import { stepContext } from './context.ts';
  * project policy. Project level only: no organisation-level grant is ever made.
  */
 export async function grantRolesStep(input: ProjectStepInput & { full_sa_email: string; readonly_sa_email: string }, d: Deps): Promise<{ project_id: string }> {
-  await startStep(d.db, input.user_id, input.task_id, STEP.roles, input.project_count);
+  const started = stepStarted(d, input, STEP.roles, input.project_count);
   const { ctx } = await stepContext(d, input);
   const cfg = d.config.gcp;
   const grants: Grant[] = [
@@ -23,6 +23,7 @@ export async function grantRolesStep(input: ProjectStepInput & { full_sa_email: 
     grants,
     { what: `project ${input.project_id}` },
   );
+  await started;
   await markProjectDone(d.db, input.user_id, input.task_id, STEP.roles, input.project_id);
   return { project_id: input.project_id };
 }

@@ -6,8 +6,8 @@ import { projectBillingEnabled } from '../../connectors/gcp/billing.ts';
 import { isGoogleApiError, mapLimit } from '../../connectors/gcp/google.ts';
 import { SetupFailure } from '../errors.ts';
 import type { StepIds } from '../step.ts';
-import { markNeedsSelection, markOrgPolicyPlanned, startStep, STEP, type EligibleProject } from '../tasks.ts';
-import { ELIGIBLE_SETTING } from './common.ts';
+import { markNeedsSelection, markOrgPolicyPlanned, STEP, type EligibleProject } from '../tasks.ts';
+import { ELIGIBLE_SETTING, stepStarted } from './common.ts';
 import { stepContext } from './context.ts';
 
 export interface ListProjectsOutput {
@@ -24,9 +24,10 @@ export interface ListProjectsOutput {
  * ends it in NEEDS_SELECTION with the eligible ones (POST /gcp/post-auth-retry continues).
  */
 export async function listProjectsStep(input: StepIds & { selected_project_ids?: string[] }, d: Deps): Promise<ListProjectsOutput> {
-  await startStep(d.db, input.user_id, input.task_id, STEP.projects);
+  const started = stepStarted(d, input, STEP.projects);
   const { conn, ctx } = await stepContext(d, input);
   const all = await listProjects(ctx);
+  await started;
   if (all.length === 0) throw new SetupFailure('No GCP projects found during login');
   const selected = input.selected_project_ids ?? [];
   const candidates = selected.length ? all.filter((p) => selected.includes(p.project_id)) : all;

@@ -2,8 +2,8 @@ import type { Deps } from '../../deps.ts';
 import { testProjectPermissions } from '../../connectors/gcp/crm.ts';
 import { generateAccessToken } from '../../connectors/gcp/iam-credentials.ts';
 import { GoogleApiError, type GoogleCtx } from '../../connectors/gcp/google.ts';
-import { markProjectDone, startStep, STEP } from '../tasks.ts';
-import type { ProjectStepInput } from './common.ts';
+import { markProjectDone, STEP } from '../tasks.ts';
+import { stepStarted, type ProjectStepInput } from './common.ts';
 import { stepContext } from './context.ts';
 
 export const VERIFY_PERMISSION = 'resourcemanager.projects.get';
@@ -34,12 +34,13 @@ async function accountCanAct(ctx: GoogleCtx, saEmail: string, projectId: string)
  * GCP_VERIFY_MAX_ATTEMPTS; once verified it stops (no waiting after success).
  */
 export async function verifyAccessStep(input: ProjectStepInput & { full_sa_email: string; readonly_sa_email: string; attempt: number }, d: Deps): Promise<VerifyState> {
-  await startStep(d.db, input.user_id, input.task_id, STEP.verify, input.project_count);
+  const started = stepStarted(d, input, STEP.verify, input.project_count);
   const { ctx } = await stepContext(d, input);
   const cfg = d.config.gcp;
   const attempt = (Number(input.attempt) || 0) + 1;
   const results = await Promise.all([input.readonly_sa_email, input.full_sa_email].map((sa) => accountCanAct(ctx, sa, input.project_id)));
   const verified = results.every(Boolean);
+  await started;
   if (verified) await markProjectDone(d.db, input.user_id, input.task_id, STEP.verify, input.project_id);
   const done = verified || attempt >= cfg.verifyMaxAttempts;
   const wait = Math.min(cfg.verifyBaseWaitSeconds * 2 ** (attempt - 1), cfg.verifyMaxWaitSeconds);
