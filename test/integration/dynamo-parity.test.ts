@@ -1,7 +1,8 @@
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DescribeTableCommand } from '@aws-sdk/client-dynamodb';
-import { PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { PutCommand, QueryCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { createDb, isConditionalCheckFailed, queryPrefix, type Db } from '../../lib/db/client.ts';
 import { ddbLocalEndpoint, ddbLocalWanted, startTestTable, type TestTable } from '../helpers/ddb-local.ts';
 import { startTestRuntime } from '../helpers/runtime.ts';
@@ -12,6 +13,9 @@ import { startTestRuntime } from '../helpers/runtime.ts';
  * DynamoDB Local"). A behaviour the two disagree on fails here on one of them.
  */
 let table: TestTable;
+
+const shippedSources = (dir = 'lib'): string[] =>
+  readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? shippedSources(join(dir, e.name)) : e.name.endsWith('.ts') ? [join(dir, e.name)] : []));
 let db: Db;
 
 beforeAll(async () => {
@@ -53,6 +57,31 @@ describe('the DynamoDB the suite runs on', () => {
     expect(r.Items).toEqual([]);
     expect(r.ScannedCount).toBe(2);
     expect(r.LastEvaluatedKey).toEqual({ pk: 'USER#p', sk: 'ITEM#1' });
+  });
+
+  it('refuses an empty string as a key value, even in begins_with; queryPrefix with an empty prefix reads the whole partition', async () => {
+    const refused = await db.doc
+      .send(new QueryCommand({ TableName: db.table, KeyConditionExpression: 'pk = :pk AND begins_with(sk, :s)', ExpressionAttributeValues: { ':pk': 'USER#p', ':s': '' } }))
+      .then(() => 'accepted', (e: Error) => e.name);
+    // the difference itself, pinned on each: dynalite answers every item
+    expect(refused).toBe(ddbLocalWanted() ? 'ValidationException' : 'accepted');
+    expect((await queryPrefix(db, 'USER#p', '')).map((i) => i.sk)).toEqual(['ITEM#0', 'ITEM#1', 'ITEM#2']);
+  });
+
+  it('refuses an empty string as a GSI key where dynalite stores it (every gsi1pk and gsi1sk lib/ writes starts with a fixed prefix)', async () => {
+    const put = await db.doc
+      .send(new PutCommand({ TableName: db.table, Item: { pk: 'USER#p', sk: 'EMPTY', gsi1pk: '', gsi1sk: 'x' } }))
+      .then(() => 'accepted', (e: Error) => `${e.name}: ${e.message}`);
+    if (ddbLocalWanted()) expect(put).toMatch(/^ValidationException: .*empty string value.*IndexKey: gsi1pk/);
+    else expect(put).toBe('accepted');
+  });
+
+  it('transactions: dynalite has none, so no shipped code sends one (a change that adds one is tested under npm run test:ddb-local)', async () => {
+    const tx = await db.doc
+      .send(new TransactWriteCommand({ TransactItems: [{ Put: { TableName: db.table, Item: { pk: 'USER#tx', sk: '1' } } }] }))
+      .then(() => 'accepted', (e: Error) => e.name);
+    expect(tx).toBe(ddbLocalWanted() ? 'accepted' : 'UnknownOperationException');
+    expect(shippedSources().filter((f) => /Transact(Write|Get)(Items)?Command/.test(readFileSync(f, 'utf8')))).toEqual([]);
   });
 
   it('refuses consistent reads on the GSI, reserved words unaliased, and unused expression values', async () => {
