@@ -59,7 +59,7 @@ export async function startTestRuntime(opts: { simulate?: boolean; env?: Record<
   setLogSink((line) => logs.push(line));
   // under `npm run test:ddb-local`, the run's one DynamoDB Local with a table of this runtime's own
   const dynamoEndpoint = ddbLocalEndpoint();
-  const table = dynamoEndpoint ? { TABLE_NAME: uniqueTableName() } : {};
+  const table: Record<string, string> = dynamoEndpoint ? { TABLE_NAME: uniqueTableName() } : {};
   const runtime = await startLocalRuntime({ port: 0, dataDir, inMemory: true, dynamoEndpoint, simulate: opts.simulate, env: { LOG_LEVEL: 'debug', ...opts.env, ...table } });
   // Record every secret value written during the run (disconnects delete them before close).
   const seenSecrets: string[] = [];
