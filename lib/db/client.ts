@@ -62,7 +62,12 @@ export function isConditionalCheckFailed(e: unknown): boolean {
   return (e as { name?: string })?.name === 'ConditionalCheckFailedException';
 }
 
-/** Every item under one partition prefix: `pk = :pk AND begins_with(sk, :prefix)`, following pagination. */
+/**
+ * Every item under one partition prefix: `pk = :pk AND begins_with(sk, :prefix)`, following
+ * pagination. An empty prefix is the whole partition, without the condition: DynamoDB (and
+ * DynamoDB Local) refuse an empty string as a key value, even in begins_with, where dynalite
+ * accepted it (docs/testing.md, "Parity with DynamoDB Local").
+ */
 export async function queryPrefix(db: Db, pk: string, skPrefix: string, extra: Partial<QueryCommandInput> = {}): Promise<Record<string, unknown>[]> {
   const out: Record<string, unknown>[] = [];
   let start: Record<string, unknown> | undefined;
@@ -70,8 +75,8 @@ export async function queryPrefix(db: Db, pk: string, skPrefix: string, extra: P
     const r = await db.doc.send(
       new QueryCommand({
         TableName: db.table,
-        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
-        ExpressionAttributeValues: { ':pk': pk, ':prefix': skPrefix },
+        KeyConditionExpression: skPrefix ? 'pk = :pk AND begins_with(sk, :prefix)' : 'pk = :pk',
+        ExpressionAttributeValues: { ':pk': pk, ...(skPrefix ? { ':prefix': skPrefix } : {}) },
         ExclusiveStartKey: start,
         ConsistentRead: true,
         ...extra,

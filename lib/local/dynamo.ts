@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { createRequire } from 'node:module';
-import { CreateTableCommand, DescribeTableCommand, DynamoDBClient, ResourceNotFoundException } from '@aws-sdk/client-dynamodb';
+import { CreateTableCommand, DeleteTableCommand, DescribeTableCommand, DynamoDBClient, ResourceNotFoundException } from '@aws-sdk/client-dynamodb';
 import { tableSchema } from '../db/client.ts';
 
 const require = createRequire(import.meta.url);
@@ -67,6 +67,18 @@ export async function ensureTable(endpoint: string, tableName: string, region = 
   } catch (e) {
     if (!(e instanceof ResourceNotFoundException) && (e as { name?: string }).name !== 'ResourceNotFoundException') throw e;
     await client.send(new CreateTableCommand({ TableName: tableName, ...structuredClone(tableSchema) } as never));
+  } finally {
+    client.destroy();
+  }
+}
+
+/** A table of a runtime that shares its DynamoDB with others (DynamoDB Local in the tests): its items go with it. */
+export async function dropTable(endpoint: string, tableName: string, region = 'us-east-1'): Promise<void> {
+  const client = new DynamoDBClient({ endpoint, region, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+  try {
+    await client.send(new DeleteTableCommand({ TableName: tableName }));
+  } catch (e) {
+    if ((e as { name?: string }).name !== 'ResourceNotFoundException') throw e;
   } finally {
     client.destroy();
   }

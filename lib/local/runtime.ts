@@ -4,7 +4,7 @@ import { join, resolve } from 'node:path';
 import { allSettings, resetConfig, config } from '../config.ts';
 import { resetDeps } from '../deps.ts';
 import { routes, webSocketApis } from '../http/routes.ts';
-import { startEmbeddedDynamo, ensureTable } from './dynamo.ts';
+import { startEmbeddedDynamo, ensureTable, dropTable } from './dynamo.ts';
 import { startGateway, type Gateway } from './gateway.ts';
 import { startSimulators, type RunningSimulator } from './simulators.ts';
 import { buildOpenApi } from '../http/openapi.ts';
@@ -18,6 +18,13 @@ export interface LocalRuntimeOptions {
   dataDir: string;
   /** keep DynamoDB in memory (tests); the secret store still uses dataDir */
   inMemory?: boolean;
+  /**
+   * a DynamoDB this runtime does not own (the test suites against DynamoDB Local,
+   * test/helpers/ddb-local.ts): no embedded emulator starts, the table (TABLE_NAME, one per
+   * runtime, since many runtimes share it) is created with the definition ensureTable uses and
+   * deleted at close
+   */
+  dynamoEndpoint?: string;
   simulate?: boolean;
   /** settings for this runtime (they become process env: config.ts stays the only reader) */
   env?: Record<string, string>;
@@ -60,8 +67,8 @@ export async function startLocalRuntime(opts: LocalRuntimeOptions): Promise<Loca
     for (const stop of started.reverse()) await stop();
   };
   try {
-    const dynamo = await startEmbeddedDynamo({ path: opts.inMemory ? undefined : join(dataDir, 'dynamodb') });
-    started.push(() => dynamo.close());
+    const dynamo = opts.dynamoEndpoint ? { endpoint: opts.dynamoEndpoint } : await startEmbeddedDynamo({ path: opts.inMemory ? undefined : join(dataDir, 'dynamodb') });
+    if ('close' in dynamo) started.push(() => dynamo.close());
     const simulators = opts.simulate ? await startSimulators({ stateDir: opts.inMemory ? undefined : join(dataDir, 'simulators'), dataDir }) : [];
     for (const sim of simulators) started.push(() => sim.close());
     Object.assign(process.env, {
@@ -75,6 +82,7 @@ export async function startLocalRuntime(opts: LocalRuntimeOptions): Promise<Loca
     resetDeps();
     const cfg = config();
     await ensureTable(dynamo.endpoint, cfg.core.tableName!, cfg.core.region);
+    if (opts.dynamoEndpoint) started.push(() => dropTable(dynamo.endpoint, cfg.core.tableName!, cfg.core.region));
     const executor = await startExecutor(cfg, dataDir, simulators);
     started.push(() => executor.close());
     process.env.CLOUD_TOOL_EXECUTOR_SOCKET = executor.socket;

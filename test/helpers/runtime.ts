@@ -9,6 +9,7 @@ import { deps, resetDeps } from '../../lib/deps.ts';
 import { resetConfig } from '../../lib/config.ts';
 import { defaultBrowser, type CookieJar } from '../../lib/local/cookie-jar.ts';
 import { secretStrings, writeCapture } from './capture.ts';
+import { ddbLocalEndpoint, uniqueTableName } from './ddb-local.ts';
 
 export interface TestResponse<T = any> {
   status: number;
@@ -47,15 +48,19 @@ export interface TestRuntime {
 }
 
 /**
- * The real HTTP surface in-process: embedded DynamoDB (in memory), local secret store in a temp
- * dir, gateway on an ephemeral port. Requests go over real HTTP.
+ * The real HTTP surface in-process: embedded DynamoDB (in memory; DynamoDB Local under
+ * `npm run test:ddb-local`), local secret store in a temp dir, gateway on an ephemeral port.
+ * Requests go over real HTTP.
  */
 export async function startTestRuntime(opts: { simulate?: boolean; env?: Record<string, string> } = {}): Promise<TestRuntime> {
   const dataDir = mkdtempSync(join(tmpdir(), 'aurora-test-'));
   const logs: string[] = [];
   const responses: string[] = [];
   setLogSink((line) => logs.push(line));
-  const runtime = await startLocalRuntime({ port: 0, dataDir, inMemory: true, simulate: opts.simulate, env: { LOG_LEVEL: 'debug', ...opts.env } });
+  // under `npm run test:ddb-local`, the run's one DynamoDB Local with a table of this runtime's own
+  const dynamoEndpoint = ddbLocalEndpoint();
+  const table: Record<string, string> = dynamoEndpoint ? { TABLE_NAME: uniqueTableName() } : {};
+  const runtime = await startLocalRuntime({ port: 0, dataDir, inMemory: true, dynamoEndpoint, simulate: opts.simulate, env: { LOG_LEVEL: 'debug', ...opts.env, ...table } });
   // Record every secret value written during the run (disconnects delete them before close).
   const seenSecrets: string[] = [];
   // also what its owner may be shown but no log line or table item may hold (lib/webhooks signing secrets)

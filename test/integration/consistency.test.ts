@@ -10,9 +10,9 @@ import { getConnection } from '../../lib/connections/repo.ts';
 import { createSecretStore } from '../../lib/secrets/index.ts';
 import { secretPath } from '../../lib/secrets/port.ts';
 import { secret } from '../../lib/secret-value.ts';
-import { startEmbeddedDynamo, ensureTable, type EmbeddedDynamo } from '../../lib/local/dynamo.ts';
+import { startTestTable, type TestTable } from '../helpers/ddb-local.ts';
 
-let dynamo: EmbeddedDynamo;
+let dynamo: TestTable;
 let dir: string;
 let d: Deps;
 
@@ -34,11 +34,10 @@ function failingDb(db: Db): Db {
 }
 
 beforeAll(async () => {
-  dynamo = await startEmbeddedDynamo();
-  await ensureTable(dynamo.endpoint, 'consistency');
+  dynamo = await startTestTable('consistency');
   dir = mkdtempSync(join(tmpdir(), 'aurora-consistency-'));
-  const config = load({ AURORA_DATA_DIR: dir, TABLE_NAME: 'consistency', DYNAMODB_ENDPOINT: dynamo.endpoint, SECRET_CACHE_TTL_MS: '0' });
-  const db = createDb({ tableName: 'consistency', region: 'us-east-1', endpoint: dynamo.endpoint });
+  const config = load({ AURORA_DATA_DIR: dir, TABLE_NAME: dynamo.table, DYNAMODB_ENDPOINT: dynamo.endpoint, SECRET_CACHE_TTL_MS: '0' });
+  const db = createDb({ tableName: dynamo.table, region: 'us-east-1', endpoint: dynamo.endpoint });
   d = { config, db, secrets: createSecretStore(config.secrets, config.core), now: () => Date.now() };
 });
 afterAll(async () => {
