@@ -10,12 +10,12 @@
  */
 import { build } from 'esbuild';
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join, relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { bundleOptions } from '../lib/build/bundle.ts';
+import { bundleOptions, coldStartOutputs } from '../lib/build/bundle.ts';
 import { routes, webSocketApis } from '../lib/http/routes.ts';
 import { setLogLevel } from '../lib/log.ts';
 
@@ -48,10 +48,22 @@ const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.len
 const pct = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((xs.length * p) / 100))];
 const round = (n: number) => Math.round(n * 100) / 100;
 
-async function bundle(name: string, entry: string): Promise<string> {
-  const outfile = join(outDir, `${name}.mjs`);
-  await build({ ...bundleOptions, entryPoints: [entry], outfile, logLevel: 'silent' });
-  return outfile;
+interface Bundle {
+  /** the entry file to import */
+  file: string;
+  /** what a cold start loads: the entry and the chunks it imports statically (lib/build/bundle.ts) */
+  bytes: number;
+  /** the entry and every chunk, lazy ones included: what the zip holds */
+  bytes_all: number;
+}
+/** One function built alone into its own directory, as SST builds each function for deploy. */
+async function bundle(name: string, entry: string, options: Partial<typeof bundleOptions> = {}): Promise<Bundle> {
+  const rel = relative(process.cwd(), resolve(entry));
+  const r = await build({ ...bundleOptions, ...options, entryPoints: [rel], outdir: join(outDir, name), outExtension: { '.js': '.mjs' }, metafile: true, logLevel: 'silent' });
+  const outputs = r.metafile.outputs;
+  const cold = coldStartOutputs(outputs, rel);
+  const sum = (keys: string[]) => keys.reduce((n, k) => n + outputs[k].bytes, 0);
+  return { file: resolve(cold[0]), bytes: sum(cold), bytes_all: sum(Object.keys(outputs)) };
 }
 
 /** Import times (ms) of the bundle in `runs` fresh processes (a Lambda cold start pays this). */
@@ -72,16 +84,20 @@ const importMs = (file: string) => round(median(importSamples(file, Number(value
 // median of all) so a drift in machine load does not skew the ratios.
 const floorEntry = join(outDir, 'floor-entry.ts');
 writeFileSync(floorEntry, FLOOR_SOURCE);
-const floorFile = await bundle('floor', floorEntry);
+const floorBundle = await bundle('floor', floorEntry);
+const floorFile = floorBundle.file;
 const floorSamples = importSamples(floorFile);
 const oldFloorEntry = join(outDir, 'floor-bundled-sdk-entry.ts');
 writeFileSync(oldFloorEntry, OLD_FLOOR_SOURCE);
-const oldFloorFile = await build({ ...bundleOptions, external: bundleOptions.external.filter((e) => !e.startsWith('@aws-sdk')), entryPoints: [oldFloorEntry], outfile: join(outDir, 'floor-bundled-sdk.mjs'), logLevel: 'silent' }).then(() => join(outDir, 'floor-bundled-sdk.mjs'));
+const oldFloorFile = (await bundle('floor-bundled-sdk', oldFloorEntry)).file;
 const oldFloorSamples = importSamples(oldFloorFile);
 
 interface FunctionBench {
   name: string;
+  /** bytes a cold start loads (the entry and its static chunks) */
   bundle_bytes: number;
+  /** bytes of every output file, the chunks behind import() included */
+  bundle_bytes_all: number;
   import_ms: number;
   /** import_ms / floor_import_ms */
   ratio?: number;
@@ -104,8 +120,8 @@ entries.push(...(steps?.workflowSteps ?? []).map((s) => ({ name: `workflow.${s.n
 for (const e of entries) {
   if (seen.has(e.handler) || (values.only && !e.name.includes(values.only))) continue;
   seen.add(e.handler);
-  const file = await bundle(e.name, e.handler);
-  functions.push({ name: e.name, bundle_bytes: statSync(file).size, import_ms: importMs(file) });
+  const { file, bytes, bytes_all } = await bundle(e.name, e.handler);
+  functions.push({ name: e.name, bundle_bytes: bytes, bundle_bytes_all: bytes_all, import_ms: importMs(file) });
   files.set(e.name, { file, event: e.event });
   if (functions.length === Math.ceil(entries.length / 2)) {
     floorSamples.push(...importSamples(floorFile));
@@ -156,12 +172,12 @@ const floor_cold_request_ms = round(median(floorCold));
 if (values['functions-only']) {
   await rt.close();
   rmSync(dataDir, { recursive: true, force: true });
-  const partial = { functions, floor_import_ms, floor_bundled_sdk_ms, floor_cold_request_ms, floor_samples_ms: floorSamples.map(round), load_average: { start: loadAtStart, end: loadavg().map(round2), cpus: availableParallelism() } };
+  const partial = { functions, floor_bundle_bytes: floorBundle.bytes, floor_import_ms, floor_bundled_sdk_ms, floor_cold_request_ms, floor_samples_ms: floorSamples.map(round), load_average: { start: loadAtStart, end: loadavg().map(round2), cpus: availableParallelism() } };
   if (values.json) process.stdout.write(JSON.stringify(partial) + '\n');
   else {
     const w = Math.max(...functions.map((f) => f.name.length));
-    console.log(`${'function'.padEnd(w)}  bundle KB  import ms  ratio  cold request ms  (floor: import ${floor_import_ms} ms, cold request ${floor_cold_request_ms} ms)`);
-    for (const f of functions) console.log(`${f.name.padEnd(w)}  ${(f.bundle_bytes / 1024).toFixed(1).padStart(9)}  ${f.import_ms.toFixed(1).padStart(9)}  ${f.ratio!.toFixed(2).padStart(5)}  ${f.cold_request_ms!.toFixed(1).padStart(15)}  ${f.cold_request_outcome}`);
+    console.log(`${'function'.padEnd(w)}  bundle KB  all KB  import ms  ratio  cold request ms  (floor: import ${floor_import_ms} ms, cold request ${floor_cold_request_ms} ms)`);
+    for (const f of functions) console.log(`${f.name.padEnd(w)}  ${(f.bundle_bytes / 1024).toFixed(1).padStart(9)}  ${(f.bundle_bytes_all / 1024).toFixed(1).padStart(6)}  ${f.import_ms.toFixed(1).padStart(9)}  ${f.ratio!.toFixed(2).padStart(5)}  ${f.cold_request_ms!.toFixed(1).padStart(15)}  ${f.cold_request_outcome}`);
     console.log(`load average (1, 5, 15 min) at start ${loadAtStart.join(' ')}, at end ${partial.load_average.end.join(' ')}, on ${partial.load_average.cpus} CPUs`);
   }
   process.exit(0);
@@ -209,13 +225,13 @@ if (web) Object.assign(extra, await web.benchConsole());
 // under load is a process of its own).
 const load = await benchLoad({ requests: loadRequests });
 
-const result = { functions, floor_import_ms, floor_bundled_sdk_ms, floor_cold_request_ms, list_latency, cloud_tool, mcp, ...extra, load, load_average: { start: loadAtStart, end: loadavg().map(round2), cpus: availableParallelism() } };
+const result = { functions, floor_bundle_bytes: floorBundle.bytes, floor_import_ms, floor_bundled_sdk_ms, floor_cold_request_ms, list_latency, cloud_tool, mcp, ...extra, load, load_average: { start: loadAtStart, end: loadavg().map(round2), cpus: availableParallelism() } };
 if (values.json) {
   process.stdout.write(JSON.stringify(result) + '\n');
 } else {
   const w = Math.max(...functions.map((f) => f.name.length));
-  console.log(`${'function'.padEnd(w)}  bundle KB  import ms  ratio  cold request ms  (floor: import ${floor_import_ms} ms, cold request ${floor_cold_request_ms} ms; SDK bundled: ${floor_bundled_sdk_ms} ms)`);
-  for (const f of functions) console.log(`${f.name.padEnd(w)}  ${(f.bundle_bytes / 1024).toFixed(1).padStart(9)}  ${f.import_ms.toFixed(1).padStart(9)}  ${f.ratio!.toFixed(2).padStart(5)}  ${f.cold_request_ms!.toFixed(1).padStart(15)}  ${f.cold_request_outcome}`);
+  console.log(`${'function'.padEnd(w)}  bundle KB  all KB  import ms  ratio  cold request ms  (floor: import ${floor_import_ms} ms, cold request ${floor_cold_request_ms} ms; SDK bundled: ${floor_bundled_sdk_ms} ms)`);
+  for (const f of functions) console.log(`${f.name.padEnd(w)}  ${(f.bundle_bytes / 1024).toFixed(1).padStart(9)}  ${(f.bundle_bytes_all / 1024).toFixed(1).padStart(6)}  ${f.import_ms.toFixed(1).padStart(9)}  ${f.ratio!.toFixed(2).padStart(5)}  ${f.cold_request_ms!.toFixed(1).padStart(15)}  ${f.cold_request_outcome}`);
   console.log('\nGET /api/user_connections latency');
   for (const l of list_latency) console.log(`  ${String(l.connections).padStart(5)} connections: p50 ${l.p50_ms} ms, p99 ${l.p99_ms} ms`);
   console.log(`\ncloud_tool overhead (request to response minus the CLI's own run time, ${cloud_tool.isolation}): p50 ${cloud_tool.overhead_p50_ms} ms, p90 ${cloud_tool.overhead_p90_ms} ms`);
@@ -230,8 +246,8 @@ process.exit(0);
 async function benchMcp(): Promise<{ bundle_bytes: number; import_ms: number; import_ratio: number; call_p50_ms: number; call_p90_ms: number; runs: number }> {
   const route = routes.find((r) => r.id === 'mcp.endpoint')!;
   const fn = functions.find((f) => f.name === route.id) ?? (await (async () => {
-    const file = await bundle(route.id, route.handler);
-    return { name: route.id, bundle_bytes: statSync(file).size, import_ms: importMs(file) };
+    const { file, bytes } = await bundle(route.id, route.handler);
+    return { name: route.id, bundle_bytes: bytes, import_ms: importMs(file) };
   })());
   const dir = mkdtempSync(join(tmpdir(), 'aurora-bench-'));
   const runtime = await startLocalRuntime({ port: 0, dataDir: dir, inMemory: true, env: { LOG_LEVEL: 'silent', VALIDATE_RESPONSES: 'false' } });

@@ -273,12 +273,18 @@ ${withSim.map((f) => `  async () => (await import('../${f.def.id}/simulator.ts')
   );
 }
 
-function entry(id: string, factory: string, parts: Array<{ name: string; file: string; namespace?: boolean }>, extraArg?: string): string {
-  const imports = parts.map((x) => (x.namespace ? `import * as ${x.name} from '../../../lib/connectors/${id}/${x.file}';` : `import { ${x.name} } from '../../../lib/connectors/${id}/${x.file}';`));
+/**
+ * A part marked `lazy` is the connector's check loaded on its first call (lazyCheck): the status
+ * function calls it only for a connection the caller has, so a caller with none (most providers, as
+ * the console asks every status) never loads the provider's SDK (docs/performance.md).
+ */
+function entry(id: string, factory: string, parts: Array<{ name: string; file: string; namespace?: boolean; lazy?: boolean }>, extraArg?: string): string {
+  const path = (file: string) => `'../../../lib/connectors/${id}/${file}'`;
+  const imports = parts.map((x) => (x.lazy ? `const ${x.name} = lazyCheck(() => import(${path(x.file)}));` : x.namespace ? `import * as ${x.name} from ${path(x.file)};` : `import { ${x.name} } from ${path(x.file)};`));
   const kind = { statusHandler: 'status', reconnectHandler: 'reconnect', connectHandler: 'connect', legacyDisconnectHandler: 'disconnect' }[factory];
   return `${HEADER}${extraArg ? "import * as z from 'zod';\n" : ''}import { ${factory} } from '../../../lib/http/connector-${kind}.ts';
 import { connector } from '../../../lib/connectors/${id}/connector.ts';
-${imports.map((l) => `${l}\n`).join('')}
+${parts.some((x) => x.lazy) ? "import { lazyCheck } from '../../../lib/connectors/kit/behaviour.ts';\n" : ''}${imports.map((l) => `${l}\n`).join('')}
 export const handler = ${factory}(connector${parts.map((x) => `, ${x.name}`).join('')}${extraArg ? `, ${extraArg}` : ''});
 `;
 }
@@ -318,7 +324,7 @@ function entries(found: Found[]): Record<string, string> {
   for (const f of found) {
     const id = f.def.id;
     const base = `functions/connectors/${id}`;
-    out[`${base}/status.ts`] = entry(id, 'statusHandler', [{ name: 'check', file: 'check.ts' }]);
+    out[`${base}/status.ts`] = entry(id, 'statusHandler', [{ name: 'check', file: 'check.ts', lazy: true }]);
     out[`${base}/reconnect.ts`] = entry(id, 'reconnectHandler', [{ name: 'check', file: 'check.ts' }]);
     if (f.def.connect) out[`${base}/connect.ts`] = entry(id, 'connectHandler', [{ name: 'verify', file: 'verify.ts' }], shapeCode(f.def.connect.response));
     if (f.def.legacy?.disconnect) out[`${base}/disconnect.ts`] = f.webhook ? disconnectWithWebhookEntry(f) : entry(id, 'legacyDisconnectHandler', f.revoke ? [{ name: 'revoke', file: 'revoke.ts', namespace: true }] : []);

@@ -48,8 +48,9 @@ export function createFunction(
     // to its bootstrap bucket for the Console (an explicit false would ship them in every zip and
     // upload none). esbuild.external: the one option of lib/build/bundle.ts that SST's build does
     // not already share (its target for nodejs24.x is ES2024 and keepNames its default, as there),
-    // so a deployed bundle holds the same modules `npm run bench` measures.
-    nodejs: { format: "esm", minify: true, esbuild: { external: [...bundleOptions.external] } },
+    // so a deployed bundle holds the same modules `npm run bench` measures. splitting: as
+    // bundleOptions.splitting (lib/build/bundle.ts says why); SST then builds into a directory.
+    nodejs: { format: "esm", minify: true, splitting: bundleOptions.splitting, esbuild: { external: [...bundleOptions.external] } },
     environment: Object.fromEntries(Object.entries(plan.environment).map(([k, v]) => [k, resolve(v)])),
     permissions: plan.permissions.map((p) => ({
       effect: p.effect,

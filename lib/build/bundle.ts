@@ -20,6 +20,13 @@ export const bundleOptions = {
   minify: true,
   keepNames: true,
   treeShaking: true,
+  // A module reached only through import() gets a chunk of its own, loaded when that path first
+  // runs, instead of being inlined into the entry (SST's `nodejs.splitting`, set beside this in
+  // stacks/functions.ts). Without it every lazy import still cost its bytes and parse time at every
+  // cold start: the Secrets Manager client and the AWS SDK's credential providers in every
+  // function, MSAL or googleapis where only one route of a function calls them. esbuild requires
+  // an outdir (not an outfile) when splitting.
+  splitting: true,
   // The AWS SDK is bundled, not taken from the runtime: the nodejs24.x runtime ships an SDK v3
   // whose version AWS moves on its own schedule, so a deployed function would run a client the
   // suite never ran. Bundled, the functions run exactly the package-lock versions the tests use,
@@ -42,3 +49,24 @@ export const bundleOptions = {
   // ESM bundles of CommonJS dependencies still call require(); give them one (SST adds its own).
   banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" },
 } as const;
+
+type Outputs = Record<string, { bytes: number; entryPoint?: string; imports: Array<{ path: string; kind: string }> }>;
+
+/**
+ * The output files a cold start loads before the handler runs: the entry's and, transitively, the
+ * chunks it imports statically (not those behind an import()). Keys of an esbuild metafile's
+ * `outputs`; `entry` is the entry point as given to esbuild, relative to its working directory.
+ */
+export function coldStartOutputs(outputs: Outputs, entry: string): string[] {
+  const start = Object.keys(outputs).find((k) => outputs[k].entryPoint === entry);
+  if (!start) throw new Error(`no output for entry point ${entry}`);
+  const seen = new Set<string>();
+  const todo = [start];
+  while (todo.length) {
+    const k = todo.pop()!;
+    if (seen.has(k)) continue;
+    seen.add(k);
+    for (const i of outputs[k].imports) if (i.kind === 'import-statement' && outputs[i.path]) todo.push(i.path);
+  }
+  return [...seen];
+}

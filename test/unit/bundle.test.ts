@@ -13,7 +13,7 @@ const root = resolve(import.meta.dirname, '../..');
 
 describe('Lambda bundles', () => {
   it('carry the AWS SDK clients they use, at the versions the suite runs; only node: builtins stay outside', async () => {
-    const r = await build({ ...bundleOptions, entryPoints: [resolve(root, 'functions/connections/list.ts')], write: false, metafile: true, absWorkingDir: root, outfile: 'out.mjs', logLevel: 'silent' });
+    const r = await build({ ...bundleOptions, entryPoints: [resolve(root, 'functions/connections/list.ts')], write: false, metafile: true, absWorkingDir: root, outdir: 'out', logLevel: 'silent' });
     const externals = Object.values(r.metafile.outputs).flatMap((o) => o.imports.filter((i) => i.external).map((i) => i.path));
     expect(externals.filter((p) => !p.startsWith('node:') && !['web-streams-polyfill', 'crypto', 'fs', 'process', 'module', 'url'].includes(p.split('/')[0]))).toEqual([]);
     const inputs = Object.keys(r.metafile.inputs);
@@ -24,10 +24,13 @@ describe('Lambda bundles', () => {
     expect(installed.version).toBe(lock.packages['node_modules/@aws-sdk/client-dynamodb'].version);
   }, 60_000);
 
-  it("SST's source-map default is kept (maps uploaded for the Console, none in the zip) and only `external` is passed on", () => {
+  it("SST's source-map default is kept (maps uploaded for the Console, none in the zip); only `external` and `splitting` are passed on", () => {
     const stack = readFileSync(resolve(root, 'stacks/functions.ts'), 'utf8');
     const nodejs = /nodejs: \{([^\n]*)\},?\n/.exec(stack)?.[1] ?? '';
     expect(nodejs).toContain('esbuild: { external: [...bundleOptions.external] }');
+    // lazy imports stay lazy in the deployed zip too, as in the bundles the bench measures
+    expect(nodejs).toContain('splitting: bundleOptions.splitting');
+    expect(bundleOptions.splitting).toBe(true);
     expect(nodejs).not.toMatch(/sourcemap/);
     expect(bundleOptions.external).not.toContain('@aws-sdk/*');
     expect(bundleOptions.target).toBe('es2024');

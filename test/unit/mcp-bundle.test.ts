@@ -12,12 +12,13 @@ import { bundleOptions } from '../../lib/build/bundle.ts';
  * the imports of lib/http/mcp-handler.ts (it says why), and a wrong one fails only at load.
  */
 const dir = mkdtempSync(join(tmpdir(), 'aurora-mcp-bundle-'));
+// built into a directory: bundleOptions splits lazy imports into chunks beside the entry
 const out = join(dir, 'endpoint.mjs');
 
 beforeAll(async () => {
-  // the AWS SDK stays outside the bundle (the Lambda runtime has it): resolve it from ours
+  // only web-streams-polyfill stays outside the bundle (lib/build/bundle.ts): resolve it from ours
   symlinkSync(resolve('node_modules'), join(dir, 'node_modules'));
-  await build({ ...bundleOptions, entryPoints: [resolve('functions/mcp/endpoint.ts')], outfile: out, logLevel: 'silent' });
+  await build({ ...bundleOptions, entryPoints: [resolve('functions/mcp/endpoint.ts')], outdir: dir, outExtension: { '.js': '.mjs' }, logLevel: 'silent' });
 }, 120_000);
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
