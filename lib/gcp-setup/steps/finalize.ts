@@ -2,8 +2,8 @@ import type { Deps } from '../../deps.ts';
 import { updateConnectionStatus, writeAudit } from '../../connections/repo.ts';
 import { SetupFailure } from '../errors.ts';
 import type { StepIds } from '../step.ts';
-import { getTask, markSucceeded, startStep, STEP, type SetupResult } from '../tasks.ts';
-import { stepConnection } from './common.ts';
+import { getTask, markSucceeded, STEP, type SetupResult } from '../tasks.ts';
+import { stepConnection, stepStarted } from './common.ts';
 
 /** Step 7: FULL or PARTIAL from the per-project checks; the connection becomes `connected`. */
 export async function finalizeStep(
@@ -11,7 +11,7 @@ export async function finalizeStep(
   d: Deps,
 ): Promise<{ state: 'SUCCESS'; propagation_status: SetupResult['propagation_status'] }> {
   // the progress write, the connection and the task record do not depend on one another
-  const [, conn, task] = await Promise.all([startStep(d.db, input.user_id, input.task_id, STEP.finalize), stepConnection(d, input), getTask(d.db, input.user_id, input.task_id)]);
+  const [, conn, task] = await Promise.all([stepStarted(d, input, STEP.finalize), stepConnection(d, input), getTask(d.db, input.user_id, input.task_id)]);
   const total = input.verification.length;
   const verified = input.verification.filter((v) => v.verified).length;
   const result: SetupResult = { propagation_status: verified === total ? 'FULL' : 'PARTIAL', verified_projects: verified, total_projects: total };

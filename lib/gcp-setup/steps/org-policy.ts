@@ -4,8 +4,9 @@ import { log } from '../../log.ts';
 import { GoogleApiError, mapLimit } from '../../connectors/gcp/google.ts';
 import { allowAllMemberDomains, DOMAIN_RESTRICTED_SHARING } from '../../connectors/gcp/org-policy.ts';
 import type { StepIds } from '../step.ts';
-import { markProjectDone, recordOrgPolicyOutcome, startStep, STEP, type OrgPolicyOutcome } from '../tasks.ts';
+import { markProjectDone, recordOrgPolicyOutcome, STEP, type OrgPolicyOutcome } from '../tasks.ts';
 import { stepContext } from './context.ts';
+import { stepStarted } from './common.ts';
 
 /**
  * Opt-in step (GCP_ORG_POLICY_ALLOW_PUBLIC_CLOUD_RUN) between the role grants and verification:
@@ -19,8 +20,10 @@ export async function configureOrgPolicyStep(input: StepIds & { project_ids: str
   // The flag in the execution state came from config; config is still the authority (an old
   // execution input cannot switch it on once the setting is off).
   if (!d.config.gcp.orgPolicyAllowPublicCloudRun) return { updated: 0, failed: 0 };
-  await startStep(d.db, input.user_id, input.task_id, STEP.orgPolicy, input.project_count);
+  const started = stepStarted(d, input, STEP.orgPolicy, input.project_count);
   const { ctx } = await stepContext(d, input);
+  // markProjectDone moves within the step this write starts
+  await started;
   const results = await mapLimit(input.project_ids, 5, async (projectId) => {
     try {
       await allowAllMemberDomains(ctx, projectId);
