@@ -36,6 +36,8 @@ const CASES: Array<{ id: string; kb: number; cold: Heavy[]; lazy: Heavy[] }> = [
   { id: 'azure.login', kb: 785, cold: ['msal'], lazy: ['secretsManager'] },
   // the check (and Google's clients) load only for a caller with a GCP connection (lazyCheck)
   { id: 'gcp.status', kb: 405, cold: [], lazy: ['googleapis', 'secretsManager'] },
+  // reads the table only (lib/connectors/gcp/root-project.ts), so no Google client at all
+  { id: 'gcp.getRootProject', kb: 405, cold: [], lazy: ['secretsManager'] },
   { id: 'gcp.callback', kb: 715, cold: ['googleapis'], lazy: ['sfn', 'secretsManager'] },
   // every connector's check and token are reachable through the connector loaders, each lazily
   { id: 'cloudTool.run', kb: 620, cold: [], lazy: ['msal', 'googleapis', 'lambda', 'sts', 'sfn', 'secretsManager'] },

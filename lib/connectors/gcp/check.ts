@@ -1,7 +1,8 @@
 import { ProviderAuthError, ProviderUnavailableError } from '../../errors.ts';
 import { checkFailure, type ConnectorCheck } from '../kit/behaviour.ts';
 import { isGoogleApiError, REAUTH_MESSAGE } from './errors.ts';
-import { billingOrFalse, rootProjectOf } from './service.ts';
+import { billingOrFalse } from './service.ts';
+import { rootProjectOf } from './root-project.ts';
 import { userAccessToken, userGoogleCtx } from './tokens.ts';
 import { userinfo } from './userinfo.ts';
 

@@ -1,17 +1,12 @@
 import type { Deps } from '../../deps.ts';
-import { getUserSetting, putUserSetting } from '../../db/user-settings.ts';
+import { putUserSetting } from '../../db/user-settings.ts';
 import { BadRequestError, ProviderUnavailableError } from '../../errors.ts';
 import { projectBillingEnabled } from './billing.ts';
-import { findGcpConnection, requireGcpConnection, ROOT_SETTING } from './connection.ts';
+import { requireGcpConnection, ROOT_SETTING } from './connection.ts';
+import { rootProjectOf } from './root-project.ts';
 import { listProjects } from './crm.ts';
 import { isGoogleApiError, mapLimit } from './google.ts';
 import { userGoogleCtx } from './tokens.ts';
-
-/** The root project: the user's explicit choice, else the one the last setup chose. */
-export async function rootProjectOf(d: Deps, userId: string, metadataRoot: unknown): Promise<string | null> {
-  const saved = await getUserSetting<string>(d.db, userId, ROOT_SETTING);
-  return saved ?? (typeof metadataRoot === 'string' ? metadataRoot : null);
-}
 
 export async function billingOrFalse(ctx: ReturnType<typeof userGoogleCtx>, projectId: string): Promise<boolean> {
   try {
@@ -42,11 +37,6 @@ export async function gcpProjects(d: Deps, userId: string): Promise<{ projects: 
     if (isGoogleApiError(e)) throw new ProviderUnavailableError('Google Cloud did not answer; try again shortly', { status: e.retryable ? 503 : 502 });
     throw e;
   }
-}
-
-export async function getRootProject(d: Deps, userId: string): Promise<{ root_project: string | null }> {
-  const conn = await findGcpConnection(d, userId);
-  return { root_project: await rootProjectOf(d, userId, conn?.metadata.root_project) };
 }
 
 /** POST /api/gcp/root-project: only a project of the user's account with billing enabled. */
