@@ -1,8 +1,9 @@
 /**
  * npm run gen [-- --check]
  * Writes what derives from the connector list (lib/connectors/index.ts) and cannot be derived at
- * run time: static imports. Lambdas are bundled without code splitting, so each function must
- * reach only the connector code it can call; that takes one entry file per connector and purpose
+ * run time: static imports. Each Lambda's bundle holds all it can reach (code splitting only moves
+ * what sits behind an import() out of its cold start), so each function must reach only the
+ * connector code it can call; that takes one entry file per connector and purpose
  * (functions/connectors/<id>/*.ts) and one lazy loader map per purpose. Also the small projection
  * of the list every function carries (ids, feature flags, settings sections), so that a function
  * does not carry every connector's form data, and the README's connector and settings tables.

@@ -1,6 +1,6 @@
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
-// Our modules first, the SDK's last: bundled (lib/build/bundle.ts, no code splitting), zod is
-// initialised lazily once any import() of the bundle reaches it, and the SDK's `zod/v4` entry
+// Our modules first, the SDK's last: bundled (lib/build/bundle.ts), zod's modules may be
+// initialised lazily once an import() of the bundle reaches them, and the SDK's `zod/v4` entry
 // initialised first leaves zod's classes undefined when the SDK's schemas are built at load
 // ("t is not a constructor"). Loading zod through our own `zod` import first avoids it;
 // test/unit/mcp-bundle.test.ts loads the bundle as deployed.
