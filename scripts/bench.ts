@@ -57,9 +57,9 @@ interface Bundle {
   bytes_all: number;
 }
 /** One function built alone into its own directory, as SST builds each function for deploy. */
-async function bundle(name: string, entry: string, options: Partial<typeof bundleOptions> = {}): Promise<Bundle> {
+async function bundle(name: string, entry: string): Promise<Bundle> {
   const rel = relative(process.cwd(), resolve(entry));
-  const r = await build({ ...bundleOptions, ...options, entryPoints: [rel], outdir: join(outDir, name), outExtension: { '.js': '.mjs' }, metafile: true, logLevel: 'silent' });
+  const r = await build({ ...bundleOptions, entryPoints: [rel], outdir: join(outDir, name), outExtension: { '.js': '.mjs' }, metafile: true, logLevel: 'silent' });
   const outputs = r.metafile.outputs;
   const cold = coldStartOutputs(outputs, rel);
   const sum = (keys: string[]) => keys.reduce((n, k) => n + outputs[k].bytes, 0);
