@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from '../lib/zod.ts';
 
 /**
  * The one contract between `cloudTool.run` (which decides what may run and mints the caller's
@@ -19,21 +19,21 @@ export const HOME_PLACEHOLDER = '{HOME}';
 export const EXECUTOR_OWNED_ENV = ['PATH', 'HOME', 'TMPDIR', 'HTTPS_PROXY', 'https_proxy', 'HTTP_PROXY', 'http_proxy', 'NO_PROXY', 'no_proxy', 'ALL_PROXY', 'all_proxy'] as const;
 
 const PROGRAM = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
-const runId = z.string().regex(/^[A-Za-z0-9_-]{8,64}$/, 'is not a run id');
-const argv = z
-  .array(z.string().max(100_000))
-  .min(1)
-  .max(2000)
-  .refine((a) => PROGRAM.test(a[0]), 'argv[0] must be a bare program name');
-const envName = z
-  .string()
-  .regex(/^[A-Za-z_][A-Za-z0-9_]*$/)
-  .refine((n) => !(EXECUTOR_OWNED_ENV as readonly string[]).includes(n), 'is set by the executor');
-const homePath = z
-  .string()
-  .min(1)
-  .max(200)
-  .refine((p) => !p.startsWith('/') && !p.split('/').some((s) => s === '..' || s === '.' || s === ''), 'must be a relative path inside HOME');
+const runId = z.string().check(z.regex(/^[A-Za-z0-9_-]{8,64}$/, 'is not a run id'));
+const argv = z.array(z.string().check(z.maxLength(100_000))).check(
+  z.minLength(1),
+  z.maxLength(2000),
+  z.refine((a) => PROGRAM.test(a[0]), 'argv[0] must be a bare program name'),
+);
+const envName = z.string().check(
+  z.regex(/^[A-Za-z_][A-Za-z0-9_]*$/),
+  z.refine((n) => !(EXECUTOR_OWNED_ENV as readonly string[]).includes(n), 'is set by the executor'),
+);
+const homePath = z.string().check(
+  z.minLength(1),
+  z.maxLength(200),
+  z.refine((p) => !p.startsWith('/') && !p.split('/').some((s) => s === '..' || s === '.' || s === ''), 'must be a relative path inside HOME'),
+);
 
 export const execRequest = z.strictObject({
   version: z.literal(EXECUTOR_CONTRACT_VERSION),
@@ -41,17 +41,17 @@ export const execRequest = z.strictObject({
   /** the command; argv[0] is looked up in the executor's CLI directories only */
   argv,
   /** the child's whole environment but PATH/HOME/TMPDIR: credentials and CLI settings */
-  env: z.record(envName, z.string().max(100_000)),
+  env: z.record(envName, z.string().check(z.maxLength(100_000))),
   /** written into HOME before anything runs (0600, parents 0700) */
-  files: z.array(z.strictObject({ path: homePath, content: z.string().max(1_000_000), expandHome: z.boolean().optional() })).max(20),
+  files: z.array(z.strictObject({ path: homePath, content: z.string().check(z.maxLength(1_000_000)), expandHome: z.optional(z.boolean()) })).check(z.maxLength(20)),
   /** run first, in order, in the same HOME and environment (az login); their output goes nowhere */
-  prepare: z.array(z.strictObject({ argv, what: z.string().min(1).max(80) })).max(4),
+  prepare: z.array(z.strictObject({ argv, what: z.string().check(z.minLength(1), z.maxLength(80)) })).check(z.maxLength(4)),
   /** budget of the preparation steps and the command together */
-  timeoutMs: z.number().int().min(100).max(900_000),
+  timeoutMs: z.int().check(z.gte(100), z.lte(900_000)),
   /** after the budget, how long the run gets between SIGTERM and SIGKILL */
-  killGraceMs: z.number().int().min(0).max(10_000),
+  killGraceMs: z.int().check(z.gte(0), z.lte(10_000)),
   /** bytes kept per stream (the SHA-256 covers everything the CLI wrote) */
-  maxOutputBytes: z.number().int().min(1000).max(16_000_000),
+  maxOutputBytes: z.int().check(z.gte(1000), z.lte(16_000_000)),
 });
 export type ExecRequest = z.output<typeof execRequest>;
 
@@ -59,10 +59,10 @@ export const streamResult = z.strictObject({
   /** what was kept, decoded as UTF-8 */
   text: z.string(),
   /** bytes the CLI wrote, including any that were not kept */
-  bytes: z.number().int().nonnegative(),
+  bytes: z.int().check(z.nonnegative()),
   overflow: z.boolean(),
   /** SHA-256 (hex) of every byte the CLI wrote to this stream */
-  sha256: z.string().regex(/^[0-9a-f]{64}$/),
+  sha256: z.string().check(z.regex(/^[0-9a-f]{64}$/)),
 });
 export type StreamResult = z.output<typeof streamResult>;
 
@@ -74,25 +74,25 @@ const common = {
   runId,
   isolation: z.enum(ISOLATION),
   /** milliseconds from the request reaching the executor to its answer */
-  executorMs: z.number().int().nonnegative(),
+  executorMs: z.int().check(z.nonnegative()),
 };
 
 export const execResult = z.discriminatedUnion('status', [
   z.strictObject({
     ...common,
     status: z.literal('completed'),
-    exitCode: z.number().int().nullable(),
-    signal: z.string().nullable(),
+    exitCode: z.nullable(z.int()),
+    signal: z.nullable(z.string()),
     timedOut: z.boolean(),
     stdout: streamResult,
     stderr: streamResult,
     /** the command's own run time (spawn to exit), milliseconds */
-    durationMs: z.number().int().nonnegative(),
+    durationMs: z.int().check(z.nonnegative()),
     /** processes the run left behind that the executor killed afterwards */
-    survivors: z.number().int().nonnegative(),
+    survivors: z.int().check(z.nonnegative()),
   }),
   z.strictObject({ ...common, status: z.literal('not_installed'), program: z.string() }),
-  z.strictObject({ ...common, status: z.literal('prepare_failed'), what: z.string(), exitCode: z.number().int().nullable(), timedOut: z.boolean() }),
+  z.strictObject({ ...common, status: z.literal('prepare_failed'), what: z.string(), exitCode: z.nullable(z.int()), timedOut: z.boolean() }),
   /** the executor could not run anything (no isolation and none allowed, a broken sandbox) */
   z.strictObject({ ...common, status: z.literal('unavailable'), reason: z.string() }),
 ]);

@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import * as z from './zod.ts';
 import { ConfigError } from './errors.ts';
 import { Resource } from 'sst/resource';
 import { secretComponentName, type Setting } from './config/define.ts';
@@ -65,7 +65,7 @@ export function load(env: NodeJS.ProcessEnv): Config {
     const values: Record<string, unknown> = {};
     for (const [key, s] of Object.entries(sec.settings as Record<string, Setting>)) {
       const raw = env[key] ?? s.aliases?.map((a) => env[a]).find((v) => v !== undefined);
-      const r = (s.schema as z.ZodType).safeParse(s.secret && !raw ? linkedSecret(key) : raw);
+      const r = z.safeParse(s.schema,s.secret && !raw ? linkedSecret(key) : raw);
       if (r.success) values[key] = r.data;
       else problems.push(`${key}: ${r.error.issues.map((i) => i.message).join('; ')}`);
     }

@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from '../zod.ts';
 import { CONNECTOR_IDS } from '../connectors/generated/ids.ts';
 import { ALERT_STATUSES, SEVERITIES } from './types.ts';
 
@@ -14,18 +14,18 @@ export const alertView = z.object({
   status: z.enum(ALERT_STATUSES),
   occurred_at: z.string(),
   received_at: z.string(),
-  url: z.string().optional(),
+  url: z.optional(z.string()),
   raw_ref: z.string(),
 });
 
 export const listAlertsQuery = z.strictObject({
-  connector: z.enum(CONNECTOR_IDS, { error: () => `must be one of ${CONNECTOR_IDS.join(', ')}` }).optional(),
-  cursor: z.string().min(1).max(1024).optional(),
-  limit: z.coerce.number().int().min(1).max(100).optional(),
+  connector: z.optional(z.enum(CONNECTOR_IDS, { error: () => `must be one of ${CONNECTOR_IDS.join(', ')}` })),
+  cursor: z.optional(z.string().check(z.minLength(1), z.maxLength(1024))),
+  limit: z.optional(z.coerce.number().check(z.int(), z.gte(1), z.lte(100))),
 });
 
-export const listAlertsResponse = z.object({ alerts: z.array(alertView), cursor: z.string().nullable() });
+export const listAlertsResponse = z.object({ alerts: z.array(alertView), cursor: z.nullable(z.string()) });
 
-export const alertParams = z.object({ alert_id: z.string().max(64) });
+export const alertParams = z.object({ alert_id: z.string().check(z.maxLength(64)) });
 
-export const alertResponse = alertView.extend({ raw: z.unknown(), raw_truncated: z.boolean().optional() });
+export const alertResponse = z.extend(alertView, { raw: z.unknown(), raw_truncated: z.optional(z.boolean()) });

@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from '../zod.ts';
 import { accountId, isoTime, providerId } from '../http/schemas.ts';
 import { MAX_COMMAND_LENGTH } from './parse.ts';
 import { CONFIRMATION_ID } from './confirmations.ts';
@@ -8,24 +8,24 @@ export const COMMAND_CLASSES = ['read', 'write', 'destructive', 'sensitive', 'un
 const classification = z.enum(COMMAND_CLASSES);
 
 /** Project, account and subscription ids of every provider fit this; no value can pose as a flag. */
-const scopeId = z
-  .string()
-  .min(1)
-  .max(200)
-  .regex(/^[A-Za-z0-9][A-Za-z0-9._:@-]*$/, 'must be a project, account or subscription id (letters, digits, . _ : @ -)');
+const scopeId = z.string().check(
+  z.minLength(1),
+  z.maxLength(200),
+  z.regex(/^[A-Za-z0-9][A-Za-z0-9._:@-]*$/, 'must be a project, account or subscription id (letters, digits, . _ : @ -)'),
+);
 
 export const cloudToolBody = z.strictObject({
   // Checked by the service, so an unknown id answers "Unsupported provider: …" as the original API did.
-  provider: z.string().min(1).max(40).optional(),
-  command: z.string().min(1, 'command must not be empty').max(MAX_COMMAND_LENGTH),
-  selected_project_id: scopeId.optional(),
-  confirmation_id: z.string().regex(CONFIRMATION_ID, 'is not a confirmation id').optional(),
+  provider: z.optional(z.string().check(z.minLength(1), z.maxLength(40))),
+  command: z.string().check(z.minLength(1, 'command must not be empty'), z.maxLength(MAX_COMMAND_LENGTH)),
+  selected_project_id: z.optional(scopeId),
+  confirmation_id: z.optional(z.string().check(z.regex(CONFIRMATION_ID, 'is not a confirmation id'))),
   // provider kubernetes: which cluster (lib/kubectl/cloud-tool.ts); else the caller's only connected one
-  cluster_id: z.string().regex(/^kc-[0-9a-f]{24}$/, 'is not a cluster id').optional(),
+  cluster_id: z.optional(z.string().check(z.regex(/^kc-[0-9a-f]{24}$/, 'is not a cluster id'))),
   // Ask (read only) unless the caller says otherwise: the safe default.
-  mode: z.enum(['ask', 'agent']).default('ask'),
+  mode: z._default(z.enum(['ask', 'agent']), 'ask'),
   // the conversation this command belongs to: without provider, its last provider comes first (lib/commands/sessions.ts)
-  session_id: z.string().regex(SESSION_ID, 'must be 1 to 128 letters, digits or . _ : -').optional(),
+  session_id: z.optional(z.string().check(z.regex(SESSION_ID, 'must be 1 to 128 letters, digits or . _ : -'))),
 });
 
 /** Which step chose the provider: named in the request, the session's last provider, or the preference order. */
@@ -36,20 +36,20 @@ export const runResponse = z.object({
   provider: providerId,
   account_id: z.string(),
   command: z.string(),
-  return_code: z.number().int(),
+  return_code: z.int(),
   /** parsed JSON when the CLI printed JSON, else text (stdout, or stderr when stdout is empty) */
   output: z.unknown(),
   stderr: z.string(),
   classification,
   truncated: z.boolean(),
   timed_out: z.boolean(),
-  duration_ms: z.number().int().nonnegative(),
-  provider_selected_by: providerSelectedBy.optional(),
+  duration_ms: z.int().check(z.nonnegative()),
+  provider_selected_by: z.optional(providerSelectedBy),
 });
 
 export const confirmationResponse = z.object({
   requires_confirmation: z.literal(true),
-  confirmation_id: z.string().regex(CONFIRMATION_ID),
+  confirmation_id: z.string().check(z.regex(CONFIRMATION_ID)),
   provider: providerId,
   account_id: accountId,
   command: z.string(),
@@ -58,12 +58,12 @@ export const confirmationResponse = z.object({
   classification,
   reason: z.string(),
   expires_at: isoTime,
-  provider_selected_by: providerSelectedBy.optional(),
+  provider_selected_by: z.optional(providerSelectedBy),
 });
 
 export const cloudToolResponse = z.union([runResponse, confirmationResponse]);
 
-export const confirmationParams = z.strictObject({ id: z.string().regex(CONFIRMATION_ID, 'is not a confirmation id') });
+export const confirmationParams = z.strictObject({ id: z.string().check(z.regex(CONFIRMATION_ID, 'is not a confirmation id')) });
 export const cancelResponse = z.object({ status: z.literal('cancelled') });
 export const approveResponse = z.object({ status: z.literal('approved') });
 export const openConfirmationsResponse = z.object({
@@ -71,7 +71,7 @@ export const openConfirmationsResponse = z.object({
     z.object({
       id: z.string(),
       provider: z.string(),
-      account_id: z.string().nullable(),
+      account_id: z.nullable(z.string()),
       command: z.string(),
       argv: z.array(z.string()),
       classification: z.string(),
@@ -85,19 +85,19 @@ export const openConfirmationsResponse = z.object({
 });
 
 export const recentRunsQuery = z.strictObject({
-  limit: z.coerce.number().int().min(1).max(100).default(20),
+  limit: z._default(z.coerce.number().check(z.int(), z.gte(1), z.lte(100)), 20),
 });
 export const recentRunsResponse = z.object({
   runs: z.array(
     z.object({
       command: z.string(),
       provider: z.string(),
-      account_id: z.string().nullable(),
-      classification: z.string().nullable(),
-      mode: z.string().nullable(),
-      exit_code: z.number().nullable(),
+      account_id: z.nullable(z.string()),
+      classification: z.nullable(z.string()),
+      mode: z.nullable(z.string()),
+      exit_code: z.nullable(z.number()),
       timed_out: z.boolean(),
-      duration_ms: z.number().nullable(),
+      duration_ms: z.nullable(z.number()),
       at: isoTime,
     }),
   ),

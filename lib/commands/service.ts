@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
-import type * as z from 'zod';
+import type * as z from '../zod.ts';
 import type { Deps } from '../deps.ts';
 import { AppError, BadRequestError, ForbiddenError, ProviderAuthError } from '../errors.ts';
 import { writeAudit } from '../connections/repo.ts';

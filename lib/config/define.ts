@@ -1,8 +1,8 @@
-import * as z from 'zod';
+import * as z from '../zod.ts';
 
 /** One environment variable the service reads: its schema (with default) and what it is for. */
 export interface Setting<T = unknown> {
-  schema: z.ZodType<T>;
+  schema: z.ZodMiniType<T>;
   description: string;
   /** a credential: never printed, and documented as an SST secret when deployed */
   secret?: boolean;
@@ -19,7 +19,7 @@ export interface Section<S extends Record<string, Setting>, R> {
   build: (values: SettingValues<S>) => R;
 }
 
-export function setting<T>(schema: z.ZodType<T>, description: string, opts: { secret?: boolean; aliases?: readonly string[] } = {}): Setting<T> {
+export function setting<T>(schema: z.ZodMiniType<T>, description: string, opts: { secret?: boolean; aliases?: readonly string[] } = {}): Setting<T> {
   return { schema, description, ...opts };
 }
 
@@ -27,55 +27,34 @@ export function section<S extends Record<string, Setting>, R>(settings: S, build
   return { settings, build };
 }
 
+/** An unset or empty variable is "not given": the setting's default applies. */
+const given = <T>(ifUnset: T) => z.pipe(z.optional(z.string()), z.transform((v: string | undefined): string | T => (v === undefined || v === '' ? ifUnset : v)));
+
 /** "true"/"1"/"yes" → true; anything else given → false; unset → the default. */
 export const bool = (def: boolean) =>
-  z
-    .string()
-    .optional()
-    .transform((v) => (v === undefined || v === '' ? def : ['true', '1', 'yes', 'on'].includes(v.toLowerCase())));
+  z.pipe(
+    z.optional(z.string()),
+    z.transform((v) => (v === undefined || v === '' ? def : ['true', '1', 'yes', 'on'].includes(v.toLowerCase()))),
+  );
 
 export const int = (def: number, min = 0, max = Number.MAX_SAFE_INTEGER) =>
   z
-    .string()
-    .optional()
-    .transform((v, ctx) => {
-      if (v === undefined || v === '') return def;
-      const n = Number(v);
-      if (!Number.isInteger(n) || n < min || n > max) {
-        ctx.addIssue({ code: 'custom', message: `must be an integer between ${min} and ${max}` });
-        return z.NEVER;
-      }
-      return n;
-    });
+    .pipe(
+      given(def),
+      z.transform((v) => Number(v)),
+    )
+    .check(z.refine((n) => Number.isInteger(n) && n >= min && n <= max, `must be an integer between ${min} and ${max}`));
 
-export const str = (def: string) =>
-  z
-    .string()
-    .optional()
-    .transform((v) => (v === undefined || v === '' ? def : v));
+export const str = (def: string) => given(def);
 
-export const optStr = () =>
-  z
-    .string()
-    .optional()
-    .transform((v) => (v === undefined || v === '' ? undefined : v));
+export const optStr = () => given(undefined);
+
+const stripSlashes = <T extends string | undefined>(v: T): T => v?.replace(/\/+$/, '') as T;
 
 /** A base URL; trailing slashes removed so callers can append paths. */
-export const url = (def: string) =>
-  z
-    .string()
-    .optional()
-    .transform((v) => (v === undefined || v === '' ? def : v))
-    .pipe(z.url())
-    .transform((v) => v.replace(/\/+$/, ''));
+export const url = (def: string) => z.pipe(z.pipe(given(def), z.url()), z.transform(stripSlashes<string>));
 
-export const optUrl = () =>
-  z
-    .string()
-    .optional()
-    .transform((v) => (v === undefined || v === '' ? undefined : v))
-    .pipe(z.url().optional())
-    .transform((v) => v?.replace(/\/+$/, ''));
+export const optUrl = () => z.pipe(z.pipe(given(undefined), z.optional(z.url())), z.transform(stripSlashes<string | undefined>));
 
 /**
  * "GOOGLE_CLIENT_SECRET" → "GoogleClientSecret": the SST Secret that holds a secret setting when

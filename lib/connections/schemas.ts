@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from '../zod.ts';
 import { accountId, isoTime, providerId } from '../http/schemas.ts';
 import { CONNECTOR_IDS } from '../connectors/generated/ids.ts';
 import { CONNECTION_STATUSES } from './types.ts';
@@ -8,7 +8,7 @@ export const connectionView = z.object({
   account_id: z.string(),
   account_name: z.string(),
   status: z.enum(CONNECTION_STATUSES),
-  status_reason: z.string().optional(),
+  status_reason: z.optional(z.string()),
   created_at: isoTime,
   updated_at: isoTime,
 });
@@ -18,16 +18,16 @@ export const listConnectionsResponse = z.array(connectionView);
 export const markDisconnectedBody = z.strictObject({ provider: providerId, account_id: accountId });
 export const disconnectedResponse = z.object({ status: z.literal('disconnected') });
 
-export const connectedProvidersResponse = z.object({ providers: z.array(providerId), default_provider: providerId.nullable() });
+export const connectedProvidersResponse = z.object({ providers: z.array(providerId), default_provider: z.nullable(providerId) });
 
 export const preferenceBody = z.strictObject({
-  provider_preference: z
-    .array(providerId)
-    .max(CONNECTOR_IDS.length)
-    .refine((a) => new Set(a).size === a.length, 'must not repeat a provider'),
+  provider_preference: z.array(providerId).check(
+    z.maxLength(CONNECTOR_IDS.length),
+    z.refine((a) => new Set(a).size === a.length, 'must not repeat a provider'),
+  ),
 });
 export const preferenceResponse = z.object({ provider_preference: z.array(providerId) });
 
 export const providerParam = z.strictObject({ provider: providerId });
-export const providerDisconnectBody = z.strictObject({ account_id: accountId.optional() });
-export const providerDisconnectResponse = z.object({ status: z.literal('disconnected'), provider: providerId, accounts: z.number().int() });
+export const providerDisconnectBody = z.strictObject({ account_id: z.optional(accountId) });
+export const providerDisconnectResponse = z.object({ status: z.literal('disconnected'), provider: providerId, accounts: z.int() });

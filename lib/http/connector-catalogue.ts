@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from '../zod.ts';
 import type { RouteDef } from './route-types.ts';
 
 /** GET /api/connectors: the console's catalogue (lib/connectors/catalogue.ts builds it from the list). */
@@ -7,10 +7,10 @@ const catalogueField = z.object({
   label: z.string(),
   secret: z.boolean(),
   required: z.boolean(),
-  pattern: z.string().optional(),
-  example: z.string().optional(),
+  pattern: z.optional(z.string()),
+  example: z.optional(z.string()),
   description: z.string(),
-  max_length: z.number().int().optional(),
+  max_length: z.optional(z.int()),
 });
 const address = z.object({ method: z.enum(['GET', 'POST', 'PUT', 'DELETE', 'PATCH']), path: z.string() });
 
@@ -23,9 +23,9 @@ export const catalogueResponse = z.object({
       auth_kind: z.string(),
       enabled: z.boolean(),
       fields: z.array(catalogueField),
-      connect: address.optional(),
-      oauth: address.extend({ url_field: z.string() }).optional(),
-      onboarding: address.optional(),
+      connect: z.optional(address),
+      oauth: z.optional(z.extend(address, { url_field: z.string() })),
+      onboarding: z.optional(address),
       status_path: z.string(),
       disconnect_path: z.string(),
       reconnect_path: z.string(),
@@ -33,7 +33,7 @@ export const catalogueResponse = z.object({
       clis: z.array(z.string()),
       legacy_paths: z.array(z.string()),
       /** alert webhooks: where the tool posts, where to read what to configure, where to have the tool's API create it */
-      webhook: z.object({ delivery_path: z.string(), setup_path: z.string(), create_path: z.string().optional() }).optional(),
+      webhook: z.optional(z.object({ delivery_path: z.string(), setup_path: z.string(), create_path: z.optional(z.string()) })),
     }),
   ),
 });

@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from '../zod.ts';
 import { connectWith } from '../connections/connect.ts';
 import type { Verify } from '../connectors/kit/behaviour.ts';
 import type { ConnectorDef, CredentialField } from '../connectors/kit/define.ts';
@@ -7,13 +7,13 @@ import { httpHandler, ok } from './handler.ts';
 import type { RouteDef } from './route-types.ts';
 
 /** One form field as the body schema validates it; an empty or null optional field counts as absent (HTML forms send ""). */
-export function fieldSchema(f: CredentialField): z.ZodType {
+export function fieldSchema(f: CredentialField): z.ZodMiniType {
   let s = z.string();
-  if (f.trim) s = s.trim();
-  if (!f.pattern) s = s.min(1, 'must not be empty');
-  if (f.maxLength) s = s.max(f.maxLength);
-  if (f.pattern) s = s.regex(new RegExp(f.pattern), f.message ?? 'has the wrong format');
-  return f.required ? s : z.preprocess((v) => (v === '' || v === null ? undefined : v), s.optional());
+  if (f.trim) s = s.check(z.trim());
+  if (!f.pattern) s = s.check(z.minLength(1, 'must not be empty'));
+  if (f.maxLength) s = s.check(z.maxLength(f.maxLength));
+  if (f.pattern) s = s.check(z.regex(new RegExp(f.pattern), f.message ?? 'has the wrong format'));
+  return f.required ? s : z.pipe(z.transform((v) => (v === "" || v === null ? undefined : v)), z.optional(s));
 }
 
 /** The connect route's body: exactly the connector's fields (unknown ones are refused). */
@@ -24,7 +24,7 @@ export function connectBody(def: Pick<ConnectorDef, 'fields'>) {
 export type WithConnect = ConnectorDef & { connect: NonNullable<ConnectorDef['connect']> };
 
 /** `response`: the schema of the connector's `connect.response` (lib/http/connector-shape.ts). */
-export function connectRoute(def: WithConnect, response: z.ZodType) {
+export function connectRoute(def: WithConnect, response: z.ZodMiniType) {
   return {
     id: def.connect.id,
     method: def.connect.method,
@@ -47,5 +47,5 @@ export function connectRoute(def: WithConnect, response: z.ZodType) {
  * The entry file passes the response schema printed from the data (shapeCode), so a bundle holds
  * only the zod types its own answer uses (a number type alone is 5 KB).
  */
-export const connectHandler = (def: ConnectorDef, verify: Verify, response: z.ZodType) =>
+export const connectHandler = (def: ConnectorDef, verify: Verify, response: z.ZodMiniType) =>
   httpHandler(connectRoute(def as WithConnect, response), async ({ principal, body }, d) => ok(await connectWith(d, def, verify, principal.userId, body as Record<string, string | undefined>)));

@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from '../zod.ts';
 import { disconnectWithHooks } from '../connections/service.ts';
 import type { RevokeHooks } from '../connectors/kit/behaviour.ts';
 import { connectorPaths, type ConnectorDef } from '../connectors/kit/define.ts';

@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from '../zod.ts';
 import { connectionView } from '../connections/schemas.ts';
 import { reconnectConnection } from '../connections/reconnect.ts';
 import type { ConnectorCheck } from '../connectors/kit/behaviour.ts';

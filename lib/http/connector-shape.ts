@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from '../zod.ts';
 import type { Shape, ShapeField } from '../connectors/kit/define.ts';
 
 /**
@@ -9,12 +9,12 @@ import type { Shape, ShapeField } from '../connectors/kit/define.ts';
  */
 const field = (v: Shape[string]): ShapeField => (typeof v === 'string' ? { type: v } : v);
 
-function valueSchema(v: Shape[string]): z.ZodType {
+function valueSchema(v: Shape[string]): z.ZodMiniType {
   const f = field(v);
-  let s: z.ZodType =
-    typeof f.const === 'string' ? z.enum([f.const]) : typeof f.const === 'boolean' ? z.literal(f.const) : f.type === 'integer' ? z.number().int() : f.type === 'boolean' ? z.boolean() : f.type === 'string[]' ? z.array(z.string()) : z.string();
-  if (f.nullable) s = s.nullable();
-  if (f.optional) s = s.optional();
+  let s: z.ZodMiniType =
+    typeof f.const === 'string' ? z.enum([f.const]) : typeof f.const === 'boolean' ? z.literal(f.const) : f.type === 'integer' ? z.int() : f.type === 'boolean' ? z.boolean() : f.type === 'string[]' ? z.array(z.string()) : z.string();
+  if (f.nullable) s = z.nullable(s);
+  if (f.optional) s = z.optional(s);
   return s;
 }
 
@@ -25,9 +25,9 @@ export function shapeSchema(shape: Shape) {
 function valueCode(v: Shape[string]): string {
   const f = field(v);
   let s =
-    typeof f.const === 'string' ? `z.enum([${JSON.stringify(f.const)}])` : typeof f.const === 'boolean' ? `z.literal(${f.const})` : f.type === 'integer' ? 'z.number().int()' : f.type === 'boolean' ? 'z.boolean()' : f.type === 'string[]' ? 'z.array(z.string())' : 'z.string()';
-  if (f.nullable) s += '.nullable()';
-  if (f.optional) s += '.optional()';
+    typeof f.const === 'string' ? `z.enum([${JSON.stringify(f.const)}])` : typeof f.const === 'boolean' ? `z.literal(${f.const})` : f.type === 'integer' ? 'z.int()' : f.type === 'boolean' ? 'z.boolean()' : f.type === 'string[]' ? 'z.array(z.string())' : 'z.string()';
+  if (f.nullable) s = `z.nullable(${s})`;
+  if (f.optional) s = `z.optional(${s})`;
   return s;
 }
 

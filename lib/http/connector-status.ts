@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from '../zod.ts';
 import { CONNECTION_STATUSES } from '../connections/types.ts';
 import { connectorStatus } from '../connections/status.ts';
 import type { ConnectorCheck } from '../connectors/kit/behaviour.ts';
@@ -10,18 +10,18 @@ import { accountId } from '../connections/account-id.ts';
 
 /** The one status shape: connected, provider, status, reason when not connected, then the connector's own fields. */
 export function statusResponse(def: Pick<ConnectorDef, 'id' | 'status'>) {
-  const own = Object.fromEntries(def.status.fields.map((f) => [f.name, (f.type === 'boolean' ? z.boolean() : z.string()).nullable().optional()]));
-  return z.object({ connected: z.boolean(), provider: z.enum([def.id]), status: z.enum(CONNECTION_STATUSES), reason: z.string().optional(), ...own });
+  const own = Object.fromEntries(def.status.fields.map((f) => [f.name, z.optional(z.nullable(f.type === 'boolean' ? z.boolean() : z.string()))]));
+  return z.object({ connected: z.boolean(), provider: z.enum([def.id]), status: z.enum(CONNECTION_STATUSES), reason: z.optional(z.string()), ...own });
 }
 
-function accountSchema(def: Pick<ConnectorDef, 'account'>): z.ZodType {
-  return def.account.pattern ? z.string().regex(new RegExp(def.account.pattern), def.account.message ?? 'has the wrong format') : accountId;
+function accountSchema(def: Pick<ConnectorDef, 'account'>): z.ZodMiniType<string> {
+  return def.account.pattern ? z.string().check(z.regex(new RegExp(def.account.pattern), def.account.message ?? 'has the wrong format')) : accountId;
 }
 
 /** ?account_id= (and the names its legacy status route used for it), each validated as the connector's account id. */
 export function statusQuery(def: Pick<ConnectorDef, 'account'>) {
   const names = ['account_id', ...(def.account.queryAliases ?? [])];
-  return z.object(Object.fromEntries(names.map((n) => [n, accountSchema(def).optional()])));
+  return z.object(Object.fromEntries(names.map((n) => [n, z.optional(accountSchema(def))])));
 }
 
 /** The account a status request names, under whichever name it used. */

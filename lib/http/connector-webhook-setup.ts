@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from '../zod.ts';
 import { accountId } from '../connections/account-id.ts';
 import { connectorPaths, type ConnectorDef } from '../connectors/kit/define.ts';
 import { createWebhook, webhookSetup } from '../webhooks/setup.ts';
@@ -15,13 +15,13 @@ export const webhookView = z.object({
   webhook_id: z.string(),
   url: z.string(),
   method: z.enum(['POST']),
-  secret: z.string().nullable(),
+  secret: z.nullable(z.string()),
   headers: z.record(z.string(), z.string()),
   settings: z.record(z.string(), z.unknown()),
   steps: z.array(z.string()),
   created_in_tool: z.boolean(),
-  remote_name: z.string().optional(),
-  create_path: z.string().optional(),
+  remote_name: z.optional(z.string()),
+  create_path: z.optional(z.string()),
 });
 
 export function webhookSetupRoute(def: WithWebhook) {
@@ -32,7 +32,7 @@ export function webhookSetupRoute(def: WithWebhook) {
     handler: `functions/connectors/${def.id}/webhook-setup.ts`,
     auth: 'user',
     summary: `What to configure in ${def.name} for the caller's connection (?account_id=, else the newest): the webhook URL, the headers, the signing secret (shown while ${def.name} still needs it typed in) and the steps`,
-    request: { query: z.object({ account_id: accountId.optional() }) },
+    request: { query: z.object({ account_id: z.optional(accountId) }) },
     responses: { 200: webhookView },
     errors: [404, 409],
     capabilities: ['table', 'secrets'],
@@ -48,7 +48,7 @@ export function webhookCreateRoute(def: WithWebhook) {
     handler: `functions/connectors/${def.id}/webhook-create.ts`,
     auth: 'user',
     summary: `Create (or bring up to date) the webhook in ${def.name} through its API with the caller's credentials; what ${def.name} returns is kept to remove it at disconnect`,
-    request: { body: z.strictObject({ account_id: accountId.optional() }) },
+    request: { body: z.strictObject({ account_id: z.optional(accountId) }) },
     responses: { 200: webhookView },
     errors: [400, 401, 403, 404, 409, 503],
     capabilities: ['table', 'secrets'],

@@ -1,5 +1,5 @@
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
-import * as z from 'zod';
+import * as z from '../zod.ts';
 import type { ConnectorDef } from '../connectors/kit/define.ts';
 import { answerChallenge, receiveDelivery } from '../webhooks/deliver.ts';
 import type { Delivery, WebhookHooks } from '../webhooks/types.ts';
@@ -21,7 +21,7 @@ export type WithWebhook = ConnectorDef & { webhook: NonNullable<ConnectorDef['we
 const DELIVERY_CAPABILITIES: RouteDef['capabilities'] = ['table', 'secrets'];
 const webhookParam = z.object({ id: z.string() });
 
-export const deliveryResponse = z.object({ received: z.number().int(), stored: z.number().int(), duplicates: z.number().int() });
+export const deliveryResponse = z.object({ received: z.int(), stored: z.int(), duplicates: z.int() });
 
 export function webhookDeliveryRoute(def: WithWebhook) {
   return {

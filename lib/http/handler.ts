@@ -1,6 +1,6 @@
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import middy, { type MiddlewareObj } from '@middy/core';
-import * as z from 'zod';
+import * as z from '../zod.ts';
 import { config } from '../config.ts';
 import { deps as getDeps, type Deps } from '../deps.ts';
 import { AppError, ForbiddenError, NotFoundError, PayloadTooLargeError, ValidationError, BadRequestError, isAppError, toErrorBody } from '../errors.ts';
@@ -9,7 +9,7 @@ import { checkClaimedUser, requirePrincipal, resolvePrincipal, type Principal } 
 import type { RouteDef } from './route-types.ts';
 import { carriesAgentToken } from '../mcp/token-format.ts';
 
-type Out<S> = S extends z.ZodType ? z.output<S> : undefined;
+type Out<S> = S extends z.core.$ZodType ? z.output<S> : undefined;
 
 export interface HttpRequest<R extends RouteDef> {
   principal: R['auth'] extends 'user' ? Principal : Principal | null;
@@ -176,7 +176,7 @@ function parseJsonBody(event: APIGatewayProxyEventV2, limit: number): unknown {
 }
 
 /** The reference frontend sends camelCase and snake_case spellings (roleArn / role_arn); accept both. */
-function normalizeKeys(body: unknown, schema: z.ZodType): unknown {
+function normalizeKeys(body: unknown, schema: z.core.$ZodType): unknown {
   if (!body || typeof body !== 'object' || Array.isArray(body)) return body;
   const shape = (schema as unknown as { shape?: Record<string, unknown> }).shape;
   if (!shape) return body;
@@ -195,8 +195,8 @@ function normalizeKeys(body: unknown, schema: z.ZodType): unknown {
   return out;
 }
 
-export function validate<S extends z.ZodType>(schema: S, input: unknown, where: 'body' | 'query' | 'path'): z.output<S> {
-  const r = schema.safeParse(input);
+export function validate<S extends z.core.$ZodType>(schema: S, input: unknown, where: 'body' | 'query' | 'path'): z.output<S> {
+  const r = z.safeParse(schema, input);
   if (r.success) return r.data;
   const issue = r.error.issues[0];
   const keys = issue.code === 'unrecognized_keys' ? (issue as { keys: string[] }).keys : [];
@@ -216,7 +216,7 @@ function toApiResult(route: RouteDef, result: HttpResult): APIGatewayProxyStruct
     const schema = route.responses[result.status];
     if (schema === undefined) throw new Error(`route ${route.id} answered ${result.status}, which its table entry does not declare`);
     if (schema) {
-      const r = schema.safeParse(result.body);
+      const r = z.safeParse(schema, result.body);
       if (!r.success) throw new Error(`route ${route.id} response does not match its schema: ${r.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
     }
   }

@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from '../zod.ts';
 import type { RouteDef } from './route-types.ts';
 import { errorSchema } from './schemas.ts';
 
@@ -8,14 +8,14 @@ import { errorSchema } from './schemas.ts';
  */
 type Json = Record<string, unknown>;
 
-function jsonSchema(schema: z.ZodType, io: 'input' | 'output'): Json {
+function jsonSchema(schema: z.core.$ZodType, io: 'input' | 'output'): Json {
   const s = z.toJSONSchema(schema, { target: 'draft-2020-12', io, unrepresentable: 'any' }) as Json;
   delete s.$schema;
   return s;
 }
 
-function shapeOf(schema: z.ZodType | undefined): Record<string, z.ZodType> {
-  return ((schema as unknown as { shape?: Record<string, z.ZodType> })?.shape ?? {}) as Record<string, z.ZodType>;
+function shapeOf(schema: z.core.$ZodType | undefined): Record<string, z.core.$ZodType> {
+  return ((schema as unknown as { shape?: Record<string, z.core.$ZodType> })?.shape ?? {}) as Record<string, z.core.$ZodType>;
 }
 
 const STATUS_TEXT: Record<number, string> = {
@@ -47,7 +47,7 @@ function operation(route: RouteDef, template: string, alias: number): Json {
     schema: pShape[name] ? jsonSchema(pShape[name], 'input') : { type: 'string' },
   }));
   for (const [name, s] of Object.entries(shapeOf(route.request.query))) {
-    parameters.push({ name, in: 'query', required: !s.safeParse(undefined).success, schema: jsonSchema(s, 'input') });
+    parameters.push({ name, in: 'query', required: !z.safeParse(s, undefined).success, schema: jsonSchema(s, 'input') });
   }
   const responses: Json = {};
   for (const [status, schema] of Object.entries(route.responses)) {
@@ -67,7 +67,7 @@ function operation(route: RouteDef, template: string, alias: number): Json {
     tags: [route.id.split('.')[0]],
     ...(parameters.length ? { parameters } : {}),
     ...(body
-      ? { requestBody: { required: !body.safeParse(undefined).success && !body.safeParse({}).success, content: { 'application/json': { schema: jsonSchema(body, 'input') } } } }
+      ? { requestBody: { required: !z.safeParse(body, undefined).success && !z.safeParse(body, {}).success, content: { 'application/json': { schema: jsonSchema(body, 'input') } } } }
       : {}),
     responses,
     security: route.auth === 'user' ? [{ jwt: [] }, { trustedHeader: [] }] : [],

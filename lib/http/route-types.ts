@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import type * as z from '../zod.ts';
 import type { FeatureFlag } from '../connectors/generated/ids.ts';
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'DELETE' | 'PATCH';
@@ -28,12 +28,12 @@ export interface RouteDef {
   auth: 'user' | 'open' | 'agent';
   summary: string;
   request: {
-    body?: z.ZodType;
-    query?: z.ZodType;
-    params?: z.ZodType;
+    body?: z.core.$ZodType;
+    query?: z.core.$ZodType;
+    params?: z.core.$ZodType;
   };
   /** success responses by status; 302 redirects use `null` (no body) */
-  responses: Record<number, z.ZodType | null>;
+  responses: Record<number, z.core.$ZodType | null>;
   /** documented error statuses (for the OpenAPI document) */
   errors?: number[];
   capabilities: Capability[];

@@ -1,9 +1,9 @@
-import * as z from 'zod';
+import * as z from '../zod.ts';
 import { CONNECTOR_IDS } from '../connectors/generated/ids.ts';
 
 /** Shapes shared by many routes. */
 export const errorSchema = z.object({
-  error: z.object({ code: z.string(), message: z.string(), field: z.string().optional() }),
+  error: z.object({ code: z.string(), message: z.string(), field: z.optional(z.string()) }),
   message: z.string(),
 });
 
@@ -11,6 +11,6 @@ export const providerId = z.enum(CONNECTOR_IDS, { error: () => `must be one of $
 
 export { accountId } from '../connections/account-id.ts';
 
-export const isoTime = z.string().datetime({ offset: true });
+export const isoTime = z.iso.datetime({ offset: true });
 
 export const empty = z.strictObject({});

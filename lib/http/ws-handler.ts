@@ -1,5 +1,5 @@
 import type { APIGatewayEventWebsocketRequestContextV2, Context } from 'aws-lambda';
-import type * as z from 'zod';
+import type * as z from '../zod.ts';
 import { config } from '../config.ts';
 import { deps as getDeps, type Deps } from '../deps.ts';
 import { AppError, isAppError, toErrorBody } from '../errors.ts';
@@ -57,7 +57,7 @@ type Impl<B> = (req: WsRequest<B>, d: Deps) => Promise<WsResult | void>;
  * it is logged and the route answers with the error envelope, which API Gateway does not forward to
  * the client (services reply through the management API when they have something to say).
  */
-export function wsHandler<S extends z.ZodType | undefined>(route: WsRouteDef, schema: S, impl: Impl<S extends z.ZodType ? z.output<S> : undefined>) {
+export function wsHandler<S extends z.ZodMiniType | undefined>(route: WsRouteDef, schema: S, impl: Impl<S extends z.ZodMiniType ? z.output<S> : undefined>) {
   return (event: WsEvent, context?: Context): Promise<WsResult> =>
     withLogContext({ requestId: event.requestContext?.requestId ?? context?.awsRequestId, route: route.id, connectionId: event.requestContext?.connectionId }, async () => {
       const started = Date.now();

@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from '../zod.ts';
 import { COMMAND_ID_RE } from './tokens.ts';
 
 /**
@@ -6,14 +6,14 @@ import { COMMAND_ID_RE } from './tokens.ts';
  * route from `type` (the API's route selection expression is `$request.body.type`), so every
  * message names its type; each route validates its own message strictly.
  */
-const version = z.string().min(1).max(100).regex(/^[\x21-\x7e]+$/, 'must be printable ASCII without spaces');
+const version = z.string().check(z.minLength(1), z.maxLength(100), z.regex(/^[\x21-\x7e]+$/, 'must be printable ASCII without spaces'));
 
 export const registerMessage = z.strictObject({
   type: z.literal('register'),
   agent_version: version,
   kubernetes_version: version,
   /** what the agent's own policy allows: reported, never trusted to widen the service's policy */
-  write_mode: z.boolean().optional(),
+  write_mode: z.optional(z.boolean()),
 });
 
 export const heartbeatMessage = z.strictObject({ type: z.literal('heartbeat') });
@@ -23,14 +23,14 @@ export const MAX_OUTPUT_CHARS = 100_000;
 
 export const commandResponseMessage = z.strictObject({
   type: z.literal('command_response'),
-  command_id: z.string().regex(COMMAND_ID_RE, 'is not a command id'),
+  command_id: z.string().check(z.regex(COMMAND_ID_RE, 'is not a command id')),
   success: z.boolean(),
-  output: z.string().max(MAX_OUTPUT_CHARS),
-  error: z.string().max(MAX_OUTPUT_CHARS),
-  return_code: z.number().int().min(-1).max(255),
-  truncated: z.boolean().optional(),
+  output: z.string().check(z.maxLength(MAX_OUTPUT_CHARS)),
+  error: z.string().check(z.maxLength(MAX_OUTPUT_CHARS)),
+  return_code: z.int().check(z.gte(-1), z.lte(255)),
+  truncated: z.optional(z.boolean()),
   /** the agent refused the command itself (outside its verb list) */
-  refused: z.boolean().optional(),
+  refused: z.optional(z.boolean()),
 });
 
 export type RegisterMessage = z.output<typeof registerMessage>;

@@ -1,25 +1,25 @@
-import * as z from 'zod';
+import * as z from '../zod.ts';
 import { isoTime } from '../http/schemas.ts';
 import { CLUSTER_ID_RE, TOKEN_ID_RE } from './tokens.ts';
 
-const clusterName = z
-  .string()
-  .min(1, 'cluster_name must not be empty')
-  .max(63)
-  .regex(/^[A-Za-z0-9][A-Za-z0-9._ -]*$/, 'must start with a letter or digit and hold only letters, digits, spaces, . _ -');
+const clusterName = z.string().check(
+  z.minLength(1, 'cluster_name must not be empty'),
+  z.maxLength(63),
+  z.regex(/^[A-Za-z0-9][A-Za-z0-9._ -]*$/, 'must start with a letter or digit and hold only letters, digits, spaces, . _ -'),
+);
 
-const expiresDays = z.number().int().min(1).max(3650);
+const expiresDays = z.int().check(z.gte(1), z.lte(3650));
 
 export const createTokenBody = z.strictObject({
   cluster_name: clusterName,
-  notes: z.string().max(500).regex(/^[^\u0000-\u0008\u000b-\u001f\u007f]*$/, 'must not contain control characters').optional(),
-  expires_days: expiresDays.optional(),
+  notes: z.optional(z.string().check(z.maxLength(500), z.regex(/^[^\u0000-\u0008\u000b-\u001f\u007f]*$/, 'must not contain control characters'))),
+  expires_days: z.optional(expiresDays),
 });
 
-export const rotateTokenBody = z.strictObject({ expires_days: expiresDays.optional() });
+export const rotateTokenBody = z.strictObject({ expires_days: z.optional(expiresDays) });
 
-export const clusterParams = z.strictObject({ cluster_id: z.string().regex(CLUSTER_ID_RE, 'is not a cluster id') });
-export const tokenParams = z.strictObject({ token_id: z.string().regex(TOKEN_ID_RE, 'is not an agent token id') });
+export const clusterParams = z.strictObject({ cluster_id: z.string().check(z.regex(CLUSTER_ID_RE, 'is not a cluster id')) });
+export const tokenParams = z.strictObject({ token_id: z.string().check(z.regex(TOKEN_ID_RE, 'is not an agent token id')) });
 
 export const tokenIssuedResponse = z.object({
   /** shown once: only its hash is kept */
@@ -31,18 +31,18 @@ export const tokenIssuedResponse = z.object({
   install: z.object({ helm_command: z.string(), values_yaml: z.string() }),
 });
 
-export const tokenRotatedResponse = tokenIssuedResponse.extend({ replaces_token_id: z.string() });
+export const tokenRotatedResponse = z.extend(tokenIssuedResponse, { replaces_token_id: z.string() });
 
 export const clusterConnectionView = z.object({
   cluster_id: z.string(),
   cluster_name: z.string(),
   status: z.enum(['connected', 'stale', 'disconnected']),
-  agent_version: z.string().nullable(),
-  kubernetes_version: z.string().nullable(),
-  last_heartbeat_at: isoTime.nullable(),
-  connected_at: isoTime.nullable(),
+  agent_version: z.nullable(z.string()),
+  kubernetes_version: z.nullable(z.string()),
+  last_heartbeat_at: z.nullable(isoTime),
+  connected_at: z.nullable(isoTime),
   token_id: z.string(),
-  write_mode: z.boolean().nullable(),
+  write_mode: z.nullable(z.boolean()),
 });
 
 export const listClusterConnectionsResponse = z.array(clusterConnectionView);

@@ -1,4 +1,4 @@
-import type * as z from 'zod';
+import type * as z from '../zod.ts';
 import type { Deps } from '../deps.ts';
 import { isAppError, toErrorBody } from '../errors.ts';
 import { log } from '../log.ts';
@@ -28,16 +28,16 @@ export interface ToolResult {
  * decide when to call it, its input as a zod shape (the SDK turns it into the JSON schema the
  * client lists) and the service call it makes, the same one as the HTTP route's.
  */
-export interface McpTool<S extends z.ZodRawShape = z.ZodRawShape> {
+export interface McpTool<S extends z.core.$ZodLooseShape = z.core.$ZodLooseShape> {
   name: string;
   title: string;
   description: string;
   input: S;
   readOnly: boolean;
-  run(ctx: ToolContext, args: z.output<z.ZodObject<S>>): Promise<ToolResult>;
+  run(ctx: ToolContext, args: z.output<z.ZodMiniObject<S>>): Promise<ToolResult>;
 }
 
-export const defineTool = <S extends z.ZodRawShape>(t: McpTool<S>): McpTool<S> => t;
+export const defineTool = <S extends z.core.$ZodLooseShape>(t: McpTool<S>): McpTool<S> => t;
 
 /** A result as the SDK sends it: the text first, the same data as structured content. */
 export function toCallResult(r: ToolResult) {

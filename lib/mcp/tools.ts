@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from '../zod.ts';
 import { BadRequestError, NotFoundError } from '../errors.ts';
 import { runCloudTool, cancelCloudToolConfirmation } from '../commands/service.ts';
 import { CONFIRMATION_ID } from '../commands/confirmations.ts';
@@ -20,9 +20,9 @@ import { defineTool, json, type McpTool, type ToolContext, type ToolResult } fro
  * entry; tests list them from here.
  */
 
-const mode = z.enum(['ask', 'agent']).default('ask').describe('"ask" (the default) runs read-only commands only; "agent" also runs writes, and asks the person before destructive, secret-revealing or unknown ones');
-const confirmationId = z.string().regex(CONFIRMATION_ID, 'is not a confirmation id');
-const command = z.string().min(1).max(MAX_COMMAND_LENGTH);
+const mode = z._default(z.enum(['ask', 'agent']), 'ask').check(z.describe('"ask" (the default) runs read-only commands only; "agent" also runs writes, and asks the person before destructive, secret-revealing or unknown ones'));
+const confirmationId = z.string().check(z.regex(CONFIRMATION_ID, 'is not a confirmation id'));
+const command = z.string().check(z.minLength(1), z.maxLength(MAX_COMMAND_LENGTH));
 
 /** Where the person approves: the console's Approvals page (MCP_APPROVALS_URL), opened on this confirmation. */
 export function approvalUrl(d: Deps, id: string): string {
@@ -54,12 +54,18 @@ const cloudTool = defineTool({
   description:
     "Runs one cloud CLI command (gcloud, gsutil, bq, aws, az, scw, ovhcloud, kubectl, or Tailscale's API verbs) on the user's connected cloud, with the user's short-lived credentials; no shell (pipes, ; and redirections are refused). Without provider, the provider is chosen from the session (session_id: where its last successful command ran), then the command's program and the user's preference order; provider_selected_by in the result says which. Ask mode runs reads only. A destructive, secret-revealing or unknown command is not run at once: the result says requires_confirmation with a confirmation_id and an approval_url; the person approves it there, then call again with the same arguments plus confirmation_id, which runs it exactly once.",
   input: {
-    provider: z.string().min(1).max(40).optional().describe(`one of ${CONNECTOR_IDS.join(', ')}; omit to choose from the command`),
-    command: command.describe('the command line, e.g. "gcloud compute instances list --format=json"'),
-    selected_project_id: z.string().min(1).max(200).optional().describe('project, account or subscription id the command is scoped to'),
+    provider: z.optional(z.string().check(
+      z.minLength(1),
+      z.maxLength(40),
+    )).check(z.describe(`one of ${CONNECTOR_IDS.join(', ')}; omit to choose from the command`)),
+    command: command.check(z.describe('the command line, e.g. "gcloud compute instances list --format=json"')),
+    selected_project_id: z.optional(z.string().check(
+      z.minLength(1),
+      z.maxLength(200),
+    )).check(z.describe('project, account or subscription id the command is scoped to')),
     mode,
-    confirmation_id: confirmationId.optional().describe('the id a previous call returned, once the person approved it'),
-    session_id: z.string().regex(SESSION_ID, 'must be 1 to 128 letters, digits or . _ : -').optional().describe('an id of your conversation: without provider, the provider and account its last successful command used come first'),
+    confirmation_id: z.optional(confirmationId).check(z.describe('the id a previous call returned, once the person approved it')),
+    session_id: z.optional(z.string().check(z.regex(SESSION_ID, 'must be 1 to 128 letters, digits or . _ : -'))).check(z.describe('an id of your conversation: without provider, the provider and account its last successful command used come first')),
   },
   readOnly: false,
   run: (ctx, a) => runCommand(ctx, a),
@@ -71,10 +77,10 @@ const kubectl = defineTool({
   description:
     "Runs one kubectl command on one of the user's Kubernetes clusters through its kubectl agent (read-only verbs unless the agent's write mode is on), under the same policy and confirmations as cloud_tool.",
   input: {
-    cluster_id: z.string().regex(/^kc-[0-9a-f]{24}$/, 'is not a cluster id').optional().describe('the cluster (list_connections shows them, provider kubernetes); omit when only one is connected'),
-    command: command.describe('e.g. "kubectl get pods -A"'),
+    cluster_id: z.optional(z.string().check(z.regex(/^kc-[0-9a-f]{24}$/, 'is not a cluster id'))).check(z.describe('the cluster (list_connections shows them, provider kubernetes); omit when only one is connected')),
+    command: command.check(z.describe('e.g. "kubectl get pods -A"')),
     mode,
-    confirmation_id: confirmationId.optional(),
+    confirmation_id: z.optional(confirmationId),
   },
   readOnly: false,
   run: (ctx, a) => runCommand(ctx, { ...a, provider: 'kubernetes' }),
@@ -97,8 +103,8 @@ const connectionStatus = defineTool({
   title: 'Check a connection',
   description: "Checks the user's connection to one provider live (the newest account in use, or account_id), as the console's status does; a failed check says why.",
   input: {
-    provider: z.enum(CONNECTOR_IDS).describe('the connector id'),
-    account_id: z.string().min(1).max(256).optional(),
+    provider: z.enum(CONNECTOR_IDS).check(z.describe('the connector id')),
+    account_id: z.optional(z.string().check(z.minLength(1), z.maxLength(256))),
   },
   readOnly: true,
   run: async (ctx, a) => {
@@ -115,8 +121,8 @@ const listAlertsTool = defineTool({
   title: 'List alerts',
   description: "The user's alerts delivered by their tools' webhooks (Datadog…), newest first, 50 a page; pass the returned cursor for the next page.",
   input: {
-    connector: z.enum(CONNECTOR_IDS).optional().describe('only this tool'),
-    cursor: z.string().min(1).max(1024).optional(),
+    connector: z.optional(z.enum(CONNECTOR_IDS)).check(z.describe('only this tool')),
+    cursor: z.optional(z.string().check(z.minLength(1), z.maxLength(1024))),
   },
   readOnly: true,
   run: async (ctx, a) => {
@@ -151,13 +157,16 @@ const proxyTool = defineTool({
   description:
     `Calls the API of one of the user's connected tools (${PROXIED.join(', ')}) with the stored credential attached by the service, so no token reaches you. path is below the tool's API base (e.g. "/api/v1/monitor" for Datadog, "/api/search" for Grafana, "/user/repos" for GitHub); the host is always the connection's own. Ask mode (the default) allows GET and the tool's read-only POSTs (searches and queries); anything else needs mode "agent". The result holds the tool's status, headers without credentials and body (cut at the proxy's limit; truncated says so).`,
   input: {
-    connector: z.string().min(1).max(40).describe(`one of ${PROXIED.join(', ')}`),
-    method: z.enum(['GET', 'POST']).default('GET'),
-    path: z.string().min(1).max(2048).startsWith('/').describe('the path below the API base, starting with /'),
-    query: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])).optional().describe('query parameters'),
-    body: z.unknown().optional().describe('the JSON body of a POST'),
+    connector: z.string().check(z.minLength(1), z.maxLength(40), z.describe(`one of ${PROXIED.join(', ')}`)),
+    method: z._default(z.enum(['GET', 'POST']), 'GET'),
+    path: z.string().check(z.minLength(1), z.maxLength(2048), z.startsWith('/'), z.describe('the path below the API base, starting with /')),
+    query: z.optional(z.record(z.string(), z.union([z.string(), z.number(), z.boolean()]))).check(z.describe('query parameters')),
+    body: z.optional(z.unknown()).check(z.describe('the JSON body of a POST')),
     mode,
-    account_id: z.string().min(1).max(256).optional().describe('which connection of this tool; the most recent one otherwise'),
+    account_id: z.optional(z.string().check(
+      z.minLength(1),
+      z.maxLength(256),
+    )).check(z.describe('which connection of this tool; the most recent one otherwise')),
   },
   readOnly: false,
   run: async (ctx, a) => {

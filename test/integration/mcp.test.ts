@@ -88,6 +88,11 @@ describe('POST /mcp', () => {
     const cloud = tools.find((t) => t.name === 'cloud_tool')!;
     expect(cloud.inputSchema.required).toEqual(['command']);
     expect(Object.keys(cloud.inputSchema.properties ?? {}).sort()).toEqual(['command', 'confirmation_id', 'mode', 'provider', 'selected_project_id', 'session_id']);
+    // each argument says what it is for, which is all an agent has to go on
+    const props = cloud.inputSchema.properties as Record<string, { description?: string; enum?: string[] }>;
+    expect(props.mode.description).toMatch(/^"ask" \(the default\) runs read-only commands only/);
+    expect(props.mode.enum).toEqual(['ask', 'agent']);
+    expect(props.session_id.description).toMatch(/an id of your conversation/);
     for (const t of tools) expect(t.description!.length).toBeGreaterThan(40);
 
     const conns = await call(client, 'list_connections');

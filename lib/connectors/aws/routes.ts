@@ -1,8 +1,8 @@
-import * as z from 'zod';
+import * as z from '../../zod.ts';
 import { defineRoute } from '../../http/define-route.ts';
 import { CONNECTION_STATUSES } from '../../connections/types.ts';
 
-const accountQuery = z.strictObject({ account_id: z.string().regex(/^\d{12}$/, 'must be a 12-digit AWS account id').optional() });
+const accountQuery = z.strictObject({ account_id: z.optional(z.string().check(z.regex(/^\d{12}$/, 'must be a 12-digit AWS account id'))) });
 
 const jsonObject = z.record(z.string(), z.unknown());
 
@@ -13,18 +13,18 @@ export const awsOnboardingRoute = defineRoute({
   handler: 'functions/aws/onboarding.ts',
   auth: 'user',
   summary: "The caller's External ID (issued once by us), Aurora's AWS account, the role trust policy, a CloudFormation template and a quick-create link",
-  request: { query: z.strictObject({ access_level: z.enum(['ReadOnly', 'PowerUser']).optional() }) },
+  request: { query: z.strictObject({ access_level: z.optional(z.enum(['ReadOnly', 'PowerUser'])) }) },
   responses: {
     200: z.object({
-      external_id: z.string().min(32),
-      aurora_account_id: z.string().regex(/^\d{12}$/),
+      external_id: z.string().check(z.minLength(32)),
+      aurora_account_id: z.string().check(z.regex(/^\d{12}$/)),
       trust_policy: jsonObject,
       access_level: z.enum(['ReadOnly', 'PowerUser']),
       managed_policy_arn: z.string(),
       role_name: z.string(),
       cloudformation_template: jsonObject,
-      cloudformation_template_url: z.string().optional(),
-      quick_create_url: z.string().optional(),
+      cloudformation_template_url: z.optional(z.string()),
+      quick_create_url: z.optional(z.string()),
     }),
   },
   errors: [503],
@@ -42,9 +42,9 @@ export const awsCredentialsRoute = defineRoute({
   responses: {
     200: z.object({
       role_arn: z.string(),
-      read_only_role_arn: z.string().nullable(),
+      read_only_role_arn: z.nullable(z.string()),
       account_id: z.string(),
-      external_id: z.string().nullable(),
+      external_id: z.nullable(z.string()),
       region: z.string(),
       status: z.enum(CONNECTION_STATUSES),
     }),

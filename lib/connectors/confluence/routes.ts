@@ -1,11 +1,11 @@
-import * as z from 'zod';
+import * as z from '../../zod.ts';
 import { defineRoute } from '../../http/define-route.ts';
 import { confluence } from './definition.ts';
 
 const callbackQuery = z.object({
-  code: z.string().max(2048).optional(),
-  state: z.string().max(512).optional(),
-  error: z.string().max(256).optional(),
+  code: z.optional(z.string().check(z.maxLength(2048))),
+  state: z.optional(z.string().check(z.maxLength(512))),
+  error: z.optional(z.string().check(z.maxLength(256))),
 });
 
 export const confluenceConnectRoute = defineRoute({
@@ -17,9 +17,14 @@ export const confluenceConnectRoute = defineRoute({
   summary: 'Connect Confluence: Cloud through Atlassian OAuth 2.0 (authType "oauth": the consent URL) or Data Center with a Personal Access Token and its base URL (authType "pat", validated against the instance)',
   request: {
     body: z.strictObject({
-      auth_type: z.enum(['oauth', 'pat'], { error: () => 'must be "oauth" (Confluence Cloud) or "pat" (Data Center)' }).optional(),
-      base_url: z.string().trim().min(1, 'must not be empty').max(2048).optional(),
-      pat_token: z.string().trim().min(8, 'must be a Confluence Personal Access Token').max(512).regex(/^[\x21-\x7e]+$/, 'must be a Confluence Personal Access Token').optional(),
+      auth_type: z.optional(z.enum(['oauth', 'pat'], { error: () => 'must be "oauth" (Confluence Cloud) or "pat" (Data Center)' })),
+      base_url: z.optional(z.string().check(z.trim(), z.minLength(1, 'must not be empty'), z.maxLength(2048))),
+      pat_token: z.optional(z.string().check(
+        z.trim(),
+        z.minLength(8, 'must be a Confluence Personal Access Token'),
+        z.maxLength(512),
+        z.regex(/^[\x21-\x7e]+$/, 'must be a Confluence Personal Access Token'),
+      )),
     }),
   },
   responses: {

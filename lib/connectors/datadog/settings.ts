@@ -1,11 +1,12 @@
-import * as z from 'zod';
+import * as z from '../../zod.ts';
 import { section, setting, int } from '../../config/define.ts';
 
 const template = z
-  .string()
-  .optional()
-  .transform((v) => (v === undefined || v === '' ? 'https://api.{site}' : v.replace(/\/+$/, '')))
-  .refine((v) => v.includes('{site}') && URL.canParse(v.replace('{site}', 'datadoghq.com')), 'must be a URL holding {site}');
+  .pipe(
+    z.optional(z.string()),
+    z.transform((v) => (v === undefined || v === '' ? 'https://api.{site}' : v.replace(/\/+$/, ''))),
+  )
+  .check(z.refine((v) => v.includes('{site}') && URL.canParse(v.replace('{site}', 'datadoghq.com')), 'must be a URL holding {site}'));
 
 export const datadogSection = section(
   {

@@ -1,44 +1,44 @@
-import * as z from 'zod';
+import * as z from '../../zod.ts';
 import { defineRoute } from '../../http/define-route.ts';
 import { empty, providerId } from '../../http/schemas.ts';
 import { TASK_STATES } from './setup-tasks.ts';
 
 /** Google adds parameters of its own to the redirect (scope, authuser, prompt, hd...): accepted and ignored. */
 const callbackQuery = z.object({
-  code: z.string().max(4096).optional(),
-  state: z.string().max(512).optional(),
-  error: z.string().max(256).optional(),
+  code: z.optional(z.string().check(z.maxLength(4096))),
+  state: z.optional(z.string().check(z.maxLength(512))),
+  error: z.optional(z.string().check(z.maxLength(256))),
 });
 
-const projectId = z.string().regex(/^[a-z][a-z0-9-]{4,28}[a-z0-9]$/, 'must be a GCP project id (6–30 lowercase letters, digits, hyphens)');
+const projectId = z.string().check(z.regex(/^[a-z][a-z0-9-]{4,28}[a-z0-9]$/, 'must be a GCP project id (6–30 lowercase letters, digits, hyphens)'));
 
 const orgPolicyOutcome = z.object({
   constraint: z.string(),
   change: z.string(),
-  updated: z.number().int(),
+  updated: z.int(),
   updated_projects: z.array(z.string()),
   failed: z.array(z.object({ project_id: z.string(), reason: z.string() })),
 });
 
 const setupResult = z.object({
   propagation_status: z.enum(['FULL', 'PARTIAL']),
-  verified_projects: z.number().int(),
-  total_projects: z.number().int(),
+  verified_projects: z.int(),
+  total_projects: z.int(),
   /** only when GCP_ORG_POLICY_ALLOW_PUBLIC_CLOUD_RUN is on: the project-level org-policy overrides made */
-  org_policy: orgPolicyOutcome.optional(),
+  org_policy: z.optional(orgPolicyOutcome),
 });
 
 export const setupStatusResponse = z.object({
   state: z.enum(TASK_STATES),
   status: z.string(),
   complete: z.boolean(),
-  progress: z.number().int().min(0).max(100),
-  step: z.number().int(),
-  total_steps: z.number().int(),
-  propagation: z.object({ status: z.enum(['VERIFYING', 'FULL', 'PARTIAL']), verified_projects: z.number().int(), total_projects: z.number().int() }).optional(),
-  result: setupResult.optional(),
-  error: z.literal(true).optional(),
-  eligible_projects: z.array(z.object({ project_id: z.string(), name: z.string() })).optional(),
+  progress: z.int().check(z.gte(0), z.lte(100)),
+  step: z.int(),
+  total_steps: z.int(),
+  propagation: z.optional(z.object({ status: z.enum(['VERIFYING', 'FULL', 'PARTIAL']), verified_projects: z.int(), total_projects: z.int() })),
+  result: z.optional(setupResult),
+  error: z.optional(z.literal(true)),
+  eligible_projects: z.optional(z.array(z.object({ project_id: z.string(), name: z.string() }))),
 });
 
 export const gcpLoginRoute = defineRoute({
@@ -61,7 +61,7 @@ export const oauthStartRoute = defineRoute({
   handler: 'functions/gcp/oauth-start.ts',
   auth: 'user',
   summary: "An OAuth provider's consent URL (gcp; ovh when enabled and its connector offers it): {login_url} to a JWT caller or one that accepts JSON, else a 302 there; other providers 400",
-  request: { params: z.strictObject({ provider: providerId }), query: z.object({ endpoint: z.string().max(64).optional() }) },
+  request: { params: z.strictObject({ provider: providerId }), query: z.object({ endpoint: z.optional(z.string().check(z.maxLength(64))) }) },
   responses: { 200: z.object({ login_url: z.url() }), 302: null },
   errors: [400, 401, 404, 500],
   // secrets: deployed, OVH's per-region OAuth client settings arrive as linked secrets
@@ -103,7 +103,7 @@ export const gcpSetupStatusRoute = defineRoute({
   handler: 'functions/gcp/setup-status.ts',
   auth: 'user',
   summary: "Progress of the caller's GCP setup task (another user's or an unknown task: 404)",
-  request: { params: z.strictObject({ task_id: z.string().min(1).max(128) }) },
+  request: { params: z.strictObject({ task_id: z.string().check(z.minLength(1), z.maxLength(128)) }) },
   responses: { 200: setupStatusResponse },
   errors: [401, 404],
   capabilities: ['table'],
@@ -118,11 +118,11 @@ export const gcpPostAuthRetryRoute = defineRoute({
   summary: 'Configure up to GCP_MAX_AUTO_PROJECTS of the eligible projects offered by NEEDS_SELECTION: starts a new setup execution',
   request: {
     body: z.strictObject({
-      selected_project_ids: z
-        .array(z.string().trim().min(1, 'must not contain empty ids').max(64))
-        // the upper bound is the setting GCP_MAX_AUTO_PROJECTS, checked by the service
-        .min(1, 'select at least 1 project')
-        .refine((ids) => new Set(ids).size === ids.length, 'must not repeat a project'),
+      selected_project_ids: z.array(z.string().check(
+        z.trim(),
+        z.minLength(1, 'must not contain empty ids'),
+        z.maxLength(64),
+      )).check(z.minLength(1, 'select at least 1 project'), z.refine((ids) => new Set(ids).size === ids.length, 'must not repeat a project')),
     }),
   },
   responses: { 200: z.object({ status: z.literal('started'), task_id: z.string() }) },
@@ -138,7 +138,7 @@ export const gcpProjectsRoute = defineRoute({
   auth: 'user',
   summary: 'Projects of the connected Google account with billing state and the root project',
   request: {},
-  responses: { 200: z.object({ projects: z.array(z.object({ project_id: z.string(), name: z.string(), billing_enabled: z.boolean(), is_root: z.boolean() })), root_project: z.string().nullable() }) },
+  responses: { 200: z.object({ projects: z.array(z.object({ project_id: z.string(), name: z.string(), billing_enabled: z.boolean(), is_root: z.boolean() })), root_project: z.nullable(z.string()) }) },
   errors: [401, 502, 503],
   capabilities: ['table', 'secrets'],
   timeoutSeconds: 29,
@@ -152,7 +152,7 @@ export const gcpGetRootProjectRoute = defineRoute({
   auth: 'user',
   summary: 'The root project (saved choice, else the one the setup chose)',
   request: {},
-  responses: { 200: z.object({ root_project: z.string().nullable() }) },
+  responses: { 200: z.object({ root_project: z.nullable(z.string()) }) },
   errors: [401],
   capabilities: ['table'],
 });

@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from '../../zod.ts';
 import { section, setting, str, optStr, url, int, bool } from '../../config/define.ts';
 
 /** The APIs every configured project needs; GCP_REQUIRED_APIS replaces the list. */
@@ -44,46 +44,41 @@ export const DEFAULT_READONLY_ROLES = [
 
 const optInt = (min: number, max: number) =>
   z
-    .string()
-    .optional()
-    .transform((v, ctx) => {
-      if (v === undefined || v === '') return undefined;
-      const n = Number(v);
-      if (!Number.isInteger(n) || n < min || n > max) {
-        ctx.addIssue({ code: 'custom', message: `must be an integer between ${min} and ${max}` });
-        return z.NEVER;
-      }
-      return n;
-    });
+    .pipe(
+      z.optional(z.string()),
+      z.transform((v) => (v === undefined || v === '' ? undefined : Number(v))),
+    )
+    .check(z.refine((n) => n === undefined || (Number.isInteger(n) && n >= min && n <= max), `must be an integer between ${min} and ${max}`));
 
 const list = (def: string[]) =>
-  str(def.join(',')).transform((v) =>
-    v
-      .split(',')
-      .map((s) => s.trim())
-      .filter(Boolean),
+  z.pipe(
+    str(def.join(',')),
+    z.transform((v) =>
+      v
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean),
+    ),
   );
 
 const roles = (def: string[]) =>
-  list(def).refine((rs) => rs.length > 0 && rs.every((r) => /^(roles|projects\/[a-z][a-z0-9-]+\/roles|organizations\/\d+\/roles)\/[A-Za-z0-9_.]+$/.test(r)), 'must be a comma-separated list of IAM role names');
+  list(def).check(
+    z.refine((rs) => rs.length > 0 && rs.every((r) => /^(roles|projects\/[a-z][a-z0-9-]+\/roles|organizations\/\d+\/roles)\/[A-Za-z0-9_.]+$/.test(r)), 'must be a comma-separated list of IAM role names'),
+  );
+
+const ENDPOINT_PAIR = /^([a-z][a-z0-9]*)=(https?:\/\/\S+)$/;
+const pairs = (v: string | undefined) => (v ?? '').split(',').map((x) => x.trim()).filter(Boolean);
 
 /** "compute=https://…/compute/v1/,cloudresourcemanager=https://…/" → { compute: …, cloudresourcemanager: … } */
 function endpointOverrides() {
-  return z
-    .string()
-    .optional()
-    .transform((v, ctx) => {
-      const out: Record<string, string> = {};
-      for (const pair of (v ?? '').split(',').map((x) => x.trim()).filter(Boolean)) {
-        const m = /^([a-z][a-z0-9]*)=(https?:\/\/\S+)$/.exec(pair);
-        if (!m) {
-          ctx.addIssue({ code: 'custom', message: `"${pair}" is not api=url` });
-          return z.NEVER;
-        }
-        out[m[1]] = m[2];
-      }
-      return out;
-    });
+  return z.pipe(
+    z.optional(z.string()).check(
+      z.refine((v) => pairs(v).every((p) => ENDPOINT_PAIR.test(p)), {
+        error: (iss) => `"${pairs(iss.input as string).find((p) => !ENDPOINT_PAIR.test(p))}" is not api=url`,
+      }),
+    ),
+    z.transform((v): Record<string, string> => Object.fromEntries(pairs(v).map((p) => ENDPOINT_PAIR.exec(p)!.slice(1, 3)))),
+  );
 }
 
 export const gcpSection = section(

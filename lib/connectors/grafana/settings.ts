@@ -1,16 +1,17 @@
-import * as z from 'zod';
+import * as z from '../../zod.ts';
 import { section, setting, int } from '../../config/define.ts';
 
 const template = z
-  .string()
-  .optional()
-  .transform((v) => (v === undefined || v === '' ? 'https://{stack}.grafana.net' : v.replace(/\/+$/, '')))
-  .refine((v) => v.includes('{stack}') && URL.canParse(v.replace('{stack}', 'aurora')), 'must be a URL holding {stack}');
+  .pipe(
+    z.optional(z.string()),
+    z.transform((v) => (v === undefined || v === '' ? 'https://{stack}.grafana.net' : v.replace(/\/+$/, ''))),
+  )
+  .check(z.refine((v) => v.includes('{stack}') && URL.canParse(v.replace('{stack}', 'aurora')), 'must be a URL holding {stack}'));
 
-const hosts = z
-  .string()
-  .optional()
-  .transform((v) => (v ?? '').split(',').map((h) => h.trim().toLowerCase()).filter(Boolean));
+const hosts = z.pipe(
+  z.optional(z.string()),
+  z.transform((v) => (v ?? '').split(',').map((h) => h.trim().toLowerCase()).filter(Boolean)),
+);
 
 export const grafanaSection = section(
   {

@@ -1,12 +1,12 @@
-import * as z from 'zod';
+import * as z from '../../zod.ts';
 import { defineRoute } from '../../http/define-route.ts';
 import { pagerduty } from './definition.ts';
 
 /** Providers add parameters of their own to a redirect (error_description...): accept and ignore them. */
 const callbackQuery = z.object({
-  code: z.string().max(2048).optional(),
-  state: z.string().max(512).optional(),
-  error: z.string().max(256).optional(),
+  code: z.optional(z.string().check(z.maxLength(2048))),
+  state: z.optional(z.string().check(z.maxLength(512))),
+  error: z.optional(z.string().check(z.maxLength(256))),
 });
 
 export const pagerdutyRotateRoute = defineRoute({
@@ -16,7 +16,10 @@ export const pagerdutyRotateRoute = defineRoute({
   handler: 'functions/pagerduty/rotate-token.ts',
   auth: 'user',
   summary: 'Replace the API token of a connected PagerDuty account in place (validated first; it must reach the same account)',
-  request: { body: z.strictObject({ api_token: z.string().trim().regex(pagerduty.tokenPattern, 'must be a PagerDuty API access key (Integrations → API Access Keys)'), account_id: z.string().min(1).max(100).optional() }) },
+  request: { body: z.strictObject({ api_token: z.string().check(
+    z.trim(),
+    z.regex(pagerduty.tokenPattern, 'must be a PagerDuty API access key (Integrations → API Access Keys)'),
+  ), account_id: z.optional(z.string().check(z.minLength(1), z.maxLength(100))) }) },
   responses: { 200: z.object({ success: z.literal(true), message: z.string(), subdomain: z.string() }) },
   errors: [400, 401, 404, 409, 503],
   capabilities: ['table', 'secrets'],

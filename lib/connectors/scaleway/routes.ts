@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from '../../zod.ts';
 import { defineRoute } from '../../http/define-route.ts';
 
 export const scalewayProjectsRoute = defineRoute({

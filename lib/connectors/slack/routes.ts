@@ -1,13 +1,13 @@
-import * as z from 'zod';
+import * as z from '../../zod.ts';
 import { defineRoute } from '../../http/define-route.ts';
 import { empty } from '../../http/schemas.ts';
 import { slack } from './definition.ts';
 
 /** Providers add parameters of their own to a redirect: accept and ignore them. */
 const callbackQuery = z.object({
-  code: z.string().max(2048).optional(),
-  state: z.string().max(512).optional(),
-  error: z.string().max(256).optional(),
+  code: z.optional(z.string().check(z.maxLength(2048))),
+  state: z.optional(z.string().check(z.maxLength(512))),
+  error: z.optional(z.string().check(z.maxLength(256))),
 });
 
 export const slackLoginRoute = defineRoute({
