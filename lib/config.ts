@@ -1,4 +1,3 @@
-import * as z from './zod.ts';
 import { ConfigError } from './errors.ts';
 import { Resource } from 'sst/resource';
 import { secretComponentName, type Setting } from './config/define.ts';
@@ -65,9 +64,9 @@ export function load(env: NodeJS.ProcessEnv): Config {
     const values: Record<string, unknown> = {};
     for (const [key, s] of Object.entries(sec.settings as Record<string, Setting>)) {
       const raw = env[key] ?? s.aliases?.map((a) => env[a]).find((v) => v !== undefined);
-      const r = z.safeParse(s.schema,s.secret && !raw ? linkedSecret(key) : raw);
-      if (r.success) values[key] = r.data;
-      else problems.push(`${key}: ${r.error.issues.map((i) => i.message).join('; ')}`);
+      const r = s.parse(s.secret && !raw ? linkedSecret(key) : raw);
+      if (r.ok) values[key] = r.value;
+      else problems.push(`${key}: ${r.message}`);
     }
     if (problems.length === 0) out[name] = (sec.build as (v: unknown) => unknown)(values);
     // a connector's flag is FEATURE_FLAG_<ID>_ENABLED of its own section (scripts/gen.ts checks the name)

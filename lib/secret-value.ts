@@ -1,6 +1,11 @@
-import { inspect } from 'node:util';
-
 const REDACTED = '[redacted]';
+
+/**
+ * util.inspect's hook, by its registered name: the same symbol as `inspect.custom`, without
+ * loading node:util (and the worker and parse-args modules it pulls in, about 3.5 ms of every cold
+ * start in a function that needs nothing else from it; docs/performance.md).
+ */
+const INSPECT = Symbol.for('nodejs.util.inspect.custom');
 
 /**
  * A value that must never reach a response, a log line, a workflow payload or a table item.
@@ -21,7 +26,7 @@ export class SecretValue<T = string> {
   toString(): string {
     return REDACTED;
   }
-  [inspect.custom](): string {
+  [INSPECT](): string {
     return REDACTED;
   }
   static isSecret(v: unknown): v is SecretValue<unknown> {

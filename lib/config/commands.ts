@@ -1,5 +1,4 @@
-import * as z from '../zod.ts';
-import { section, setting, str, optStr, int } from './define.ts';
+import { section, setting, oneOf, str, optStr, int } from './define.ts';
 
 /**
  * cloud_tool: where the cloud CLIs live, how long they may run and how much they may print.
@@ -15,7 +14,7 @@ export const commandsSection = section(
     CLOUD_TOOL_EXECUTOR_FUNCTION: setting(optStr(), 'cloud_tool, deployed: name or ARN of the executor Lambda (executor/Dockerfile) that runs the CLIs; cloudTool.run invokes it synchronously. Set by the stacks.'),
     CLOUD_TOOL_EXECUTOR_SOCKET: setting(optStr(), 'cloud_tool, local runtime: unix socket of the executor process the runtime starts (executor/daemon.ts). Set by the local runtime.'),
     CLOUD_TOOL_UNISOLATED: setting(
-      z._default(z.enum(['refuse', 'allow']), 'refuse'),
+      oneOf(['refuse', 'allow'], 'refuse'),
       'cloud_tool, local runtime on a machine without Linux namespaces or bubblewrap: "allow" runs the CLIs without a sandbox (the service says so at start); otherwise cloud_tool refuses to run them.',
     ),
     CLOUD_TOOL_BWRAP: setting(optStr(), 'cloud_tool, local runtime: path of bubblewrap, which builds the sandbox of each run. Default: bwrap in /usr/bin, /usr/local/bin or /bin.'),

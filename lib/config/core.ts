@@ -1,11 +1,10 @@
-import * as z from '../zod.ts';
-import { section, setting, str, optStr, url, optUrl, int, bool } from './define.ts';
+import { section, setting, oneOf, str, optStr, url, optUrl, int, bool } from './define.ts';
 
 export const coreSection = section(
   {
     AURORA_STAGE: setting(str('local'), 'Deployment stage name; "local" on a laptop. Set by the SST stacks when deployed.'),
     AUTH_MODE: setting(
-      z.optional(z.enum(['jwt', 'trusted-header'])),
+      oneOf(['jwt', 'trusted-header']),
       'How the caller is identified: "jwt" (API Gateway JWT authorizer claims) or "trusted-header" (X-User-ID, only behind a trusted proxy; refused together with JWT_ISSUER). Default: jwt when deployed or when JWT_ISSUER is set, otherwise trusted-header.',
     ),
     JWT_ISSUER: setting(optStr(), 'Issuer URL of the JWT authorizer (deployed). When set, the api stack adds a JWT authorizer.'),
@@ -16,7 +15,7 @@ export const coreSection = section(
     FRONTURL: setting(optUrl(), 'Frontend page that OAuth callbacks redirect to. Default: <BACKEND_URL>/connectors, the Connectors page of the console the local runtime serves (deployed, stacks/web.ts points it at the deployed console).'),
     FRONTEND_ORIGIN: setting(optStr(), 'Origin allowed by CORS. Default: the origin of FRONTURL.'),
     BACKEND_URL: setting(url('http://localhost:5080'), 'Public base URL of this API, used to build OAuth redirect URIs.'),
-    LOG_LEVEL: setting(z._default(z.enum(['debug', 'info', 'warn', 'error', 'silent']), 'info'), 'Minimum log level.'),
+    LOG_LEVEL: setting(oneOf(['debug', 'info', 'warn', 'error', 'silent'], 'info'), 'Minimum log level.'),
     MAX_BODY_BYTES: setting(int(65536, 1024, 10 * 1024 * 1024), 'Largest accepted request body in bytes (larger → 413).'),
     VALIDATE_RESPONSES: setting(bool(false), 'Validate every response against its route schema (on in tests and locally).'),
     AURORA_DATA_DIR: setting(str('.data'), 'Local runtime: where the embedded DynamoDB and the local secret store persist.'),

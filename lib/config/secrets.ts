@@ -1,16 +1,15 @@
-import * as z from '../zod.ts';
-import { section, setting, str, optStr, optUrl, url, int } from './define.ts';
+import { section, setting, oneOf, str, optStr, optUrl, url, int } from './define.ts';
 
 export const secretsSection = section(
   {
     SECRET_BACKEND: setting(
-      z._default(z.enum(['local', 'vault', 'aws-secrets-manager']), 'local'),
+      oneOf(['local', 'vault', 'aws-secrets-manager'], 'local'),
       'Where credentials are kept: "local" (encrypted files, the embedded default), "vault" (HashiCorp Vault KV v2) or "aws-secrets-manager".',
     ),
     VAULT_ADDR: setting(optUrl(), 'Vault address, e.g. https://vault.example.com:8200 (SECRET_BACKEND=vault).'),
     VAULT_TOKEN: setting(optStr(), 'Vault token (SECRET_BACKEND=vault, VAULT_AUTH_METHOD=token): local and development use only; deployed functions log in with their IAM role.', { secret: true }),
     VAULT_AUTH_METHOD: setting(
-      z._default(z.enum(['token', 'aws']), 'token'),
+      oneOf(['token', 'aws'], 'token'),
       'How the Vault store authenticates: "token" (VAULT_TOKEN) or "aws" (Vault\'s AWS IAM auth method with the function\'s role; what the stacks deploy).',
     ),
     VAULT_AWS_ROLE: setting(optStr(), 'Vault role of the AWS auth method bound to the functions\' IAM role ARNs (VAULT_AUTH_METHOD=aws; required to deploy with SECRET_BACKEND=vault).'),

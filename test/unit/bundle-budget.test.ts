@@ -35,16 +35,16 @@ type Heavy = keyof typeof HEAVY;
  */
 const CASES: Array<{ id: string; kb: number; cold: Heavy[]; lazy: Heavy[] }> = [
   // the common case: the floor's DynamoDB client, config's (zod mini) schemas, the secret store, routing
-  { id: 'connections.list', kb: 340, cold: [], lazy: ['secretsManager'] },
-  { id: 'azure.login', kb: 715, cold: ['msal'], lazy: ['secretsManager'] },
+  { id: 'connections.list', kb: 335, cold: [], lazy: ['secretsManager'] },
+  { id: 'azure.login', kb: 710, cold: ['msal'], lazy: ['secretsManager'] },
   // the check (and Google's clients) load only for a caller with a GCP connection (lazyCheck)
-  { id: 'gcp.status', kb: 345, cold: [], lazy: ['googleapis', 'secretsManager'] },
+  { id: 'gcp.status', kb: 340, cold: [], lazy: ['googleapis', 'secretsManager'] },
   // reads the table only (lib/connectors/gcp/root-project.ts), so no Google client at all
-  { id: 'gcp.getRootProject', kb: 345, cold: [], lazy: ['secretsManager'] },
-  { id: 'gcp.callback', kb: 645, cold: ['googleapis'], lazy: ['sfn', 'secretsManager'] },
+  { id: 'gcp.getRootProject', kb: 340, cold: [], lazy: ['secretsManager'] },
+  { id: 'gcp.callback', kb: 640, cold: ['googleapis'], lazy: ['sfn', 'secretsManager'] },
   // every connector's check and token are reachable through the connector loaders, each lazily
-  { id: 'cloudTool.run', kb: 550, cold: [], lazy: ['msal', 'googleapis', 'lambda', 'sts', 'sfn', 'secretsManager'] },
-  { id: 'mcp.endpoint', kb: 970, cold: ['mcp', 'zodClassic'], lazy: ['msal', 'googleapis', 'lambda', 'sts', 'sfn', 'secretsManager'] },
+  { id: 'cloudTool.run', kb: 545, cold: [], lazy: ['msal', 'googleapis', 'lambda', 'sts', 'sfn', 'secretsManager'] },
+  { id: 'mcp.endpoint', kb: 965, cold: ['mcp', 'zodClassic'], lazy: ['msal', 'googleapis', 'lambda', 'sts', 'sfn', 'secretsManager'] },
 ];
 
 describe('Lambda bundle budgets', () => {

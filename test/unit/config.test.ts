@@ -26,6 +26,40 @@ describe('config', () => {
   it('names the setting that is invalid, never its value', () => {
     expect(() => load({ SECRET_BACKEND: 'floppy', PORT: 'abc' })).toThrow(/SECRET_BACKEND.*PORT|PORT.*SECRET_BACKEND/);
   });
+  it('says what is wrong with each refused setting, all of them at once', () => {
+    const refused = () =>
+      load({
+        LOG_LEVEL: 'loud',
+        BACKEND_URL: 'not a url',
+        PORT: '70000',
+        MAX_BODY_BYTES: '1.5',
+        GCP_CLI_API_ENDPOINT_OVERRIDES: 'compute=https://compute.example/,storage',
+        GCP_READONLY_ROLES: 'viewer',
+        DATADOG_API_URL_TEMPLATE: 'https://api.datadoghq.com',
+      });
+    expect(refused).toThrow(/BACKEND_URL: must be a URL\b/);
+    expect(refused).toThrow(/LOG_LEVEL: must be one of debug, info, warn, error, silent\b/);
+    expect(refused).toThrow(/PORT: must be an integer between 0 and 65535\b/);
+    expect(refused).toThrow(/MAX_BODY_BYTES: must be an integer between 1024 and 10485760\b/);
+    expect(refused).toThrow(/GCP_CLI_API_ENDPOINT_OVERRIDES: "storage" is not api=url/);
+    expect(refused).toThrow(/GCP_READONLY_ROLES: must be a comma-separated list of IAM role names/);
+    expect(refused).toThrow(/DATADOG_API_URL_TEMPLATE: must be a URL holding \{site\}/);
+  });
+  it('reads each kind of setting: defaults when unset or empty, the text otherwise', () => {
+    const d = load({ PORT: '', LOG_LEVEL: '', BACKEND_URL: '' });
+    expect([d.core.port, d.core.logLevel, d.core.backendUrl, d.core.validateResponses, d.secrets.backend]).toEqual([5080, 'info', 'http://localhost:5080', false, 'local']);
+    const c = load({
+      PORT: '6000',
+      LOG_LEVEL: 'warn',
+      BACKEND_URL: 'https://api.example.com///',
+      VALIDATE_RESPONSES: 'YES',
+      GCP_CLI_API_ENDPOINT_OVERRIDES: ' compute=https://compute.example/ , storage=http://127.0.0.1:9/ ',
+      GRAFANA_ALLOW_HTTP_HOSTS: 'Grafana.Local:3000, ,127.0.0.1:9',
+    });
+    expect([c.core.port, c.core.logLevel, c.core.backendUrl, c.core.validateResponses]).toEqual([6000, 'warn', 'https://api.example.com', true]);
+    expect(c.gcp.cliEndpointOverrides).toEqual({ compute: 'https://compute.example/', storage: 'http://127.0.0.1:9/' });
+    expect(c.grafana.allowHttpHosts).toEqual(['grafana.local:3000', '127.0.0.1:9']);
+  });
   it("reads a setting under the seed's name when its own is unset (NEXT_PUBLIC_ENABLE_SLACK)", () => {
     expect(load({}).features.slack).toBe(false);
     expect(load({ NEXT_PUBLIC_ENABLE_SLACK: 'true' }).features.slack).toBe(true);

@@ -36,7 +36,7 @@ describe('the deploy plan reads only declared settings', () => {
   });
 
   it('the plan defaults are the declared defaults', () => {
-    const schemaDefault = (name: 'API_THROTTLE_BURST_LIMIT' | 'API_THROTTLE_RATE_LIMIT') => Number(coreSection.settings[name].schema.parse(undefined));
+    const schemaDefault = (name: 'API_THROTTLE_BURST_LIMIT' | 'API_THROTTLE_RATE_LIMIT') => (coreSection.settings[name].parse(undefined) as { value: number }).value;
     expect({ burstLimit: schemaDefault('API_THROTTLE_BURST_LIMIT'), rateLimit: schemaDefault('API_THROTTLE_RATE_LIMIT') }).toEqual(DEFAULT_THROTTLE);
   });
 

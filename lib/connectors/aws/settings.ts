@@ -1,5 +1,4 @@
-import * as z from '../../zod.ts';
-import { section, setting, str, optStr, optUrl, url, int } from '../../config/define.ts';
+import { section, setting, oneOf, str, optStr, optUrl, url, int } from '../../config/define.ts';
 
 /**
  * AWS connector. Names avoid the AWS_ prefix: Lambda reserves it and the stacks never forward such
@@ -20,7 +19,7 @@ export const awsSection = section(
     AURORA_AWS_SESSION_SECONDS: setting(int(3600, 900, 43200), 'DurationSeconds of the role sessions Aurora starts (validation and short-lived command credentials).'),
     AURORA_AWS_DEFAULT_REGION: setting(str('us-east-1'), 'Region recorded for a connected account when POST /aws/auth names none (the default region of its commands).'),
     AURORA_AWS_ROLE_NAME: setting(str('AuroraRole'), 'Name suggested for the customer role in the onboarding CloudFormation template.'),
-    AURORA_AWS_ACCESS_LEVEL: setting(z._default(z.enum(['ReadOnly', 'PowerUser']), 'ReadOnly'), 'Managed policy the onboarding template attaches to the customer role unless the request asks otherwise: ReadOnly (ReadOnlyAccess) or PowerUser (PowerUserAccess).'),
+    AURORA_AWS_ACCESS_LEVEL: setting(oneOf(['ReadOnly', 'PowerUser'], 'ReadOnly'), 'Managed policy the onboarding template attaches to the customer role unless the request asks otherwise: ReadOnly (ReadOnlyAccess) or PowerUser (PowerUserAccess).'),
     AURORA_AWS_CFN_TEMPLATE_URL: setting(
       optUrl(),
       'HTTPS (S3) URL where the onboarding CloudFormation template is published. When set, GET /aws/onboarding also returns it and a console quick-create link; the template is always returned inline.',

@@ -1,12 +1,9 @@
-import * as z from '../../zod.ts';
-import { section, setting, int } from '../../config/define.ts';
+import { section, setting, int, custom } from '../../config/define.ts';
 
-const template = z
-  .pipe(
-    z.optional(z.string()),
-    z.transform((v) => (v === undefined || v === '' ? 'https://api.{site}' : v.replace(/\/+$/, ''))),
-  )
-  .check(z.refine((v) => v.includes('{site}') && URL.canParse(v.replace('{site}', 'datadoghq.com')), 'must be a URL holding {site}'));
+const template = custom(
+  (v) => (v === undefined ? 'https://api.{site}' : v.replace(/\/+$/, '')),
+  (v) => (v.includes('{site}') && URL.canParse(v.replace('{site}', 'datadoghq.com')) ? undefined : 'must be a URL holding {site}'),
+);
 
 export const datadogSection = section(
   {

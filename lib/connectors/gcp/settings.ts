@@ -1,5 +1,4 @@
-import * as z from '../../zod.ts';
-import { section, setting, str, optStr, url, int, bool } from '../../config/define.ts';
+import { section, setting, custom, optStr, url, int, bool } from '../../config/define.ts';
 
 /** The APIs every configured project needs; GCP_REQUIRED_APIS replaces the list. */
 export const DEFAULT_REQUIRED_APIS = [
@@ -43,41 +42,36 @@ export const DEFAULT_READONLY_ROLES = [
 ];
 
 const optInt = (min: number, max: number) =>
-  z
-    .pipe(
-      z.optional(z.string()),
-      z.transform((v) => (v === undefined || v === '' ? undefined : Number(v))),
-    )
-    .check(z.refine((n) => n === undefined || (Number.isInteger(n) && n >= min && n <= max), `must be an integer between ${min} and ${max}`));
-
-const list = (def: string[]) =>
-  z.pipe(
-    str(def.join(',')),
-    z.transform((v) =>
-      v
-        .split(',')
-        .map((s) => s.trim())
-        .filter(Boolean),
-    ),
+  custom(
+    (v) => (v === undefined ? undefined : Number(v)),
+    (n) => (n === undefined || (Number.isInteger(n) && n >= min && n <= max) ? undefined : `must be an integer between ${min} and ${max}`),
   );
 
+const splitList = (v: string) =>
+  v
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+
+const list = (def: string[]) => custom((v) => (v === undefined ? def : splitList(v)));
+
+const ROLE = /^(roles|projects\/[a-z][a-z0-9-]+\/roles|organizations\/\d+\/roles)\/[A-Za-z0-9_.]+$/;
 const roles = (def: string[]) =>
-  list(def).check(
-    z.refine((rs) => rs.length > 0 && rs.every((r) => /^(roles|projects\/[a-z][a-z0-9-]+\/roles|organizations\/\d+\/roles)\/[A-Za-z0-9_.]+$/.test(r)), 'must be a comma-separated list of IAM role names'),
+  custom(
+    (v) => (v === undefined ? def : splitList(v)),
+    (rs) => (rs.length > 0 && rs.every((r) => ROLE.test(r)) ? undefined : 'must be a comma-separated list of IAM role names'),
   );
 
 const ENDPOINT_PAIR = /^([a-z][a-z0-9]*)=(https?:\/\/\S+)$/;
-const pairs = (v: string | undefined) => (v ?? '').split(',').map((x) => x.trim()).filter(Boolean);
 
 /** "compute=https://…/compute/v1/,cloudresourcemanager=https://…/" → { compute: …, cloudresourcemanager: … } */
 function endpointOverrides() {
-  return z.pipe(
-    z.optional(z.string()).check(
-      z.refine((v) => pairs(v).every((p) => ENDPOINT_PAIR.test(p)), {
-        error: (iss) => `"${pairs(iss.input as string).find((p) => !ENDPOINT_PAIR.test(p))}" is not api=url`,
-      }),
-    ),
-    z.transform((v): Record<string, string> => Object.fromEntries(pairs(v).map((p) => ENDPOINT_PAIR.exec(p)!.slice(1, 3)))),
+  return custom(
+    (v): Record<string, string> => Object.fromEntries(splitList(v ?? '').flatMap((p) => (ENDPOINT_PAIR.test(p) ? [ENDPOINT_PAIR.exec(p)!.slice(1, 3)] : []))),
+    (_, raw) => {
+      const bad = splitList(raw ?? '').find((p) => !ENDPOINT_PAIR.test(p));
+      return bad === undefined ? undefined : `"${bad}" is not api=url`;
+    },
   );
 }
 

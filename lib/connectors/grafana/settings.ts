@@ -1,17 +1,11 @@
-import * as z from '../../zod.ts';
-import { section, setting, int } from '../../config/define.ts';
+import { section, setting, int, custom } from '../../config/define.ts';
 
-const template = z
-  .pipe(
-    z.optional(z.string()),
-    z.transform((v) => (v === undefined || v === '' ? 'https://{stack}.grafana.net' : v.replace(/\/+$/, ''))),
-  )
-  .check(z.refine((v) => v.includes('{stack}') && URL.canParse(v.replace('{stack}', 'aurora')), 'must be a URL holding {stack}'));
-
-const hosts = z.pipe(
-  z.optional(z.string()),
-  z.transform((v) => (v ?? '').split(',').map((h) => h.trim().toLowerCase()).filter(Boolean)),
+const template = custom(
+  (v) => (v === undefined ? 'https://{stack}.grafana.net' : v.replace(/\/+$/, '')),
+  (v) => (v.includes('{stack}') && URL.canParse(v.replace('{stack}', 'aurora')) ? undefined : 'must be a URL holding {stack}'),
 );
+
+const hosts = custom((v) => (v ?? '').split(',').map((h) => h.trim().toLowerCase()).filter(Boolean));
 
 export const grafanaSection = section(
   {
