@@ -76,6 +76,13 @@ export const url = (def: string) => custom((v) => stripSlashes(v ?? def), notUrl
 
 export const optUrl = () => custom((v) => stripSlashes(v), notUrl);
 
+/** A base URL holding a placeholder each connection fills in (`{site}`, `{stack}`); trailing slashes removed. */
+export const urlTemplate = (def: string, placeholder: string, sample: string) =>
+  custom(
+    (v) => stripSlashes(v ?? def),
+    (v) => (v.includes(placeholder) && URL.canParse(v.replace(placeholder, sample)) ? undefined : `must be a URL holding ${placeholder}`),
+  );
+
 /**
  * "GOOGLE_CLIENT_SECRET" → "GoogleClientSecret": the SST Secret that holds a secret setting when
  * deployed (stacks/secrets.ts creates it, lib/config.ts reads it through the link).

@@ -1,9 +1,6 @@
-import { section, setting, int, custom } from '../../config/define.ts';
+import { section, setting, int, urlTemplate } from '../../config/define.ts';
 
-const template = custom(
-  (v) => (v === undefined ? 'https://api.{site}' : v.replace(/\/+$/, '')),
-  (v) => (v.includes('{site}') && URL.canParse(v.replace('{site}', 'datadoghq.com')) ? undefined : 'must be a URL holding {site}'),
-);
+const template = urlTemplate('https://api.{site}', '{site}', 'datadoghq.com');
 
 export const datadogSection = section(
   {

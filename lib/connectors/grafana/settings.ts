@@ -1,9 +1,6 @@
-import { section, setting, int, custom } from '../../config/define.ts';
+import { section, setting, int, custom, urlTemplate } from '../../config/define.ts';
 
-const template = custom(
-  (v) => (v === undefined ? 'https://{stack}.grafana.net' : v.replace(/\/+$/, '')),
-  (v) => (v.includes('{stack}') && URL.canParse(v.replace('{stack}', 'aurora')) ? undefined : 'must be a URL holding {stack}'),
-);
+const template = urlTemplate('https://{stack}.grafana.net', '{stack}', 'aurora');
 
 const hosts = custom((v) => (v ?? '').split(',').map((h) => h.trim().toLowerCase()).filter(Boolean));
 
