@@ -13,7 +13,7 @@ export function fieldSchema(f: CredentialField): z.ZodMiniType {
   if (!f.pattern) s = s.check(z.minLength(1, 'must not be empty'));
   if (f.maxLength) s = s.check(z.maxLength(f.maxLength));
   if (f.pattern) s = s.check(z.regex(new RegExp(f.pattern), f.message ?? 'has the wrong format'));
-  return f.required ? s : z.pipe(z.transform((v) => (v === "" || v === null ? undefined : v)), z.optional(s));
+  return f.required ? s : z.pipe(z.transform((v) => (v === '' || v === null ? undefined : v)), z.optional(s));
 }
 
 /** The connect route's body: exactly the connector's fields (unknown ones are refused). */

@@ -54,15 +54,9 @@ const cloudTool = defineTool({
   description:
     "Runs one cloud CLI command (gcloud, gsutil, bq, aws, az, scw, ovhcloud, kubectl, or Tailscale's API verbs) on the user's connected cloud, with the user's short-lived credentials; no shell (pipes, ; and redirections are refused). Without provider, the provider is chosen from the session (session_id: where its last successful command ran), then the command's program and the user's preference order; provider_selected_by in the result says which. Ask mode runs reads only. A destructive, secret-revealing or unknown command is not run at once: the result says requires_confirmation with a confirmation_id and an approval_url; the person approves it there, then call again with the same arguments plus confirmation_id, which runs it exactly once.",
   input: {
-    provider: z.optional(z.string().check(
-      z.minLength(1),
-      z.maxLength(40),
-    )).check(z.describe(`one of ${CONNECTOR_IDS.join(', ')}; omit to choose from the command`)),
+    provider: z.optional(z.string().check(z.minLength(1), z.maxLength(40))).check(z.describe(`one of ${CONNECTOR_IDS.join(', ')}; omit to choose from the command`)),
     command: command.check(z.describe('the command line, e.g. "gcloud compute instances list --format=json"')),
-    selected_project_id: z.optional(z.string().check(
-      z.minLength(1),
-      z.maxLength(200),
-    )).check(z.describe('project, account or subscription id the command is scoped to')),
+    selected_project_id: z.optional(z.string().check(z.minLength(1), z.maxLength(200))).check(z.describe('project, account or subscription id the command is scoped to')),
     mode,
     confirmation_id: z.optional(confirmationId).check(z.describe('the id a previous call returned, once the person approved it')),
     session_id: z.optional(z.string().check(z.regex(SESSION_ID, 'must be 1 to 128 letters, digits or . _ : -'))).check(z.describe('an id of your conversation: without provider, the provider and account its last successful command used come first')),
@@ -163,10 +157,7 @@ const proxyTool = defineTool({
     query: z.optional(z.record(z.string(), z.union([z.string(), z.number(), z.boolean()]))).check(z.describe('query parameters')),
     body: z.optional(z.unknown()).check(z.describe('the JSON body of a POST')),
     mode,
-    account_id: z.optional(z.string().check(
-      z.minLength(1),
-      z.maxLength(256),
-    )).check(z.describe('which connection of this tool; the most recent one otherwise')),
+    account_id: z.optional(z.string().check(z.minLength(1), z.maxLength(256))).check(z.describe('which connection of this tool; the most recent one otherwise')),
   },
   readOnly: false,
   run: async (ctx, a) => {

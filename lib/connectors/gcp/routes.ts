@@ -118,11 +118,10 @@ export const gcpPostAuthRetryRoute = defineRoute({
   summary: 'Configure up to GCP_MAX_AUTO_PROJECTS of the eligible projects offered by NEEDS_SELECTION: starts a new setup execution',
   request: {
     body: z.strictObject({
-      selected_project_ids: z.array(z.string().check(
-        z.trim(),
-        z.minLength(1, 'must not contain empty ids'),
-        z.maxLength(64),
-      )).check(z.minLength(1, 'select at least 1 project'), z.refine((ids) => new Set(ids).size === ids.length, 'must not repeat a project')),
+      selected_project_ids: z.array(z.string().check(z.trim(), z.minLength(1, 'must not contain empty ids'), z.maxLength(64))).check(
+        z.minLength(1, 'select at least 1 project'),
+        z.refine((ids) => new Set(ids).size === ids.length, 'must not repeat a project'),
+      ),
     }),
   },
   responses: { 200: z.object({ status: z.literal('started'), task_id: z.string() }) },

@@ -53,12 +53,14 @@ const splitList = (v: string) =>
     .map((s) => s.trim())
     .filter(Boolean);
 
-const list = (def: string[]) => custom((v) => (v === undefined ? def : splitList(v)));
+const readList = (def: string[]) => (v: string | undefined) => (v === undefined ? def : splitList(v));
+
+const list = (def: string[]) => custom(readList(def));
 
 const ROLE = /^(roles|projects\/[a-z][a-z0-9-]+\/roles|organizations\/\d+\/roles)\/[A-Za-z0-9_.]+$/;
 const roles = (def: string[]) =>
   custom(
-    (v) => (v === undefined ? def : splitList(v)),
+    readList(def),
     (rs) => (rs.length > 0 && rs.every((r) => ROLE.test(r)) ? undefined : 'must be a comma-separated list of IAM role names'),
   );
 
@@ -67,7 +69,14 @@ const ENDPOINT_PAIR = /^([a-z][a-z0-9]*)=(https?:\/\/\S+)$/;
 /** "compute=https://…/compute/v1/,cloudresourcemanager=https://…/" → { compute: …, cloudresourcemanager: … } */
 function endpointOverrides() {
   return custom(
-    (v): Record<string, string> => Object.fromEntries(splitList(v ?? '').flatMap((p) => (ENDPOINT_PAIR.test(p) ? [ENDPOINT_PAIR.exec(p)!.slice(1, 3)] : []))),
+    (v) => {
+      const out: Record<string, string> = {};
+      for (const pair of splitList(v ?? '')) {
+        const m = ENDPOINT_PAIR.exec(pair);
+        if (m) out[m[1]] = m[2];
+      }
+      return out;
+    },
     (_, raw) => {
       const bad = splitList(raw ?? '').find((p) => !ENDPOINT_PAIR.test(p));
       return bad === undefined ? undefined : `"${bad}" is not api=url`;

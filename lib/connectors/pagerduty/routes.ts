@@ -16,10 +16,12 @@ export const pagerdutyRotateRoute = defineRoute({
   handler: 'functions/pagerduty/rotate-token.ts',
   auth: 'user',
   summary: 'Replace the API token of a connected PagerDuty account in place (validated first; it must reach the same account)',
-  request: { body: z.strictObject({ api_token: z.string().check(
-    z.trim(),
-    z.regex(pagerduty.tokenPattern, 'must be a PagerDuty API access key (Integrations → API Access Keys)'),
-  ), account_id: z.optional(z.string().check(z.minLength(1), z.maxLength(100))) }) },
+  request: {
+    body: z.strictObject({
+      api_token: z.string().check(z.trim(), z.regex(pagerduty.tokenPattern, 'must be a PagerDuty API access key (Integrations → API Access Keys)')),
+      account_id: z.optional(z.string().check(z.minLength(1), z.maxLength(100))),
+    }),
+  },
   responses: { 200: z.object({ success: z.literal(true), message: z.string(), subdomain: z.string() }) },
   errors: [400, 401, 404, 409, 503],
   capabilities: ['table', 'secrets'],
