@@ -6,29 +6,13 @@
  * `sensitive` and `unknown` need a confirmation; `rejected` never runs.
  */
 import type { CliName, ProviderId } from './binaries.ts';
-import { checkBinary, isProviderId, PROVIDER_IDS } from './binaries.ts';
+import { checkBinary, isProviderId, PROVIDER_BINARIES, PROVIDER_IDS } from './binaries.ts';
 import type { CommandClass, Outcome } from './engine.ts';
 import { isFlagToken } from './engine.ts';
 import type { Grammar } from './grammar/common.ts';
 import { isHelp } from './grammar/common.ts';
 import type { ArgRules, RuleDecision } from './grammar/rules.ts';
 import { applyRules, rulesTable, scanArgs } from './grammar/rules.ts';
-import { awsArgs } from './grammar/aws-args.ts';
-import { azArgs } from './grammar/az-args.ts';
-import { bqArgs } from './grammar/bq-args.ts';
-import { gcloudArgs } from './grammar/gcloud-args.ts';
-import { gsutilArgs } from './grammar/gsutil-args.ts';
-import { kubectlArgs } from './grammar/kubectl-args.ts';
-import { ovhcloudArgs } from './grammar/ovhcloud-args.ts';
-import { scwArgs } from './grammar/scw-args.ts';
-import { aws } from './grammar/aws.ts';
-import { az } from './grammar/az.ts';
-import { bq } from './grammar/bq.ts';
-import { gcloud } from './grammar/gcloud.ts';
-import { gsutil } from './grammar/gsutil.ts';
-import { kubectl } from './grammar/kubectl.ts';
-import { ovhcloud } from './grammar/ovhcloud.ts';
-import { scw } from './grammar/scw.ts';
 import { parseCommand } from './parse.ts';
 
 export type { CommandClass } from './engine.ts';
@@ -57,14 +41,53 @@ export interface Analysis {
   rules?: string[];
 }
 
-// `tailscale` has no grammar: the real CLI ignores API keys and drives this machine's own
-// tailscaled, so cloud_tool never runs it; the tailscale provider's commands are the verb table
-// of lib/connectors/tailscale/commands.ts, served from the Tailscale API (classifyCommand in
-// lib/commands/service.ts reads it). Here such a program is refused with that reason.
-const GRAMMARS: Readonly<Partial<Record<CliName, Grammar>>> = { gcloud, gsutil, bq, kubectl, aws, az, scw, ovhcloud };
-const ARG_RULES: Readonly<Partial<Record<CliName, ArgRules>>> = {
-  gcloud: gcloudArgs, gsutil: gsutilArgs, bq: bqArgs, kubectl: kubectlArgs, aws: awsArgs, az: azArgs, scw: scwArgs, ovhcloud: ovhcloudArgs,
+/** A CLI's grammar (command paths and their classes) with its argument rules. */
+interface CliPolicy {
+  grammar: Grammar;
+  rules: ArgRules;
+}
+
+// Each CLI's policy is its own module, loaded the first time a command of a provider that may run
+// that CLI is classified (loadCommandPolicies): the eight grammars are some 145 KB of bundled code,
+// and one request needs one provider's. `tailscale` has no grammar: the real CLI ignores API keys
+// and drives this machine's own tailscaled, so cloud_tool never runs it; the tailscale provider's
+// commands are the verb table of lib/connectors/tailscale/commands.ts, served from the Tailscale
+// API (classifyCommand in lib/commands/service.ts reads it). Here such a program is refused with
+// that reason.
+const POLICIES: Readonly<Partial<Record<CliName, () => Promise<CliPolicy>>>> = {
+  gcloud: async () => ({ grammar: (await import('./grammar/gcloud.ts')).gcloud, rules: (await import('./grammar/gcloud-args.ts')).gcloudArgs }),
+  gsutil: async () => ({ grammar: (await import('./grammar/gsutil.ts')).gsutil, rules: (await import('./grammar/gsutil-args.ts')).gsutilArgs }),
+  bq: async () => ({ grammar: (await import('./grammar/bq.ts')).bq, rules: (await import('./grammar/bq-args.ts')).bqArgs }),
+  kubectl: async () => ({ grammar: (await import('./grammar/kubectl.ts')).kubectl, rules: (await import('./grammar/kubectl-args.ts')).kubectlArgs }),
+  aws: async () => ({ grammar: (await import('./grammar/aws.ts')).aws, rules: (await import('./grammar/aws-args.ts')).awsArgs }),
+  az: async () => ({ grammar: (await import('./grammar/az.ts')).az, rules: (await import('./grammar/az-args.ts')).azArgs }),
+  scw: async () => ({ grammar: (await import('./grammar/scw.ts')).scw, rules: (await import('./grammar/scw-args.ts')).scwArgs }),
+  ovhcloud: async () => ({ grammar: (await import('./grammar/ovhcloud.ts')).ovhcloud, rules: (await import('./grammar/ovhcloud-args.ts')).ovhcloudArgs }),
 };
+
+const loaded: Partial<Record<CliName, CliPolicy>> = {};
+
+/**
+ * Loads the policies of the CLIs `provider` may run (every provider's without one). classify and
+ * analyzeCommand are synchronous and refuse to guess: classifying a command of a CLI whose policy
+ * is not loaded throws, it never falls back to some default class.
+ */
+export async function loadCommandPolicies(provider?: string): Promise<void> {
+  const clis = provider === undefined ? (Object.keys(POLICIES) as CliName[]) : isProviderId(provider) ? PROVIDER_BINARIES[provider] : [];
+  await Promise.all(
+    clis.map(async (cli) => {
+      const load = POLICIES[cli];
+      if (load && !loaded[cli]) loaded[cli] = await load();
+    }),
+  );
+}
+
+function policyOf(cli: CliName): CliPolicy | undefined {
+  if (!POLICIES[cli]) return undefined;
+  const p = loaded[cli];
+  if (!p) throw new Error(`the command policy of ${cli} is not loaded: await loadCommandPolicies() first`);
+  return p;
+}
 
 const servedFromApi = (cli: string) =>
   `${cli} is not run as a CLI: its commands are served from the provider's API (see the provider's verbs in the README)`;
@@ -89,25 +112,24 @@ export function classify(provider: ProviderId, argv: readonly string[]): Classif
   const check = checkBinary(provider, binary);
   if (!check.ok) return { class: 'unknown', reason: check.reason, binary, path: [], rules: [] };
   const cli = check.cli;
-  const grammar = GRAMMARS[cli];
-  if (!grammar) return { class: 'rejected', reason: servedFromApi(cli), binary, path: [], rules: [] };
+  const policy = policyOf(cli);
+  if (!policy) return { class: 'rejected', reason: servedFromApi(cli), binary, path: [], rules: [] };
   const args = argv.slice(1);
-  const result = grammar.classify(args);
-  const d = decide(grammar, args, result);
+  const result = policy.grammar.classify(args);
+  const d = decide(policy, args, result);
   if (!d.refused && result.class === 'unknown') {
     // The grammar could not tell where the command path ends (an option it does not know came
     // first). Refuse when any reading of those options leads to a refused command.
     for (const alt of readings(args)) {
-      const r = decide(grammar, alt, grammar.classify(alt));
+      const r = decide(policy, alt, policy.grammar.classify(alt));
       if (r.refused) return { class: 'rejected', reason: r.reason, binary, path: result.path, rules: r.rules };
     }
   }
   return { class: d.refused ? 'rejected' : d.class, reason: d.reason, binary, path: result.path, rules: d.rules };
 }
 
-function decide(grammar: Grammar, args: readonly string[], result: Outcome): RuleDecision {
+function decide({ grammar, rules: set }: CliPolicy, args: readonly string[], result: Outcome): RuleDecision {
   const cli = grammar.cli;
-  const set = ARG_RULES[cli] ?? { rules: [] };
   const scan = scanArgs(cli, result.path, args, rulesTable(grammar.argTable(result.path), set), set.abbreviations, set.valueByDefault);
   return applyRules(set, scan, result, isHelp(result));
 }

@@ -7,7 +7,7 @@ import type { Connection } from '../connections/types.ts';
 import type { ProviderId } from '../connectors/generated/ids.ts';
 import { log } from '../log.ts';
 import { EXECUTOR_CONTRACT_VERSION, EXECUTOR_OWNED_ENV, HOME_PLACEHOLDER, type ExecRequest, type ExecResult } from '../../executor/contract.ts';
-import { analyzeCommand, type AnalysisClass } from './classify.ts';
+import { analyzeCommand, loadCommandPolicies, type AnalysisClass } from './classify.ts';
 import { isProviderId } from './binaries.ts';
 import { parseCommand } from './parse.ts';
 import { approveConfirmation, cancelConfirmation, checkConfirmation, consumeConfirmation, createConfirmation, listOpenConfirmations, runHash, type PendingConfirmation, type Requester } from './confirmations.ts';
@@ -203,6 +203,7 @@ async function classifyFor(provider: ProviderId, command: string, selected: stri
     if (!verb.ok) throw new BadRequestError(`Command rejected: ${verb.reason}`, { code: 'command_rejected', field: 'command' });
     return { cls: verb.verb.class, reason: verb.verb.reason, argv: parsed.argv, scopeEnv: {}, api: { set, verb: verb.verb } };
   }
+  await loadCommandPolicies(provider);
   const analysis = analyzeCommand(provider, command);
   if (analysis.class === 'rejected' || !analysis.argv?.length) {
     throw new BadRequestError(`Command rejected: ${analysis.reason}`, { code: 'command_rejected', field: 'command' });

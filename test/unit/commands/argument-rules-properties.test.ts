@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { ProviderId } from '../../../lib/commands/binaries.ts';
-import { analyzeCommand, classify } from '../../../lib/commands/classify.ts';
+import { analyzeCommand, classify, loadCommandPolicies } from '../../../lib/commands/classify.ts';
 import type { CommandClass } from '../../../lib/commands/engine.ts';
 import { flagTable, verdict } from '../../../lib/commands/engine.ts';
 import { awsArgs } from '../../../lib/commands/grammar/aws-args.ts';
@@ -14,6 +14,9 @@ import { ovhcloudArgs } from '../../../lib/commands/grammar/ovhcloud-args.ts';
 import { scwArgs } from '../../../lib/commands/grammar/scw-args.ts';
 import type { ArgRules } from '../../../lib/commands/grammar/rules.ts';
 import { applyRules, rulesTable, scanArgs } from '../../../lib/commands/grammar/rules.ts';
+
+// the CLIs' policies load on first use in the service (lib/commands/classify.ts); here, all of them
+await loadCommandPolicies();
 
 const RANK: Record<CommandClass, number> = { read: 0, write: 1, unknown: 2, destructive: 3, sensitive: 4 };
 

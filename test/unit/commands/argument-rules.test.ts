@@ -1,7 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import type { AnalysisClass } from '../../../lib/commands/classify.ts';
-import { analyzeCommand } from '../../../lib/commands/classify.ts';
+import { analyzeCommand, loadCommandPolicies } from '../../../lib/commands/classify.ts';
 import { internalUrl, pathIs } from '../../../lib/commands/grammar/rules.ts';
+
+// the CLIs' policies load on first use in the service (lib/commands/classify.ts); here, all of them
+await loadCommandPolicies();
 
 /** [command as a user types it, expected class, text the reason must contain (the flag or feature)] */
 type Row = [command: string, expected: AnalysisClass, names: string];

@@ -1,7 +1,10 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import type { AnalysisClass } from '../../../lib/commands/classify.ts';
-import { analyzeCommand, classify, isReadOnly, needsConfirmation } from '../../../lib/commands/classify.ts';
+import { analyzeCommand, classify, isReadOnly, needsConfirmation, loadCommandPolicies } from '../../../lib/commands/classify.ts';
 import { checkBinary, PROVIDER_BINARIES } from '../../../lib/commands/binaries.ts';
+
+// the CLIs' policies load on first use in the service (lib/commands/classify.ts); here, all of them
+await loadCommandPolicies();
 
 type Row = [command: string, expected: AnalysisClass];
 
@@ -549,4 +552,20 @@ describe('ovhcloud', () => {
     ['ovhcloud login', 'rejected'],
     ['ovhcloud frob list', 'unknown'],
   ]);
+});
+
+describe('policies loaded on first use', () => {
+  it('refuses to classify a CLI whose policy is not loaded, and loads only the providers asked for', async () => {
+    vi.resetModules();
+    const fresh = await import('../../../lib/commands/classify.ts');
+    expect(() => fresh.analyzeCommand('gcp', 'gcloud compute instances list')).toThrow(/policy of gcloud is not loaded/);
+    await fresh.loadCommandPolicies('aws');
+    expect(fresh.analyzeCommand('aws', 'aws s3 ls').class).toBe('read');
+    expect(() => fresh.analyzeCommand('gcp', 'gcloud compute instances list')).toThrow(/not loaded/);
+    await fresh.loadCommandPolicies('gcp');
+    expect(fresh.analyzeCommand('gcp', 'gcloud compute instances delete vm-1').class).toBe('destructive');
+    // a provider that runs no CLI (its verbs come from the API) loads nothing and still answers
+    await fresh.loadCommandPolicies('tailscale');
+    expect(fresh.analyzeCommand('tailscale', 'tailscale status').class).toBe('rejected');
+  });
 });

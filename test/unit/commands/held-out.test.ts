@@ -1,7 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { analyzeCommand } from '../../../lib/commands/classify.ts';
+import { analyzeCommand, loadCommandPolicies } from '../../../lib/commands/classify.ts';
+
+// the CLIs' policies load on first use in the service (lib/commands/classify.ts); here, all of them
+await loadCommandPolicies();
 
 // Real commands with the class a reviewer expects (test/fixtures/commands/held-out.tsv).
 const file = resolve(import.meta.dirname, '../../fixtures/commands/held-out.tsv');

@@ -1,7 +1,10 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { ProviderId } from '../../../lib/commands/binaries.ts';
-import { analyzeCommand, classify } from '../../../lib/commands/classify.ts';
+import { analyzeCommand, classify, loadCommandPolicies } from '../../../lib/commands/classify.ts';
+
+// the CLIs' policies load on first use in the service (lib/commands/classify.ts); here, all of them
+await loadCommandPolicies();
 
 // Words that fooled substring-based detection, plus flag-looking and secret-looking ones.
 const TRICKY = [
