@@ -3,11 +3,13 @@ import { createHash, generateKeyPairSync, randomBytes, sign } from 'node:crypto'
 /**
  * A throw-away self-signed certificate for 127.0.0.1, made at simulator start.
  *
- * Some client libraries refuse plain-HTTP endpoints outright (MSAL and @azure/identity require an
- * https authority), so a simulator of such a provider has to speak TLS. node:crypto makes keys and
- * signatures but not certificates, and no certificate package is installed, so this writes the few
- * DER structures an X.509 v3 certificate needs by hand (EC P-256, ecdsa-with-SHA256). The caller
- * hands `certPem` to its client as the trusted CA; nothing here touches the process trust store.
+ * Some endpoints must not be reached over plain HTTP (the Azure connector posts a client secret to
+ * its Entra ID authority and refuses a non-https one, lib/connectors/azure/settings.ts), so a
+ * simulator of such a provider has to speak TLS, which also keeps the client's path that trusts a
+ * configured CA under test. node:crypto makes keys and signatures but not certificates, and no
+ * certificate package is installed, so this writes the few DER structures an X.509 v3 certificate
+ * needs by hand (EC P-256, ecdsa-with-SHA256). The caller hands `certPem` to its client as the
+ * trusted CA; nothing here touches the process trust store.
  */
 export interface SelfSignedCert {
   certPem: string;

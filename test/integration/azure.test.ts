@@ -36,8 +36,8 @@ describe('POST /azure/login → connections → status → disconnect', () => {
     expect(r.status).toBe(200);
     // the disabled subscription is listed first: the first *enabled* one is chosen
     expect(r.body).toEqual({ message: 'Successfully logged in to Azure', subscription_id: SUBS.production.subscriptionId, subscription_name: 'Azure Production' });
-    // metadata, token, then ARM with paging (two per page, three subscriptions)
-    expect(sim().control.requests.filter((x) => x.includes(' arm '))).toEqual(['GET arm /subscriptions', 'GET arm /subscriptions']);
+    // one token request, then ARM with paging (two per page, three subscriptions)
+    expect(sim().control.requests).toEqual([`POST entra /${AZURE_SIM.tenantId}/oauth2/v2.0/token`, 'GET arm /subscriptions', 'GET arm /subscriptions']);
 
     expect(await connections(user)).toEqual([expect.objectContaining({ provider: 'azure', account_id: SUBS.production.subscriptionId, account_name: 'Azure Production', status: 'connected' })]);
     const conn = await getConnection(deps().db, { userId: user, provider: 'azure', accountId: SUBS.production.subscriptionId });
@@ -90,11 +90,15 @@ describe('POST /azure/login errors', () => {
     ['client_secret', { client_secret: undefined }],
     ['client_id', { client_id: 'not-a-guid' }],
     ['tenant_id', { tenant_id: 'has spaces' }],
+    // the tenant is a path segment of the token URL
+    ['tenant_id', { tenant_id: '../common' }],
+    ['tenant_id', { tenant_id: 'contoso.onmicrosoft.com/oauth2/v2.0/token?' }],
     ['subscription_id', { subscription_id: 'sub-1' }],
   ])('400 naming %s', async (field, change) => {
     const r = await login('az-fields', { ...creds, ...change });
     expect(r.status).toBe(400);
     expect(r.body.error.field).toBe(field);
+    expect(sim().control.requests).toEqual([]);
   });
 
   it('401 "Invalid Azure credentials" for a wrong secret (AADSTS7000215), nothing saved', async () => {
@@ -138,8 +142,10 @@ describe('POST /azure/login errors', () => {
     const t = await login('az-down', creds);
     expect(t.status).toBe(503);
     expect(t.body.error.message).toMatch(/Azure AD is unavailable \(HTTP 503\)/);
-    sim().control.fault = { target: 'metadata', status: 500 };
-    expect((await login('az-down', creds)).status).toBe(503);
+    sim().control.fault = { target: 'token', status: 429 };
+    const throttled = await login('az-down', creds);
+    expect(throttled.status).toBe(503);
+    expect(throttled.body.error.message).toMatch(/Azure AD is unavailable \(HTTP 429\)/);
     sim().control.fault = { target: 'arm', status: 502 };
     const a = await login('az-down', creds);
     expect(a.status).toBe(503);

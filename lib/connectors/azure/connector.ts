@@ -14,7 +14,7 @@ export const connector = defineConnector({
   storesSecret: true,
   account: { label: 'Subscription ID', pattern: guid, message: 'must be a GUID (the subscription id)', queryAliases: ['subscription_id'], caseInsensitive: true },
   fields: [
-    { name: 'tenant_id', label: 'Directory (tenant) ID', secret: false, required: true, pattern: azure.tenantPattern.source, message: 'must be the directory (tenant) id: a GUID or a domain such as contoso.onmicrosoft.com', example: '00000000-0000-4000-8000-000000000000', description: 'The Entra ID tenant of the service principal.' },
+    { name: 'tenant_id', label: 'Directory (tenant) ID', secret: false, required: true, pattern: azure.tenantPattern.source, message: azure.messages.invalidTenant, example: '00000000-0000-4000-8000-000000000000', description: 'The Entra ID tenant of the service principal.' },
     { name: 'client_id', label: 'Application (client) ID', secret: false, required: true, pattern: guid, message: 'must be a GUID (the application (client) id)', example: '00000000-0000-4000-8000-000000000000', description: 'The app registration of the service principal.' },
     { name: 'client_secret', label: 'Client secret', secret: true, required: true, maxLength: 1024, description: 'A client secret of the app registration (Certificates & secrets).' },
     { name: 'subscription_id', label: 'Subscription ID', secret: false, required: false, pattern: guid, message: 'must be a GUID (the subscription id)', description: 'The first enabled subscription the principal sees when left empty.' },

@@ -6,7 +6,7 @@ import type { ServicePrincipal } from './entra.ts';
 /**
  * The stored service principal of a connection, read from the secret store per use and never
  * cached. Kept apart from the adapter so cloud_tool (which hands the principal to `az login`)
- * does not carry MSAL in its bundle.
+ * does not load the token request (entra.ts) with it.
  */
 export async function servicePrincipalOf(d: Deps, conn: Connection): Promise<ServicePrincipal | null> {
   const doc = conn.secretRef ? await d.secrets.get(conn.secretRef) : null;

@@ -1,12 +1,18 @@
-import { section, setting, str, optStr, url, int, bool } from '../../config/define.ts';
+import { custom, section, setting, str, optStr, url, int } from '../../config/define.ts';
+
+// the client secret is posted there (lib/connectors/azure/entra.ts), so never over plain HTTP
+const httpsUrl = (def: string) =>
+  custom(
+    (v) => (v ?? def).replace(/\/+$/, ''),
+    (v) => (URL.canParse(v) && new URL(v).protocol === 'https:' ? undefined : 'must be an https:// URL'),
+  );
 
 /** Azure connector: Entra ID (token endpoint) and Azure Resource Manager, both configurable for sovereign clouds. */
 export const azureSection = section(
   {
-    AZURE_AUTHORITY_HOST: setting(url('https://login.microsoftonline.com'), 'Entra ID authority host (https only: MSAL refuses anything else). Sovereign clouds: https://login.microsoftonline.us, https://login.chinacloudapi.cn.'),
-    AZURE_DISABLE_INSTANCE_DISCOVERY: setting(
-      bool(false),
-      'Skip MSAL instance discovery (it always asks login.microsoftonline.com). Needed for Azure Stack and the local simulator.',
+    AZURE_AUTHORITY_HOST: setting(
+      httpsUrl('https://login.microsoftonline.com'),
+      'Entra ID authority host (https only: the client secret is posted to its v2 token endpoint). Sovereign clouds: https://login.microsoftonline.us, https://login.chinacloudapi.cn.',
     ),
     AZURE_AUTHORITY_CA_PEM: setting(
       optStr(),
@@ -24,7 +30,6 @@ export const azureSection = section(
   },
   (v) => ({
     authorityHost: v.AZURE_AUTHORITY_HOST,
-    disableInstanceDiscovery: v.AZURE_DISABLE_INSTANCE_DISCOVERY,
     authorityCaPem: v.AZURE_AUTHORITY_CA_PEM,
     armEndpoint: v.AZURE_RESOURCE_MANAGER_ENDPOINT,
     armScope: `${(v.AZURE_RESOURCE_MANAGER_AUDIENCE ?? v.AZURE_RESOURCE_MANAGER_ENDPOINT).replace(/\/+$/, '')}/.default`,

@@ -8,15 +8,15 @@ import type { RunningSimulator, SimulatorStarter } from '../../local/simulator-t
 import { hold as holdRequest } from '../../local/sim-kit.ts';
 
 /**
- * Simulated Azure: Entra ID (v2 OpenID metadata and token endpoint, client-credentials grant,
- * with Entra's error documents and AADSTS codes) and Azure Resource Manager (subscriptions list
- * with nextLink paging, one subscription).
+ * Simulated Azure: Entra ID (the v2 token endpoint, client-credentials grant, with Entra's error
+ * documents and AADSTS codes) and Azure Resource Manager (subscriptions list with nextLink paging,
+ * one subscription).
  *
- * Entra is served over HTTPS with a certificate made at start, because MSAL and @azure/identity
- * refuse a non-https authority; the starter hands the certificate to the service as
- * AZURE_AUTHORITY_CA_PEM (trusted for the authority only) and turns off instance discovery, which
- * would otherwise ask login.microsoftonline.com. ARM is plain HTTP on another port (the service
- * calls it with fetch, which needs no special trust).
+ * Entra is served over HTTPS with a certificate made at start, because the service refuses a
+ * non-https authority (it posts the client secret there: AZURE_AUTHORITY_HOST in settings.ts) and
+ * so that the path that trusts a configured CA stays tested; the starter hands the certificate to
+ * the service as AZURE_AUTHORITY_CA_PEM (trusted for the authority only, entra.ts). ARM is plain
+ * HTTP on another port (the service calls it with fetch, which needs no special trust).
  *
  * Fixture: one tenant; a service principal that sees one disabled and two enabled subscriptions
  * (the disabled one listed first, two per page so the list takes two pages), and another that sees
@@ -52,10 +52,14 @@ export interface AzureApp {
 }
 
 export interface AzureFault {
-  /** which endpoint fails (default: all) */
-  target?: 'metadata' | 'token' | 'arm';
+  /** which endpoint fails (default: both) */
+  target?: 'token' | 'arm';
   /** HTTP status (default 503); ignored with `timeout` */
   status?: number;
+  /** answered instead of the error document: JSON, or a string as an HTML page */
+  body?: unknown;
+  /** a Retry-After header on the answer */
+  retryAfter?: string;
   /** never answer (until the client gives up, `hangMs` passes or the simulator closes) */
   timeout?: boolean;
   /** how many more requests fail (default: until cleared) */
@@ -143,7 +147,7 @@ export const startAzureSimulator: SimulatorStarter = async (opts) => {
   const closing = new AbortController();
   const hold = (res: ServerResponse) => holdRequest(res, control.hangMs, closing.signal);
 
-  function faultFor(target: 'metadata' | 'token' | 'arm'): AzureFault | null {
+  function faultFor(target: 'token' | 'arm'): AzureFault | null {
     const f = control.fault;
     if (!f || (f.target && f.target !== target)) return null;
     if (f.remaining !== undefined) {
@@ -167,7 +171,7 @@ export const startAzureSimulator: SimulatorStarter = async (opts) => {
   }
 
   /** Applies latency and faults; true when the request was answered (or dropped) already. */
-  async function faulted(res: ServerResponse, target: 'metadata' | 'token' | 'arm'): Promise<boolean> {
+  async function faulted(res: ServerResponse, target: 'token' | 'arm'): Promise<boolean> {
     if (control.latencyMs > 0) await sleep(control.latencyMs);
     const f = faultFor(target);
     if (!f) return false;
@@ -176,8 +180,13 @@ export const startAzureSimulator: SimulatorStarter = async (opts) => {
       return true;
     }
     const status = f.status ?? 503;
-    if (target === 'arm') sendJson(res, status, { error: { code: status === 429 ? 'TooManyRequests' : 'ServiceUnavailable', message: 'The service is temporarily unavailable.' } });
-    else sendJson(res, status, { error: 'temporarily_unavailable', error_description: 'AADSTS50001: The service is temporarily unavailable.', error_codes: [50001] });
+    const headers: Record<string, string> = f.retryAfter ? { 'retry-after': f.retryAfter } : {};
+    if (typeof f.body === 'string') {
+      res.writeHead(status, { 'content-type': 'text/html', ...headers });
+      res.end(f.body);
+    } else if (f.body !== undefined) sendJson(res, status, f.body, headers);
+    else if (target === 'arm') sendJson(res, status, { error: { code: status === 429 ? 'TooManyRequests' : 'ServiceUnavailable', message: 'The service is temporarily unavailable.' } }, headers);
+    else sendJson(res, status, { error: 'temporarily_unavailable', error_description: 'AADSTS50001: The service is temporarily unavailable.', error_codes: [50001] }, headers);
     return true;
   }
 
@@ -187,46 +196,14 @@ export const startAzureSimulator: SimulatorStarter = async (opts) => {
     const url = new URL(req.url ?? '/', authorityUrl);
     const body = await readBody(req);
     control.requests.push(`${req.method} entra ${url.pathname}`);
-    const meta = /^\/([^/]+)\/v2\.0\/\.well-known\/openid-configuration$/.exec(url.pathname);
     const token = /^\/([^/]+)\/oauth2\/v2\.0\/token$/.exec(url.pathname);
-    if (meta && req.method === 'GET') {
-      if (await faulted(res, 'metadata')) return;
-      const tenant = decodeURIComponent(meta[1]);
-      if (!control.tenants.has(tenant)) {
-        const e = entraError(400, 'invalid_tenant', 90002, `Tenant '${tenant}' not found. Check to make sure you have the correct tenant ID and are signing into the correct cloud.`);
-        return sendJson(res, e.status, e.body);
-      }
-      const base = `${authorityUrl}/${tenant}`;
-      return sendJson(res, 200, {
-        token_endpoint: `${base}/oauth2/v2.0/token`,
-        token_endpoint_auth_methods_supported: ['client_secret_post', 'private_key_jwt', 'client_secret_basic'],
-        jwks_uri: `${authorityUrl}/${tenant}/discovery/v2.0/keys`,
-        response_modes_supported: ['query', 'fragment', 'form_post'],
-        subject_types_supported: ['pairwise'],
-        id_token_signing_alg_values_supported: ['RS256'],
-        response_types_supported: ['code', 'id_token', 'code id_token', 'id_token token'],
-        scopes_supported: ['openid', 'profile', 'email', 'offline_access'],
-        issuer: `${authorityUrl}/${TENANT}/v2.0`,
-        request_uri_parameter_supported: false,
-        userinfo_endpoint: `${authorityUrl}/oidc/userinfo`,
-        authorization_endpoint: `${base}/oauth2/v2.0/authorize`,
-        device_authorization_endpoint: `${base}/oauth2/v2.0/devicecode`,
-        http_logout_supported: true,
-        frontchannel_logout_supported: true,
-        end_session_endpoint: `${base}/oauth2/v2.0/logout`,
-        claims_supported: ['sub', 'iss', 'aud', 'exp', 'iat', 'nonce', 'tid'],
-        kerberos_endpoint: `${base}/kerberos`,
-        tenant_region_scope: 'EU',
-        cloud_instance_name: 'microsoftonline.com',
-        cloud_graph_host_name: 'graph.windows.net',
-        msgraph_host: 'graph.microsoft.com',
-      });
-    }
     if (token && req.method === 'POST') {
       if (await faulted(res, 'token')) return;
       const tenant = decodeURIComponent(token[1]);
       const form = new URLSearchParams(body);
       const fail = (e: ReturnType<typeof entraError>) => sendJson(res, e.status, e.body);
+      // Entra reads the grant from a form body only (a JSON body is a missing grant_type)
+      if (!/^application\/x-www-form-urlencoded\b/i.test(req.headers['content-type'] ?? '')) return fail(entraError(400, 'invalid_request', 900144, "The request body must contain the following parameter: 'grant_type'."));
       if (!control.tenants.has(tenant)) return fail(entraError(400, 'invalid_request', 90002, `Tenant '${tenant}' not found. Check to make sure you have the correct tenant ID and are signing into the correct cloud.`));
       if (form.get('grant_type') !== 'client_credentials') return fail(entraError(400, 'unsupported_grant_type', 70003, 'The app requested an unsupported grant type.'));
       const clientId = form.get('client_id') ?? '';
@@ -316,7 +293,6 @@ export const startAzureSimulator: SimulatorStarter = async (opts) => {
     env: {
       AZURE_AUTHORITY_HOST: authorityUrl,
       AZURE_AUTHORITY_CA_PEM: cert.certPem,
-      AZURE_DISABLE_INSTANCE_DISCOVERY: 'true',
       AZURE_RESOURCE_MANAGER_ENDPOINT: armUrl,
       AZURE_RESOURCE_MANAGER_AUDIENCE: AZURE_SIM.armAudience,
     },
