@@ -620,8 +620,8 @@ export const startGoogleSimulator: SimulatorStarter = async (opts) => {
     oauth2ClientId: sa.uniqueId,
   });
 
-  // One server per Google host: the API clients resolve paths against the root URL's origin, so
-  // each API needs an origin of its own, as it has at Google.
+  // One server per Google host: each API's root URL is a setting of its own (googleCall appends
+  // the API's path to it), and each gets an origin of its own, as it has at Google.
   const HOSTS = ['oauth', 'openidconnect', 'crm', 'billing', 'serviceusage', 'iam', 'iamcredentials', 'orgpolicy', 'compute'] as const;
   const servers = await Promise.all(
     HOSTS.map(async (host) => {
