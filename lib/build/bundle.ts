@@ -24,7 +24,7 @@ export const bundleOptions = {
   // runs, instead of being inlined into the entry (SST's `nodejs.splitting`, set beside this in
   // stacks/functions.ts). Without it every lazy import still cost its bytes and parse time at every
   // cold start: the Secrets Manager client and the AWS SDK's credential providers in every
-  // function, MSAL or googleapis where only one route of a function calls them. esbuild requires
+  // function, a connector's check or a CLI's grammar where only one route or provider needs it. esbuild requires
   // an outdir (not an outfile) when splitting.
   splitting: true,
   // The AWS SDK is bundled, not taken from the runtime: the nodejs24.x runtime ships an SDK v3
