@@ -4,7 +4,7 @@ import { AppError, toErrorBody } from '../../lib/errors.ts';
 /**
  * GET and DELETE /mcp: the stateless endpoint (functions/mcp/endpoint.ts) opens no event stream
  * and keeps no session to end, so both answer 405, which MCP clients read as "POST only". Its own
- * small function: it touches nothing and carries none of the SDK.
+ * small function: it touches nothing and carries none of the MCP code.
  */
 export const handler = async (): Promise<APIGatewayProxyStructuredResultV2> => ({
   statusCode: 405,

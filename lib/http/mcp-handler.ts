@@ -1,20 +1,15 @@
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
-// Our modules first, the SDK's last: bundled (lib/build/bundle.ts), zod's modules may be
-// initialised lazily once an import() of the bundle reaches them, and the SDK's `zod/v4` entry
-// initialised first leaves zod's classes undefined when the SDK's schemas are built at load
-// ("t is not a constructor"). Loading zod through our own `zod` import first avoids it;
-// test/unit/mcp-bundle.test.ts loads the bundle as deployed.
 import { config } from '../config.ts';
 import { deps } from '../deps.ts';
 import { AppError, PayloadTooLargeError, UnauthorizedError, isAppError, toErrorBody } from '../errors.ts';
 import { log, setLogLevel, withLogContext } from '../log.ts';
 import { bearerToken } from '../kubectl/tokens.ts';
 import { agentPrincipal } from '../mcp/agent-tokens.ts';
+import { answerPost } from '../mcp/protocol.ts';
+import { mcpMethods } from '../mcp/server.ts';
 import type { McpCaller } from '../mcp/tool-kit.ts';
 import { resolvePrincipal } from './auth.ts';
 import type { RouteDef } from './route-types.ts';
-import { buildMcpServer } from '../mcp/server.ts';
-import { WebStandardStreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/webStandardStreamableHttp.js';
 
 const json = (status: number, body: unknown, headers: Record<string, string> = {}): APIGatewayProxyStructuredResultV2 => ({
   statusCode: status,
@@ -42,22 +37,12 @@ async function mcpCaller(event: APIGatewayProxyEventV2): Promise<McpCaller> {
   throw new UnauthorizedError('Authentication required: send an agent token as Authorization: Bearer <token>', { code: 'unauthorized' });
 }
 
-/** API Gateway's payload v2 event as the Web Request the SDK's transport reads. */
-function toRequest(event: APIGatewayProxyEventV2, body: string): Request {
-  const headers = new Headers();
-  for (const [k, v] of Object.entries(event.headers ?? {})) if (v !== undefined) headers.set(k, v);
-  const host = event.headers?.host ?? 'localhost';
-  const url = `https://${host}${event.rawPath}${event.rawQueryString ? `?${event.rawQueryString}` : ''}`;
-  return new Request(url, { method: 'POST', headers, body });
-}
-
 /**
- * POST /mcp: the MCP Streamable HTTP transport of @modelcontextprotocol/sdk, stateless (no session
- * id: every request gets a fresh server and transport, so any Lambda instance can answer it) and
- * answering plain JSON, since API Gateway HTTP APIs do not stream. Not httpHandler: the body is
- * JSON-RPC, validated by the SDK against each tool's schema, and errors inside a call are tool
- * results; this adapter keeps the rest of httpHandler's contract (principal, size cap, the JSON
- * error envelope, one request log line).
+ * POST /mcp: MCP's Streamable HTTP transport (lib/mcp/protocol.ts), stateless (no session id, so
+ * any Lambda instance can answer any request) and answering plain JSON, since API Gateway HTTP
+ * APIs do not stream. Not httpHandler: the body is JSON-RPC, checked against each tool's schema
+ * by lib/mcp/server.ts, and errors inside a call are tool results; this adapter keeps the rest of
+ * httpHandler's contract (principal, size cap, the JSON error envelope, one request log line).
  */
 export function mcpHandler(route: RouteDef) {
   return (event: APIGatewayProxyEventV2, context: Context): Promise<APIGatewayProxyStructuredResultV2> =>
@@ -73,16 +58,8 @@ export function mcpHandler(route: RouteDef) {
         const body = event.isBase64Encoded ? Buffer.from(raw, 'base64').toString('utf8') : raw;
         const limit = config().core.maxBodyBytes;
         if (Buffer.byteLength(body, 'utf8') > limit) throw new PayloadTooLargeError(limit);
-        const transport = new WebStandardStreamableHTTPServerTransport({ sessionIdGenerator: undefined, enableJsonResponse: true });
-        const server = buildMcpServer({ d: deps(), caller });
-        await server.connect(transport);
-        try {
-          const res = await transport.handleRequest(toRequest(event, body));
-          const headers = Object.fromEntries(res.headers.entries());
-          result = { statusCode: res.status, headers, body: await res.text() };
-        } finally {
-          await server.close();
-        }
+        const res = await answerPost(event.headers ?? {}, body, mcpMethods({ d: deps(), caller }));
+        result = { statusCode: res.status, headers: res.headers, body: res.body };
       } catch (e) {
         const err = isAppError(e) ? e : new AppError(500, 'internal_error', 'Internal server error', { expose: false });
         if (!isAppError(e)) log.error('unhandled error', { route: route.id, error: e });

@@ -18,6 +18,6 @@ export const listAgentTokensResponse = z.object({ tokens: z.array(agentToken) })
 export const agentTokenParams = z.strictObject({ id: z.string().check(z.regex(AGENT_TOKEN_ID_RE, 'is not an agent token id')) });
 export const agentTokenRevokedResponse = z.object({ status: z.literal('revoked'), id: z.string() });
 
-/** What POST /mcp answers (a JSON-RPC response or a batch of them; the SDK's transport writes it). */
+/** What POST /mcp answers (a JSON-RPC response or a batch of them; lib/mcp/protocol.ts writes it). */
 const jsonRpcResponse = z.looseObject({ jsonrpc: z.literal('2.0'), id: z.union([z.string(), z.number(), z.null()]) });
 export const mcpResponse = z.union([jsonRpcResponse, z.array(jsonRpcResponse)]);

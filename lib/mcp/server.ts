@@ -1,38 +1,84 @@
+import * as z from '../zod.ts';
 import { log } from '../log.ts';
-import { toCallResult, toolError, type ToolContext } from './tool-kit.ts';
-import { TOOLS } from './tools.ts';
-// after our modules, which load zod first (lib/http/mcp-handler.ts says why)
-import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
+import { ERRORS, PROTOCOL_VERSIONS, method, type McpMethod } from './protocol.ts';
+import { toCallResult, toolError, type McpTool, type ToolContext } from './tool-kit.ts';
+import { callToolRequest, initializeRequest, listToolsRequest, pingRequest } from './wire.ts';
 
 export const SERVER_INFO = { name: 'aurora-connectors', version: '1.0.0' };
 
-const INSTRUCTIONS =
+export const INSTRUCTIONS =
   "Tools act on the user's connected clouds, tools and Kubernetes clusters under the service's safety policy. Start with list_connections. Commands run in Ask (read-only) mode unless you pass mode \"agent\". When a result says requires_confirmation, only the person can approve it (at its approval_url); call again with its confirmation_id afterwards.";
 
+/** tools/list declares list changes, as McpServer did; the list never changes, so none is sent */
+const CAPABILITIES = { tools: { listChanged: true } };
+
+/** Each tool's input as the object its arguments are parsed with (unknown keys dropped, as McpServer did); built once per Lambda. */
+const inputs = new WeakMap<McpTool, z.ZodMiniObject>();
+function inputOf(tool: McpTool): z.ZodMiniObject {
+  let input = inputs.get(tool);
+  if (!input) inputs.set(tool, (input = z.object(tool.input)));
+  return input;
+}
+
 /**
- * One MCP server per request (the endpoint is stateless: any request may land on a fresh Lambda),
- * bound to its caller, with every tool of the registry. A tool's failure is a tool result with
- * isError, never a protocol error, so the agent reads the human message and can act on it.
+ * A tool as tools/list shows it, in McpServer's form: its input as JSON Schema draft-07 with
+ * `$schema`, from zod's own converter (z.toJSONSchema, as lib/http/openapi.ts makes the OpenAPI
+ * document), read as input (a defaulted argument is optional); built once per Lambda.
  */
-export function buildMcpServer(ctx: ToolContext): McpServer {
-  const server = new McpServer(SERVER_INFO, { capabilities: { tools: {} }, instructions: INSTRUCTIONS });
-  for (const tool of TOOLS) {
-    server.registerTool(
-      tool.name,
-      { title: tool.title, description: tool.description, inputSchema: tool.input, annotations: { readOnlyHint: tool.readOnly, openWorldHint: true } },
-      async (args: unknown) => {
-        const started = Date.now();
-        let r;
-        try {
-          r = await tool.run(ctx, args as never);
-        } catch (e) {
-          r = toolError(tool.name, e);
-        }
-        const error = r.isError ? (r.structured.error as { code?: string } | undefined)?.code : undefined;
-        log.info('mcp tool call', { tool: tool.name, userId: ctx.caller.userId, via: ctx.caller.via, isError: !!r.isError, ...(error ? { code: error } : {}), ms: Date.now() - started });
-        return toCallResult(r);
-      },
-    );
+const listings = new WeakMap<McpTool, object>();
+function listingOf(tool: McpTool): object {
+  let listing = listings.get(tool);
+  if (!listing) {
+    const inputSchema = z.toJSONSchema(inputOf(tool), { target: 'draft-7', io: 'input' });
+    listing = { name: tool.name, title: tool.title, description: tool.description, inputSchema, annotations: { readOnlyHint: tool.readOnly, openWorldHint: true }, execution: { taskSupport: 'forbidden' } };
+    listings.set(tool, listing);
   }
-  return server;
+  return listing;
+}
+
+/** The registry (lib/mcp/tools.ts), loaded by the first tools/list or tools/call: initialize and notifications need none of it. */
+const registry = async (): Promise<McpTool[]> => (await import('./tools.ts')).TOOLS;
+
+/** A tools/call that cannot start: a tool result with isError, as McpServer answered it, so the agent reads why. */
+const refused = (message: string) => ({ content: [{ type: 'text' as const, text: `MCP error ${ERRORS.invalidParams}: ${message}` }], isError: true });
+
+/** A zod error as McpServer told it: each issue's message, with " at <path>" when it has one, a line each. */
+const issuesText = (issues: z.core.$ZodIssue[]) =>
+  issues.map((i) => (i.path.length ? `${i.message} at ${i.path.reduce<string>((acc, seg, n) => (n === 0 ? String(seg) : typeof seg === 'number' ? `${acc}[${seg}]` : `${acc}.${String(seg)}`), '')}` : i.message)).join('\n');
+
+async function callTool(ctx: ToolContext, tools: McpTool[], name: string, args: Record<string, unknown> | undefined) {
+  const tool = tools.find((t) => t.name === name);
+  if (!tool) return refused(`Tool ${name} not found`);
+  const parsed = await z.safeParseAsync(inputOf(tool), args ?? {});
+  if (!parsed.success) return refused(`Input validation error: Invalid arguments for tool ${name}: ${issuesText(parsed.error.issues)}`);
+  const started = Date.now();
+  let r;
+  try {
+    r = await tool.run(ctx, parsed.data as never);
+  } catch (e) {
+    r = toolError(tool.name, e);
+  }
+  const error = r.isError ? (r.structured.error as { code?: string } | undefined)?.code : undefined;
+  log.info('mcp tool call', { tool: tool.name, userId: ctx.caller.userId, via: ctx.caller.via, isError: !!r.isError, ...(error ? { code: error } : {}), ms: Date.now() - started });
+  return toCallResult(r);
+}
+
+/**
+ * The methods POST /mcp answers for one caller (lib/http/mcp-handler.ts; the transport is
+ * lib/mcp/protocol.ts): initialize, ping, tools/list and tools/call over every tool of the
+ * registry. A tool's failure is a tool result with isError, never a protocol error, so the agent
+ * reads the human message and can act on it.
+ */
+export function mcpMethods(ctx: ToolContext, tools: () => Promise<McpTool[]> = registry): Record<string, McpMethod> {
+  return {
+    initialize: method(initializeRequest, async ({ params }) => ({
+      protocolVersion: (PROTOCOL_VERSIONS as readonly string[]).includes(params.protocolVersion) ? params.protocolVersion : PROTOCOL_VERSIONS[0],
+      capabilities: CAPABILITIES,
+      serverInfo: SERVER_INFO,
+      instructions: INSTRUCTIONS,
+    })),
+    ping: method(pingRequest, async () => ({})),
+    'tools/list': method(listToolsRequest, async () => ({ tools: (await tools()).map(listingOf) })),
+    'tools/call': method(callToolRequest, async ({ params }) => callTool(ctx, await tools(), params.name, params.arguments)),
+  };
 }

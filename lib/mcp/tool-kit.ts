@@ -25,8 +25,8 @@ export interface ToolResult {
 
 /**
  * One MCP tool, as one entry of the registry (lib/mcp/tools.ts): its name, what an agent reads to
- * decide when to call it, its input as a zod shape (the SDK turns it into the JSON schema the
- * client lists) and the service call it makes, the same one as the HTTP route's.
+ * decide when to call it, its input as a zod shape (lib/mcp/server.ts parses the arguments with
+ * it and lists it as JSON Schema) and the service call it makes, the same one as the HTTP route's.
  */
 export interface McpTool<S extends z.core.$ZodLooseShape = z.core.$ZodLooseShape> {
   name: string;
@@ -39,7 +39,7 @@ export interface McpTool<S extends z.core.$ZodLooseShape = z.core.$ZodLooseShape
 
 export const defineTool = <S extends z.core.$ZodLooseShape>(t: McpTool<S>): McpTool<S> => t;
 
-/** A result as the SDK sends it: the text first, the same data as structured content. */
+/** A tools/call result: the text first, the same data as structured content. */
 export function toCallResult(r: ToolResult) {
   return { content: [{ type: 'text' as const, text: r.text }], structuredContent: r.structured, ...(r.isError ? { isError: true } : {}) };
 }

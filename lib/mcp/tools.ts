@@ -1,23 +1,25 @@
 import * as z from '../zod.ts';
 import { BadRequestError, NotFoundError } from '../errors.ts';
-import { runCloudTool, cancelCloudToolConfirmation } from '../commands/service.ts';
+import type { runCloudTool } from '../commands/service.ts';
 import { CONFIRMATION_ID } from '../commands/confirmations.ts';
 import { SESSION_ID } from '../commands/sessions.ts';
 import { MAX_COMMAND_LENGTH } from '../commands/parse.ts';
-import { listUserConnections } from '../connections/service.ts';
-import { connectorStatus } from '../connections/status.ts';
-import { CONNECTORS } from '../connectors/index.ts';
-import { loadCheck } from '../connectors/generated/loaders.ts';
 import { CONNECTOR_IDS } from '../connectors/generated/ids.ts';
-import { listAlerts } from '../alerts/store.ts';
-import { proxyRequest } from '../proxy/service.ts';
+import { CONNECTORS } from '../connectors/index.ts';
 import type { Deps } from '../deps.ts';
 import { defineTool, json, type McpTool, type ToolContext, type ToolResult } from './tool-kit.ts';
 
 /**
  * THE registry of MCP tools: one entry per tool, each calling the same service function as its
- * HTTP route, so one policy and one audit trail serve both. lib/mcp/server.ts registers every
- * entry; tests list them from here.
+ * HTTP route, so one policy and one audit trail serve both. lib/mcp/server.ts serves every entry;
+ * tests list them from here.
+ *
+ * What loads when (bundled, every import() is a chunk loaded when that path first runs,
+ * lib/build/bundle.ts): lib/mcp/server.ts imports this registry on the first tools/list or
+ * tools/call, so a cold start that answers initialize or a notification carries neither the
+ * tools nor the connectors' data (lib/connectors/index.ts, 32 KB); each tool imports its service
+ * on its first call, so listing the tools loads none of cloud_tool's engine, the proxy or the
+ * status checks.
  */
 
 const mode = z._default(z.enum(['ask', 'agent']), 'ask').check(z.describe('"ask" (the default) runs read-only commands only; "agent" also runs writes, and asks the person before destructive, secret-revealing or unknown ones'));
@@ -33,6 +35,7 @@ export function approvalUrl(d: Deps, id: string): string {
 
 /** cloud_tool's answer as a tool result: the output as text, the run's facts as structured content. */
 async function runCommand(ctx: ToolContext, input: Parameters<typeof runCloudTool>[2]): Promise<ToolResult> {
+  const { runCloudTool } = await import('../commands/service.ts');
   const r = await runCloudTool(ctx.d, ctx.caller.userId, input, { kind: 'agent', name: ctx.caller.agentName });
   if ('requires_confirmation' in r) {
     const approval_url = approvalUrl(ctx.d, r.confirmation_id);
@@ -87,6 +90,7 @@ const listConnections = defineTool({
   input: {},
   readOnly: true,
   run: async (ctx) => {
+    const { listUserConnections } = await import('../connections/service.ts');
     const connections = await listUserConnections(ctx.d, ctx.caller.userId);
     return { text: connections.length ? json(connections) : 'No connections yet: the user connects accounts in the console.', structured: { connections } };
   },
@@ -102,6 +106,7 @@ const connectionStatus = defineTool({
   },
   readOnly: true,
   run: async (ctx, a) => {
+    const [{ loadCheck }, { connectorStatus }] = await Promise.all([import('../connectors/generated/loaders.ts'), import('../connections/status.ts')]);
     const def = CONNECTORS.find((c) => c.id === a.provider && ctx.d.config.features[c.id]);
     const check = def ? await loadCheck(def.id) : undefined;
     if (!def || !check) throw new BadRequestError(`Unsupported provider: ${a.provider}`, { code: 'unsupported_provider', field: 'provider' });
@@ -120,6 +125,7 @@ const listAlertsTool = defineTool({
   },
   readOnly: true,
   run: async (ctx, a) => {
+    const { listAlerts } = await import('../alerts/store.ts');
     const page = await listAlerts(ctx.d, ctx.caller.userId, a);
     return { text: page.alerts.length ? json(page) : 'No alerts.', structured: page };
   },
@@ -133,6 +139,7 @@ const cancelConfirmation = defineTool({
   readOnly: false,
   run: async (ctx, a) => {
     try {
+      const { cancelCloudToolConfirmation } = await import('../commands/service.ts');
       await cancelCloudToolConfirmation(ctx.d, ctx.caller.userId, a.confirmation_id);
     } catch (e) {
       if (e instanceof NotFoundError) throw new NotFoundError('No such confirmation', { code: 'confirmation_not_found', field: 'confirmation_id' });
@@ -162,6 +169,7 @@ const proxyTool = defineTool({
   readOnly: false,
   run: async (ctx, a) => {
     const query = a.query ? new URLSearchParams(Object.entries(a.query).map(([k, v]): [string, string] => [k, String(v)])).toString() : undefined;
+    const { proxyRequest } = await import('../proxy/service.ts');
     const r = await proxyRequest(ctx.d, ctx.caller, {
       connector: a.connector,
       method: a.method,
