@@ -227,8 +227,22 @@ async function namespaceGone(pid: number | null): Promise<void> {
 }
 
 async function discard(sb: Sandbox): Promise<void> {
+  const exited = sb.child.exitCode !== null || sb.child.signalCode !== null ? Promise.resolve() : new Promise<void>((ok) => sb.child.once('exit', () => ok()));
   sb.child.kill('SIGKILL');
-  await sb.closed;
+  await exited;
+  // Not `sb.closed`: bubblewrap killed mid-build (between clone() and its child's
+  // --die-with-parent, or before it told the child to go on) can leave that child alive, holding
+  // the pipes, so their 'close' may never come. Its PID 1, once bubblewrap reported it, is killed
+  // with everything in its namespace; our ends of the pipes are closed either way.
+  if (sb.pid1 !== null) {
+    try {
+      process.kill(sb.pid1, 'SIGKILL');
+    } catch {
+      // already gone
+    }
+    await namespaceGone(sb.pid1);
+  }
+  for (const s of sb.child.stdio) (s as Readable | Writable | null)?.destroy();
   await sb.egress.close();
   await rm(sb.dir, { recursive: true, force: true });
 }
@@ -328,6 +342,7 @@ export class SandboxPool {
   async close(): Promise<void> {
     this.#closed = true;
     const idle = this.#ready.splice(0);
-    for (const p of idle) await discard(await p).catch(() => undefined);
+    // a sandbox that failed to build has nothing to discard
+    for (const p of idle) await p.then(discard).catch(() => undefined);
   }
 }

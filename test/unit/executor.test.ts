@@ -211,6 +211,34 @@ describe('direct runs (the deployed executor, and unisolated local runs)', () =>
 });
 
 const tools = findTools();
+describe('closing the pool', () => {
+  it('returns when a sandbox killed mid-build left a process holding its pipes', async () => {
+    // Stands in for bubblewrap killed between clone() and its child's --die-with-parent: the
+    // background process keeps every pipe of the "sandbox" open and ignores its end. close() used
+    // to wait for those pipes to close, which then never happened.
+    const runtimeDir = mkdtempSync(join(tmpdir(), 'aurora-x-'));
+    const fake = join(runtimeDir, 'fake-bwrap');
+    const orphans = join(runtimeDir, 'orphans');
+    writeFileSync(fake, `#!/bin/sh\nsleep 600 <&0 &\necho $! >> ${orphans}\nexec sleep 600\n`, { mode: 0o755 });
+    const pool = new SandboxPool({ bwrap: fake, python: '/usr/bin/python3', init: '', plan: exposurePlan(['/usr/bin'], []), runtimeDir, forwards: [] }, 2);
+    // both sandboxes started (each wrote its orphan's pid) before the pool closes
+    while ((existsSync(orphans) ? readFileSync(orphans, 'utf8').trim().split('\n').length : 0) < 2) await new Promise((r) => setTimeout(r, 20));
+    try {
+      await pool.close();
+      expect(readdirSync(runtimeDir).filter((f) => f.startsWith('sandbox-'))).toEqual([]);
+    } finally {
+      for (const pid of readFileSync(orphans, 'utf8').trim().split('\n')) {
+        try {
+          process.kill(Number(pid), 'SIGKILL');
+        } catch {
+          // gone
+        }
+      }
+      rmSync(runtimeDir, { recursive: true, force: true });
+    }
+  });
+});
+
 if (!tools.bwrap) console.warn('executor.test: skipping the sandbox tests: bubblewrap (bwrap) is not installed');
 
 describe.skipIf(!tools.bwrap)('sandboxed runs', () => {
