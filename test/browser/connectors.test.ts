@@ -138,8 +138,10 @@ describe.skipIf(!hasChromium || !hasCatalogue)('the Connectors page in a browser
   });
 
   it('connects GCP through the simulated consent: progress bar with step names, then FULL and "Connected"', async () => {
-    // slow Google down so the setup's steps are visible while it runs
-    google.configure({ latencyMs: 60 });
+    // The setup's first API enable is held unanswered, so the page shows a step in progress
+    // however fast or slow the machine (a slowed-down Google was not enough on a loaded one: the
+    // setup had finished by the time the screenshot was taken).
+    const enabling = google.hold({ path: /services:batchEnable$/ });
     const w = await open(USER);
     const { page } = w;
     await card(page, 'gcp').getByRole('button', { name: /Connect/ }).click();
@@ -147,10 +149,12 @@ describe.skipIf(!hasChromium || !hasCatalogue)('the Connectors page in a browser
     await page.waitForURL((u) => u.pathname === '/connectors' && u.searchParams.get('login') === 'gcp_setup_pending');
     const progress = page.getByRole('progressbar', { name: 'Google Cloud Platform setup progress' });
     await progress.waitFor();
+    await enabling.reached;
     await page.getByText(/^Step [1-7] of 7: \S/).waitFor();
     await screenshot(page, 'gcp-setup-progress');
     const stepText = await page.locator('.setup-now').textContent();
     expect(stepText).toMatch(/^Step [1-7] of 7: /);
+    enabling.release();
     // the URL no longer carries the login result once the page has read it
     await page.waitForURL((u) => !u.searchParams.has('login'));
     await page.getByText(/Connected, result FULL \(2 of 2 projects verified\)/).waitFor({ timeout: 60_000 });
@@ -160,7 +164,6 @@ describe.skipIf(!hasChromium || !hasCatalogue)('the Connectors page in a browser
     await card(page, 'gcp').getByText('sim-user@example.com').first().waitFor();
     w.assertNoConsoleErrors();
     await w.close();
-    google.configure({ latencyMs: 0 });
   }, 90_000);
 
   it('shows several connected, then soft-disconnects Scaleway and reconnects it with the kept credentials', async () => {
