@@ -19,23 +19,23 @@ export const HOME_PLACEHOLDER = '{HOME}';
 export const EXECUTOR_OWNED_ENV = ['PATH', 'HOME', 'TMPDIR', 'HTTPS_PROXY', 'https_proxy', 'HTTP_PROXY', 'http_proxy', 'NO_PROXY', 'no_proxy', 'ALL_PROXY', 'all_proxy'] as const;
 
 const PROGRAM = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
-const runId = z.string().check(z.regex(/^[A-Za-z0-9_-]{8,64}$/, 'is not a run id'));
-const argv = z.array(z.string().check(z.maxLength(100_000))).check(
+const runId = z.deferred(() => z.string().check(z.regex(/^[A-Za-z0-9_-]{8,64}$/, 'is not a run id')));
+const argv = z.deferred(() => z.array(z.string().check(z.maxLength(100_000))).check(
   z.minLength(1),
   z.maxLength(2000),
   z.refine((a) => PROGRAM.test(a[0]), 'argv[0] must be a bare program name'),
-);
-const envName = z.string().check(
+));
+const envName = z.deferred(() => z.string().check(
   z.regex(/^[A-Za-z_][A-Za-z0-9_]*$/),
   z.refine((n) => !(EXECUTOR_OWNED_ENV as readonly string[]).includes(n), 'is set by the executor'),
-);
-const homePath = z.string().check(
+));
+const homePath = z.deferred(() => z.string().check(
   z.minLength(1),
   z.maxLength(200),
   z.refine((p) => !p.startsWith('/') && !p.split('/').some((s) => s === '..' || s === '.' || s === ''), 'must be a relative path inside HOME'),
-);
+));
 
-export const execRequest = z.strictObject({
+export const execRequest = z.deferred(() => z.strictObject({
   version: z.literal(EXECUTOR_CONTRACT_VERSION),
   runId,
   /** the command; argv[0] is looked up in the executor's CLI directories only */
@@ -52,10 +52,10 @@ export const execRequest = z.strictObject({
   killGraceMs: z.int().check(z.gte(0), z.lte(10_000)),
   /** bytes kept per stream (the SHA-256 covers everything the CLI wrote) */
   maxOutputBytes: z.int().check(z.gte(1000), z.lte(16_000_000)),
-});
+}));
 export type ExecRequest = z.output<typeof execRequest>;
 
-export const streamResult = z.strictObject({
+export const streamResult = z.deferred(() => z.strictObject({
   /** what was kept, decoded as UTF-8 */
   text: z.string(),
   /** bytes the CLI wrote, including any that were not kept */
@@ -63,21 +63,21 @@ export const streamResult = z.strictObject({
   overflow: z.boolean(),
   /** SHA-256 (hex) of every byte the CLI wrote to this stream */
   sha256: z.string().check(z.regex(/^[0-9a-f]{64}$/)),
-});
+}));
 export type StreamResult = z.output<typeof streamResult>;
 
 /** How this executor isolates runs: a namespace sandbox (local), its own Lambda (deployed), or nothing. */
 export const ISOLATION = ['namespaces', 'lambda', 'none'] as const;
 
 const common = {
-  version: z.literal(EXECUTOR_CONTRACT_VERSION),
+  version: z.deferred(() => z.literal(EXECUTOR_CONTRACT_VERSION)),
   runId,
-  isolation: z.enum(ISOLATION),
+  isolation: z.deferred(() => z.enum(ISOLATION)),
   /** milliseconds from the request reaching the executor to its answer */
-  executorMs: z.int().check(z.nonnegative()),
+  executorMs: z.deferred(() => z.int().check(z.nonnegative())),
 };
 
-export const execResult = z.discriminatedUnion('status', [
+export const execResult = z.deferred(() => z.discriminatedUnion('status', [
   z.strictObject({
     ...common,
     status: z.literal('completed'),
@@ -95,7 +95,7 @@ export const execResult = z.discriminatedUnion('status', [
   z.strictObject({ ...common, status: z.literal('prepare_failed'), what: z.string(), exitCode: z.nullable(z.int()), timedOut: z.boolean() }),
   /** the executor could not run anything (no isolation and none allowed, a broken sandbox) */
   z.strictObject({ ...common, status: z.literal('unavailable'), reason: z.string() }),
-]);
+]));
 export type ExecResult = z.output<typeof execResult>;
 export type CompletedResult = Extract<ExecResult, { status: 'completed' }>;
 

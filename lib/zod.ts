@@ -16,3 +16,38 @@ import en from 'zod/v4/locales/en.js';
 config(en());
 
 export * from 'zod/mini';
+
+/**
+ * A schema built the first time anything touches it, not when its module is imported. Every
+ * function imports its area's schema module whole (esbuild cannot drop the schemas a function never
+ * uses: zod's constructors are calls it must assume have side effects), and building a zod schema
+ * runs code (each kind's initialiser, each check's): at a cold start that was most of what a
+ * function's own modules cost beyond the AWS SDK (docs/performance.md). Deferred, a function builds
+ * the schemas its request and response use, when it first parses one.
+ *
+ * The value is a proxy that builds the schema on its first property access and forwards everything
+ * to it from then on, so it goes wherever the schema would: inside other schemas, to `z.parse`, to
+ * the OpenAPI document (which sees the same schemas, built on demand). What zod keys by the schema
+ * object itself does not see through it: metadata (`z.describe`, `z.meta`) is registered for the
+ * built schema, not for the proxy, so a schema that carries any is not deferred (lib/mcp/tools.ts,
+ * which loads on first use anyway). Nested proxies cost a trap per `_zod` read while parsing,
+ * about a quarter of a microsecond per item of an array.
+ */
+export function deferred<T extends object>(build: () => T): T {
+  let built: T | undefined;
+  const target = (): T => (built ??= build());
+  return new Proxy({} as T, {
+    get: (_, p) => Reflect.get(target(), p),
+    set: (_, p, v) => Reflect.set(target(), p, v),
+    has: (_, p) => Reflect.has(target(), p),
+    ownKeys: () => Reflect.ownKeys(target()),
+    getOwnPropertyDescriptor: (_, p) => {
+      const d = Reflect.getOwnPropertyDescriptor(target(), p);
+      // a proxy may only report a non-configurable property its own target has
+      return d && { ...d, configurable: true };
+    },
+    defineProperty: (_, p, d) => Reflect.defineProperty(target(), p, d),
+    deleteProperty: (_, p) => Reflect.deleteProperty(target(), p),
+    getPrototypeOf: () => Reflect.getPrototypeOf(target()),
+  });
+}

@@ -327,7 +327,7 @@ function entries(found: Found[]): Record<string, string> {
     const base = `functions/connectors/${id}`;
     out[`${base}/status.ts`] = entry(id, 'statusHandler', [{ name: 'check', file: 'check.ts', lazy: true }]);
     out[`${base}/reconnect.ts`] = entry(id, 'reconnectHandler', [{ name: 'check', file: 'check.ts' }]);
-    if (f.def.connect) out[`${base}/connect.ts`] = entry(id, 'connectHandler', [{ name: 'verify', file: 'verify.ts' }], shapeCode(f.def.connect.response));
+    if (f.def.connect) out[`${base}/connect.ts`] = entry(id, 'connectHandler', [{ name: 'verify', file: 'verify.ts' }], `z.deferred(() => ${shapeCode(f.def.connect.response)})`);
     if (f.def.legacy?.disconnect) out[`${base}/disconnect.ts`] = f.webhook ? disconnectWithWebhookEntry(f) : entry(id, 'legacyDisconnectHandler', f.revoke ? [{ name: 'revoke', file: 'revoke.ts', namespace: true }] : []);
     if (f.webhook) Object.assign(out, webhookEntries(f));
   }

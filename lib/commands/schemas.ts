@@ -5,16 +5,16 @@ import { CONFIRMATION_ID } from './confirmations.ts';
 import { SESSION_ID } from './sessions.ts';
 
 export const COMMAND_CLASSES = ['read', 'write', 'destructive', 'sensitive', 'unknown'] as const;
-const classification = z.enum(COMMAND_CLASSES);
+const classification = z.deferred(() => z.enum(COMMAND_CLASSES));
 
 /** Project, account and subscription ids of every provider fit this; no value can pose as a flag. */
-const scopeId = z.string().check(
+const scopeId = z.deferred(() => z.string().check(
   z.minLength(1),
   z.maxLength(200),
   z.regex(/^[A-Za-z0-9][A-Za-z0-9._:@-]*$/, 'must be a project, account or subscription id (letters, digits, . _ : @ -)'),
-);
+));
 
-export const cloudToolBody = z.strictObject({
+export const cloudToolBody = z.deferred(() => z.strictObject({
   // Checked by the service, so an unknown id answers "Unsupported provider: …" as the original API did.
   provider: z.optional(z.string().check(z.minLength(1), z.maxLength(40))),
   command: z.string().check(z.minLength(1, 'command must not be empty'), z.maxLength(MAX_COMMAND_LENGTH)),
@@ -26,12 +26,12 @@ export const cloudToolBody = z.strictObject({
   mode: z._default(z.enum(['ask', 'agent']), 'ask'),
   // the conversation this command belongs to: without provider, its last provider comes first (lib/commands/sessions.ts)
   session_id: z.optional(z.string().check(z.regex(SESSION_ID, 'must be 1 to 128 letters, digits or . _ : -'))),
-});
+}));
 
 /** Which step chose the provider: named in the request, the session's last provider, or the preference order. */
-const providerSelectedBy = z.enum(['request', 'session', 'preference']);
+const providerSelectedBy = z.deferred(() => z.enum(['request', 'session', 'preference']));
 
-export const runResponse = z.object({
+export const runResponse = z.deferred(() => z.object({
   success: z.boolean(),
   provider: providerId,
   account_id: z.string(),
@@ -45,9 +45,9 @@ export const runResponse = z.object({
   timed_out: z.boolean(),
   duration_ms: z.int().check(z.nonnegative()),
   provider_selected_by: z.optional(providerSelectedBy),
-});
+}));
 
-export const confirmationResponse = z.object({
+export const confirmationResponse = z.deferred(() => z.object({
   requires_confirmation: z.literal(true),
   confirmation_id: z.string().check(z.regex(CONFIRMATION_ID)),
   provider: providerId,
@@ -59,14 +59,14 @@ export const confirmationResponse = z.object({
   reason: z.string(),
   expires_at: isoTime,
   provider_selected_by: z.optional(providerSelectedBy),
-});
+}));
 
-export const cloudToolResponse = z.union([runResponse, confirmationResponse]);
+export const cloudToolResponse = z.deferred(() => z.union([runResponse, confirmationResponse]));
 
-export const confirmationParams = z.strictObject({ id: z.string().check(z.regex(CONFIRMATION_ID, 'is not a confirmation id')) });
-export const cancelResponse = z.object({ status: z.literal('cancelled') });
-export const approveResponse = z.object({ status: z.literal('approved') });
-export const openConfirmationsResponse = z.object({
+export const confirmationParams = z.deferred(() => z.strictObject({ id: z.string().check(z.regex(CONFIRMATION_ID, 'is not a confirmation id')) }));
+export const cancelResponse = z.deferred(() => z.object({ status: z.literal('cancelled') }));
+export const approveResponse = z.deferred(() => z.object({ status: z.literal('approved') }));
+export const openConfirmationsResponse = z.deferred(() => z.object({
   confirmations: z.array(
     z.object({
       id: z.string(),
@@ -82,12 +82,12 @@ export const openConfirmationsResponse = z.object({
       expires_at: isoTime,
     }),
   ),
-});
+}));
 
-export const recentRunsQuery = z.strictObject({
+export const recentRunsQuery = z.deferred(() => z.strictObject({
   limit: z._default(z.coerce.number().check(z.int(), z.gte(1), z.lte(100)), 20),
-});
-export const recentRunsResponse = z.object({
+}));
+export const recentRunsResponse = z.deferred(() => z.object({
   runs: z.array(
     z.object({
       command: z.string(),
@@ -101,4 +101,4 @@ export const recentRunsResponse = z.object({
       at: isoTime,
     }),
   ),
-});
+}));

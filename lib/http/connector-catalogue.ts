@@ -2,7 +2,7 @@ import * as z from '../zod.ts';
 import type { RouteDef } from './route-types.ts';
 
 /** GET /api/connectors: the console's catalogue (lib/connectors/catalogue.ts builds it from the list). */
-const catalogueField = z.object({
+const catalogueField = z.deferred(() => z.object({
   name: z.string(),
   label: z.string(),
   secret: z.boolean(),
@@ -11,10 +11,10 @@ const catalogueField = z.object({
   example: z.optional(z.string()),
   description: z.string(),
   max_length: z.optional(z.int()),
-});
-const address = z.object({ method: z.enum(['GET', 'POST', 'PUT', 'DELETE', 'PATCH']), path: z.string() });
+}));
+const address = z.deferred(() => z.object({ method: z.enum(['GET', 'POST', 'PUT', 'DELETE', 'PATCH']), path: z.string() }));
 
-export const catalogueResponse = z.object({
+export const catalogueResponse = z.deferred(() => z.object({
   connectors: z.array(
     z.object({
       id: z.string(),
@@ -36,7 +36,7 @@ export const catalogueResponse = z.object({
       webhook: z.optional(z.object({ delivery_path: z.string(), setup_path: z.string(), create_path: z.optional(z.string()) })),
     }),
   ),
-});
+}));
 
 export const catalogueRoute = {
   id: 'connectors.catalogue',

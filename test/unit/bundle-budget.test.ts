@@ -1,8 +1,11 @@
-import { resolve } from 'node:path';
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
 import { build } from 'esbuild';
 import { describe, expect, it } from 'vitest';
 import { bundleOptions, coldStartOutputs } from '../../lib/build/bundle.ts';
-import { routes } from '../../lib/http/routes.ts';
+import { routes, webSocketApis } from '../../lib/http/routes.ts';
 
 /**
  * What loads where (docs/performance.md): a size budget, from esbuild's metafile, for one function
@@ -74,5 +77,43 @@ describe('Lambda bundle budgets', () => {
     expect(found.map((f) => ({ id: f.id, cold: f.cold, lazy: f.lazy }))).toEqual(CASES.map((c) => ({ id: c.id, cold: c.cold, lazy: c.lazy })));
     const over = found.filter((f) => f.kb > CASES.find((c) => c.id === f.id)!.kb);
     expect(over, `over budget (KB): ${JSON.stringify(found)}; see docs/performance.md before raising one`).toEqual([]);
+  }, 300_000);
+});
+
+/**
+ * Building a zod schema runs code (each kind's initialiser, each check's), and every function
+ * imports its area's schema modules whole, so schemas are built on first use (`z.deferred`,
+ * docs/schemas.md). One function of each way of declaring schemas: the area modules, the
+ * connector route builders (lib/http/connector-*.ts), the generated entry files, the executor's
+ * contract, the MCP wire messages, the WebSocket protocol.
+ */
+const NO_SCHEMA_AT_IMPORT = ['connections.list', 'connections.putPreference', 'datadog.connect', 'slack.status', 'github.reconnect', 'datadog.webhookSetup', 'gcp.callback', 'cloudTool.run', 'mcp.endpoint', 'alerts.list', 'proxy.post', 'kubectl.createToken', 'kubectlAgent.register'];
+
+describe('cold starts build no schema', () => {
+  it('importing a function constructs no zod schema or check', async () => {
+    const handlers = new Map([...routes.map((r) => [r.id, r.handler] as const), ...webSocketApis.flatMap((a) => a.routes.map((r) => [r.id, r.handler] as const))]);
+    const dir = mkdtempSync(join(tmpdir(), 'aurora-no-schema-'));
+    try {
+      const built: Record<string, number> = {};
+      for (const id of NO_SCHEMA_AT_IMPORT) {
+        const entry = handlers.get(id);
+        if (!entry) throw new Error(`no function ${id}`);
+        const out = join(dir, id);
+        // unminified, so zod's per-instance constructor keeps its name and can count
+        const r = await build({ ...bundleOptions, minify: false, entryPoints: [entry], entryNames: 'entry', write: false, absWorkingDir: root, outdir: out, logLevel: 'silent' });
+        let hooks = 0;
+        for (const f of r.outputFiles) {
+          mkdirSync(dirname(f.path), { recursive: true });
+          writeFileSync(f.path, f.text.replace(/function Internals\(def\) \{/g, () => (hooks++, 'function Internals(def) { globalThis.__zodBuilt++;')));
+        }
+        // zod's constructor was found (a zod upgrade that renames it must fail here, not pass)
+        expect(hooks, id).toBeGreaterThan(0);
+        const count = execFileSync(process.execPath, ['--input-type=module', '-e', `globalThis.__zodBuilt = 0; await import(${JSON.stringify('file://' + join(out, 'entry.js'))}); process.stdout.write(String(globalThis.__zodBuilt));`], { env: { PATH: process.env.PATH, AURORA_STAGE: 'test' } });
+        built[id] = Number(count.toString());
+      }
+      expect(built).toEqual(Object.fromEntries(NO_SCHEMA_AT_IMPORT.map((id) => [id, 0])));
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   }, 300_000);
 });

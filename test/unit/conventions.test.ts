@@ -1,5 +1,6 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import ts from 'typescript';
 import { describe, expect, it } from 'vitest';
 
 function files(dir: string): string[] {
@@ -20,6 +21,36 @@ describe('code conventions that keep Lambdas small and settings in one place', (
       const src = readFileSync(f, 'utf8');
       return /from\s*['"]zod(\/[^'"]*)?['"]/.test(src) || /import\s*(type\s*)?\{\s*z\s*\}\s*from\s*'[^']*zod\.ts'/.test(src);
     });
+    expect(offenders).toEqual([]);
+  });
+
+  it('builds schemas on first use: no zod call runs when a module is imported (docs/schemas.md)', () => {
+    // lib/mcp/tools.ts loads with the first tools/list or tools/call, not at a cold start, and its
+    // schemas carry descriptions (z.describe), which a deferred schema would not show
+    const exempt = new Set([join('lib', 'zod.ts'), join('lib', 'mcp', 'tools.ts')]);
+    const rootedAtZ = (e: ts.Node): boolean => {
+      let x = e;
+      while (ts.isCallExpression(x) || ts.isPropertyAccessExpression(x)) x = x.expression;
+      return ts.isIdentifier(x) && x.text === 'z';
+    };
+    const offenders: string[] = [];
+    for (const f of [...shipped, ...files('executor')]) {
+      if (exempt.has(f)) continue;
+      const src = readFileSync(f, 'utf8');
+      if (!src.includes('zod.ts')) continue;
+      const sf = ts.createSourceFile(f, src, ts.ScriptTarget.Latest, true);
+      const visit = (n: ts.Node): void => {
+        // a function's body runs when it is called, a type never runs
+        if (ts.isFunctionLike(n) || ts.isClassLike(n) || ts.isTypeNode(n)) return;
+        if (ts.isCallExpression(n) && rootedAtZ(n)) {
+          const head = n.getText(sf);
+          if (!head.startsWith('z.deferred(')) offenders.push(`${f}:${sf.getLineAndCharacterOfPosition(n.getStart(sf)).line + 1} ${head.slice(0, 40)}`);
+          return;
+        }
+        ts.forEachChild(n, visit);
+      };
+      ts.forEachChild(sf, visit);
+    }
     expect(offenders).toEqual([]);
   });
 

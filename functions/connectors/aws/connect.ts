@@ -4,4 +4,4 @@ import { connectHandler } from '../../../lib/http/connector-connect.ts';
 import { connector } from '../../../lib/connectors/aws/connector.ts';
 import { verify } from '../../../lib/connectors/aws/verify.ts';
 
-export const handler = connectHandler(connector, verify, z.object({ status: z.enum(["success"]), message: z.string(), account_id: z.string(), expiration: z.string() }));
+export const handler = connectHandler(connector, verify, z.deferred(() => z.object({ status: z.enum(["success"]), message: z.string(), account_id: z.string(), expiration: z.string() })));

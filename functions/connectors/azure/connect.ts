@@ -4,4 +4,4 @@ import { connectHandler } from '../../../lib/http/connector-connect.ts';
 import { connector } from '../../../lib/connectors/azure/connector.ts';
 import { verify } from '../../../lib/connectors/azure/verify.ts';
 
-export const handler = connectHandler(connector, verify, z.object({ message: z.string(), subscription_id: z.string(), subscription_name: z.string() }));
+export const handler = connectHandler(connector, verify, z.deferred(() => z.object({ message: z.string(), subscription_id: z.string(), subscription_name: z.string() })));

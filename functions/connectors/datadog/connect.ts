@@ -4,4 +4,4 @@ import { connectHandler } from '../../../lib/http/connector-connect.ts';
 import { connector } from '../../../lib/connectors/datadog/connector.ts';
 import { verify } from '../../../lib/connectors/datadog/verify.ts';
 
-export const handler = connectHandler(connector, verify, z.object({ success: z.literal(true), message: z.string(), site: z.string(), organization: z.string(), organization_id: z.string() }));
+export const handler = connectHandler(connector, verify, z.deferred(() => z.object({ success: z.literal(true), message: z.string(), site: z.string(), organization: z.string(), organization_id: z.string() })));

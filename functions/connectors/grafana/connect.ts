@@ -4,4 +4,4 @@ import { connectHandler } from '../../../lib/http/connector-connect.ts';
 import { connector } from '../../../lib/connectors/grafana/connector.ts';
 import { verify } from '../../../lib/connectors/grafana/verify.ts';
 
-export const handler = connectHandler(connector, verify, z.object({ success: z.literal(true), message: z.string(), base_url: z.string(), deployment: z.string(), organization: z.string(), organization_id: z.int() }));
+export const handler = connectHandler(connector, verify, z.deferred(() => z.object({ success: z.literal(true), message: z.string(), base_url: z.string(), deployment: z.string(), organization: z.string(), organization_id: z.int() })));

@@ -4,4 +4,4 @@ import { connectHandler } from '../../../lib/http/connector-connect.ts';
 import { connector } from '../../../lib/connectors/netdata/connector.ts';
 import { verify } from '../../../lib/connectors/netdata/verify.ts';
 
-export const handler = connectHandler(connector, verify, z.object({ success: z.literal(true), message: z.string(), space_id: z.string(), space_name: z.string() }));
+export const handler = connectHandler(connector, verify, z.deferred(() => z.object({ success: z.literal(true), message: z.string(), space_id: z.string(), space_name: z.string() })));

@@ -4,4 +4,4 @@ import { connectHandler } from '../../../lib/http/connector-connect.ts';
 import { connector } from '../../../lib/connectors/pagerduty/connector.ts';
 import { verify } from '../../../lib/connectors/pagerduty/verify.ts';
 
-export const handler = connectHandler(connector, verify, z.object({ success: z.literal(true), message: z.string(), subdomain: z.string(), auth_method: z.string() }));
+export const handler = connectHandler(connector, verify, z.deferred(() => z.object({ success: z.literal(true), message: z.string(), subdomain: z.string(), auth_method: z.string() })));

@@ -4,4 +4,4 @@ import { connectHandler } from '../../../lib/http/connector-connect.ts';
 import { connector } from '../../../lib/connectors/scaleway/connector.ts';
 import { verify } from '../../../lib/connectors/scaleway/verify.ts';
 
-export const handler = connectHandler(connector, verify, z.object({ success: z.literal(true), message: z.string(), organization_id: z.string(), projects_count: z.int() }));
+export const handler = connectHandler(connector, verify, z.deferred(() => z.object({ success: z.literal(true), message: z.string(), organization_id: z.string(), projects_count: z.int() })));

@@ -4,4 +4,4 @@ import { connectHandler } from '../../../lib/http/connector-connect.ts';
 import { connector } from '../../../lib/connectors/tailscale/connector.ts';
 import { verify } from '../../../lib/connectors/tailscale/verify.ts';
 
-export const handler = connectHandler(connector, verify, z.object({ success: z.literal(true), message: z.string(), tailnet: z.string(), tailnetName: z.string(), deviceCount: z.int() }));
+export const handler = connectHandler(connector, verify, z.deferred(() => z.object({ success: z.literal(true), message: z.string(), tailnet: z.string(), tailnetName: z.string(), deviceCount: z.int() })));

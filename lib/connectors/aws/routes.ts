@@ -2,9 +2,9 @@ import * as z from '../../zod.ts';
 import { defineRoute } from '../../http/define-route.ts';
 import { CONNECTION_STATUSES } from '../../connections/types.ts';
 
-const accountQuery = z.strictObject({ account_id: z.optional(z.string().check(z.regex(/^\d{12}$/, 'must be a 12-digit AWS account id'))) });
+const accountQuery = z.deferred(() => z.strictObject({ account_id: z.optional(z.string().check(z.regex(/^\d{12}$/, 'must be a 12-digit AWS account id'))) }));
 
-const jsonObject = z.record(z.string(), z.unknown());
+const jsonObject = z.deferred(() => z.record(z.string(), z.unknown()));
 
 export const awsOnboardingRoute = defineRoute({
   id: 'aws.onboarding',
@@ -13,9 +13,9 @@ export const awsOnboardingRoute = defineRoute({
   handler: 'functions/aws/onboarding.ts',
   auth: 'user',
   summary: "The caller's External ID (issued once by us), Aurora's AWS account, the role trust policy, a CloudFormation template and a quick-create link",
-  request: { query: z.strictObject({ access_level: z.optional(z.enum(['ReadOnly', 'PowerUser'])) }) },
+  request: { query: z.deferred(() => z.strictObject({ access_level: z.optional(z.enum(['ReadOnly', 'PowerUser'])) })) },
   responses: {
-    200: z.object({
+    200: z.deferred(() => z.object({
       external_id: z.string().check(z.minLength(32)),
       aurora_account_id: z.string().check(z.regex(/^\d{12}$/)),
       trust_policy: jsonObject,
@@ -25,7 +25,7 @@ export const awsOnboardingRoute = defineRoute({
       cloudformation_template: jsonObject,
       cloudformation_template_url: z.optional(z.string()),
       quick_create_url: z.optional(z.string()),
-    }),
+    })),
   },
   errors: [503],
   capabilities: ['table', 'sts'],
@@ -40,14 +40,14 @@ export const awsCredentialsRoute = defineRoute({
   summary: 'The connection configuration (role ARNs, account, External ID, region); never keys',
   request: { query: accountQuery },
   responses: {
-    200: z.object({
+    200: z.deferred(() => z.object({
       role_arn: z.string(),
       read_only_role_arn: z.nullable(z.string()),
       account_id: z.string(),
       external_id: z.nullable(z.string()),
       region: z.string(),
       status: z.enum(CONNECTION_STATUSES),
-    }),
+    })),
   },
   errors: [404],
   capabilities: ['table'],

@@ -4,31 +4,31 @@ import { empty, providerId } from '../../http/schemas.ts';
 import { TASK_STATES } from './setup-tasks.ts';
 
 /** Google adds parameters of its own to the redirect (scope, authuser, prompt, hd...): accepted and ignored. */
-const callbackQuery = z.object({
+const callbackQuery = z.deferred(() => z.object({
   code: z.optional(z.string().check(z.maxLength(4096))),
   state: z.optional(z.string().check(z.maxLength(512))),
   error: z.optional(z.string().check(z.maxLength(256))),
-});
+}));
 
-const projectId = z.string().check(z.regex(/^[a-z][a-z0-9-]{4,28}[a-z0-9]$/, 'must be a GCP project id (6–30 lowercase letters, digits, hyphens)'));
+const projectId = z.deferred(() => z.string().check(z.regex(/^[a-z][a-z0-9-]{4,28}[a-z0-9]$/, 'must be a GCP project id (6–30 lowercase letters, digits, hyphens)')));
 
-const orgPolicyOutcome = z.object({
+const orgPolicyOutcome = z.deferred(() => z.object({
   constraint: z.string(),
   change: z.string(),
   updated: z.int(),
   updated_projects: z.array(z.string()),
   failed: z.array(z.object({ project_id: z.string(), reason: z.string() })),
-});
+}));
 
-const setupResult = z.object({
+const setupResult = z.deferred(() => z.object({
   propagation_status: z.enum(['FULL', 'PARTIAL']),
   verified_projects: z.int(),
   total_projects: z.int(),
   /** only when GCP_ORG_POLICY_ALLOW_PUBLIC_CLOUD_RUN is on: the project-level org-policy overrides made */
   org_policy: z.optional(orgPolicyOutcome),
-});
+}));
 
-export const setupStatusResponse = z.object({
+export const setupStatusResponse = z.deferred(() => z.object({
   state: z.enum(TASK_STATES),
   status: z.string(),
   complete: z.boolean(),
@@ -39,7 +39,7 @@ export const setupStatusResponse = z.object({
   result: z.optional(setupResult),
   error: z.optional(z.literal(true)),
   eligible_projects: z.optional(z.array(z.object({ project_id: z.string(), name: z.string() }))),
-});
+}));
 
 export const gcpLoginRoute = defineRoute({
   id: 'gcp.login',
@@ -49,7 +49,7 @@ export const gcpLoginRoute = defineRoute({
   auth: 'user',
   summary: 'Google consent URL: cloud-platform, userinfo.email and openid scopes, offline access, single-use state bound to the caller, PKCE S256',
   request: { body: empty },
-  responses: { 200: z.object({ login_url: z.url() }) },
+  responses: { 200: z.deferred(() => z.object({ login_url: z.url() })) },
   errors: [400, 401, 403, 500],
   capabilities: ['table'],
 });
@@ -61,8 +61,8 @@ export const oauthStartRoute = defineRoute({
   handler: 'functions/gcp/oauth-start.ts',
   auth: 'user',
   summary: "An OAuth provider's consent URL (gcp; ovh when enabled and its connector offers it): {login_url} to a JWT caller or one that accepts JSON, else a 302 there; other providers 400",
-  request: { params: z.strictObject({ provider: providerId }), query: z.object({ endpoint: z.optional(z.string().check(z.maxLength(64))) }) },
-  responses: { 200: z.object({ login_url: z.url() }), 302: null },
+  request: { params: z.deferred(() => z.strictObject({ provider: providerId })), query: z.deferred(() => z.object({ endpoint: z.optional(z.string().check(z.maxLength(64))) })) },
+  responses: { 200: z.deferred(() => z.object({ login_url: z.url() })), 302: null },
   errors: [400, 401, 404, 500],
   // secrets: deployed, OVH's per-region OAuth client settings arrive as linked secrets
   capabilities: ['table', 'secrets'],
@@ -89,7 +89,7 @@ export const oauthCallbackRoute = defineRoute({
   handler: 'functions/gcp/oauth-callback.ts',
   auth: 'open',
   summary: 'Generic OAuth callback: the same handling as the provider-specific callbacks; non-OAuth providers 400',
-  request: { params: z.strictObject({ provider: providerId }), query: callbackQuery },
+  request: { params: z.deferred(() => z.strictObject({ provider: providerId })), query: callbackQuery },
   responses: { 302: null },
   errors: [400, 404],
   capabilities: ['table', 'secrets', 'workflow'],
@@ -103,7 +103,7 @@ export const gcpSetupStatusRoute = defineRoute({
   handler: 'functions/gcp/setup-status.ts',
   auth: 'user',
   summary: "Progress of the caller's GCP setup task (another user's or an unknown task: 404)",
-  request: { params: z.strictObject({ task_id: z.string().check(z.minLength(1), z.maxLength(128)) }) },
+  request: { params: z.deferred(() => z.strictObject({ task_id: z.string().check(z.minLength(1), z.maxLength(128)) })) },
   responses: { 200: setupStatusResponse },
   errors: [401, 404],
   capabilities: ['table'],
@@ -117,14 +117,14 @@ export const gcpPostAuthRetryRoute = defineRoute({
   auth: 'user',
   summary: 'Configure up to GCP_MAX_AUTO_PROJECTS of the eligible projects offered by NEEDS_SELECTION: starts a new setup execution',
   request: {
-    body: z.strictObject({
+    body: z.deferred(() => z.strictObject({
       selected_project_ids: z.array(z.string().check(z.trim(), z.minLength(1, 'must not contain empty ids'), z.maxLength(64))).check(
         z.minLength(1, 'select at least 1 project'),
         z.refine((ids) => new Set(ids).size === ids.length, 'must not repeat a project'),
       ),
-    }),
+    })),
   },
-  responses: { 200: z.object({ status: z.literal('started'), task_id: z.string() }) },
+  responses: { 200: z.deferred(() => z.object({ status: z.literal('started'), task_id: z.string() })) },
   errors: [400, 401],
   capabilities: ['table', 'workflow'],
 });
@@ -137,7 +137,7 @@ export const gcpProjectsRoute = defineRoute({
   auth: 'user',
   summary: 'Projects of the connected Google account with billing state and the root project',
   request: {},
-  responses: { 200: z.object({ projects: z.array(z.object({ project_id: z.string(), name: z.string(), billing_enabled: z.boolean(), is_root: z.boolean() })), root_project: z.nullable(z.string()) }) },
+  responses: { 200: z.deferred(() => z.object({ projects: z.array(z.object({ project_id: z.string(), name: z.string(), billing_enabled: z.boolean(), is_root: z.boolean() })), root_project: z.nullable(z.string()) })) },
   errors: [401, 502, 503],
   capabilities: ['table', 'secrets'],
   timeoutSeconds: 29,
@@ -151,7 +151,7 @@ export const gcpGetRootProjectRoute = defineRoute({
   auth: 'user',
   summary: 'The root project (saved choice, else the one the setup chose)',
   request: {},
-  responses: { 200: z.object({ root_project: z.nullable(z.string()) }) },
+  responses: { 200: z.deferred(() => z.object({ root_project: z.nullable(z.string()) })) },
   errors: [401],
   capabilities: ['table'],
 });
@@ -163,8 +163,8 @@ export const gcpSetRootProjectRoute = defineRoute({
   handler: 'functions/gcp/set-root-project.ts',
   auth: 'user',
   summary: "Choose the root project: one of the account's projects with billing enabled",
-  request: { body: z.strictObject({ project_id: projectId }) },
-  responses: { 200: z.object({ root_project: z.string() }) },
+  request: { body: z.deferred(() => z.strictObject({ project_id: projectId })) },
+  responses: { 200: z.deferred(() => z.object({ root_project: z.string() })) },
   errors: [400, 401, 503],
   capabilities: ['table', 'secrets'],
   timeoutSeconds: 29,

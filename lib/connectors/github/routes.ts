@@ -4,11 +4,11 @@ import { empty } from '../../http/schemas.ts';
 import { github } from './definition.ts';
 
 /** Providers add parameters of their own to a redirect (error_description, error_uri...): accept and ignore them. */
-const callbackQuery = z.object({
+const callbackQuery = z.deferred(() => z.object({
   code: z.optional(z.string().check(z.maxLength(2048))),
   state: z.optional(z.string().check(z.maxLength(512))),
   error: z.optional(z.string().check(z.maxLength(256))),
-});
+}));
 
 export const githubLoginRoute = defineRoute({
   id: 'github.login',
@@ -18,7 +18,7 @@ export const githubLoginRoute = defineRoute({
   auth: 'user',
   summary: "GitHub OAuth App consent URL (the configured scopes, single-use state bound to the caller and this browser, PKCE S256)",
   request: { body: empty },
-  responses: { 200: z.object({ oauth_url: z.url() }) },
+  responses: { 200: z.deferred(() => z.object({ oauth_url: z.url() })) },
   errors: [400, 500],
   // 'secrets' is what delivers app credentials deployed: the login refuses while the client secret is unset
   capabilities: ['table', 'secrets'],

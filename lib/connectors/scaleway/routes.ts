@@ -10,7 +10,7 @@ export const scalewayProjectsRoute = defineRoute({
   summary: 'Projects of the connected Scaleway organisation(s), listed live',
   request: {},
   responses: {
-    200: z.object({ projects: z.array(z.object({ project_id: z.string(), name: z.string(), organization_id: z.string(), is_default: z.boolean() })) }),
+    200: z.deferred(() => z.object({ projects: z.array(z.object({ project_id: z.string(), name: z.string(), organization_id: z.string(), is_default: z.boolean() })) })),
   },
   errors: [401, 503],
   capabilities: ['table', 'secrets'],

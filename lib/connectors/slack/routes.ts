@@ -4,11 +4,11 @@ import { empty } from '../../http/schemas.ts';
 import { slack } from './definition.ts';
 
 /** Providers add parameters of their own to a redirect: accept and ignore them. */
-const callbackQuery = z.object({
+const callbackQuery = z.deferred(() => z.object({
   code: z.optional(z.string().check(z.maxLength(2048))),
   state: z.optional(z.string().check(z.maxLength(512))),
   error: z.optional(z.string().check(z.maxLength(256))),
-});
+}));
 
 export const slackLoginRoute = defineRoute({
   id: 'slack.login',
@@ -18,7 +18,7 @@ export const slackLoginRoute = defineRoute({
   auth: 'user',
   summary: "Slack OAuth v2 install URL with the app's bot scopes (single-use state bound to the caller and this browser, PKCE S256)",
   request: { body: empty },
-  responses: { 200: z.object({ oauth_url: z.url() }) },
+  responses: { 200: z.deferred(() => z.object({ oauth_url: z.url() })) },
   errors: [400, 404, 500],
   // 'secrets' is what delivers app credentials deployed: the login refuses while the client secret is unset
   capabilities: ['table', 'secrets'],
@@ -48,7 +48,7 @@ export const slackEventsRoute = defineRoute({
   auth: 'open',
   summary: "Slack Events API request URL: v0 signature (X-Slack-Signature over the signed timestamp and body) with a replay window, the url_verification challenge answered, events acknowledged; any refusal is 401",
   request: {},
-  responses: { 200: z.union([z.object({ challenge: z.string() }), z.object({ ok: z.literal(true) })]) },
+  responses: { 200: z.deferred(() => z.union([z.object({ challenge: z.string() }), z.object({ ok: z.literal(true) })])) },
   errors: [400, 401, 413, 500],
   // the signing secret is the app's (a setting); no call out before answering
   capabilities: ['secrets'],
