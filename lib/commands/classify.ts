@@ -10,9 +10,7 @@ import { checkBinary, isProviderId, PROVIDER_BINARIES, PROVIDER_IDS } from './bi
 import type { CommandClass, Outcome } from './engine.ts';
 import { isFlagToken } from './engine.ts';
 import type { Grammar } from './grammar/common.ts';
-import { isHelp } from './grammar/common.ts';
 import type { ArgRules, RuleDecision } from './grammar/rules.ts';
-import { applyRules, rulesTable, scanArgs } from './grammar/rules.ts';
 import { parseCommand } from './parse.ts';
 
 export type { CommandClass } from './engine.ts';
@@ -47,6 +45,21 @@ interface CliPolicy {
   rules: ArgRules;
 }
 
+/**
+ * What applies any CLI's argument rules. Only a loaded grammar is ever walked, so it loads with the
+ * first one: about 8 KB that `cloudTool.run` would otherwise load at every cold start (issue 14
+ * bounds a cold start at 400 KB).
+ */
+interface RuleKit {
+  applyRules: typeof import('./grammar/rules.ts').applyRules;
+  rulesTable: typeof import('./grammar/rules.ts').rulesTable;
+  scanArgs: typeof import('./grammar/rules.ts').scanArgs;
+  isHelp: typeof import('./grammar/common.ts').isHelp;
+}
+let ruleKit: Promise<RuleKit> | undefined;
+const loadRuleKit = () =>
+  (ruleKit ??= Promise.all([import('./grammar/rules.ts'), import('./grammar/common.ts')]).then(([r, c]) => ({ applyRules: r.applyRules, rulesTable: r.rulesTable, scanArgs: r.scanArgs, isHelp: c.isHelp })));
+
 // Each CLI's policy is its own module, loaded the first time a command of a provider that may run
 // that CLI is classified (loadCommandPolicies): the eight grammars are some 145 KB of bundled code,
 // and one request needs one provider's. `tailscale` has no grammar: the real CLI ignores API keys
@@ -65,7 +78,7 @@ const POLICIES: Readonly<Partial<Record<CliName, () => Promise<CliPolicy>>>> = {
   ovhcloud: async () => ({ grammar: (await import('./grammar/ovhcloud.ts')).ovhcloud, rules: (await import('./grammar/ovhcloud-args.ts')).ovhcloudArgs }),
 };
 
-const loaded: Partial<Record<CliName, CliPolicy>> = {};
+const loaded: Partial<Record<CliName, CliPolicy & { kit: RuleKit }>> = {};
 
 /**
  * Loads the policies of the CLIs `provider` may run (every provider's without one). classify and
@@ -77,12 +90,15 @@ export async function loadCommandPolicies(provider?: string): Promise<void> {
   await Promise.all(
     clis.map(async (cli) => {
       const load = POLICIES[cli];
-      if (load && !loaded[cli]) loaded[cli] = await load();
+      if (load && !loaded[cli]) {
+        const [policy, kit] = await Promise.all([load(), loadRuleKit()]);
+        loaded[cli] = { ...policy, kit };
+      }
     }),
   );
 }
 
-function policyOf(cli: CliName): CliPolicy | undefined {
+function policyOf(cli: CliName): (CliPolicy & { kit: RuleKit }) | undefined {
   if (!POLICIES[cli]) return undefined;
   const p = loaded[cli];
   if (!p) throw new Error(`the command policy of ${cli} is not loaded: await loadCommandPolicies() first`);
@@ -128,10 +144,10 @@ export function classify(provider: ProviderId, argv: readonly string[]): Classif
   return { class: d.refused ? 'rejected' : d.class, reason: d.reason, binary, path: result.path, rules: d.rules };
 }
 
-function decide({ grammar, rules: set }: CliPolicy, args: readonly string[], result: Outcome): RuleDecision {
+function decide({ grammar, rules: set, kit }: CliPolicy & { kit: RuleKit }, args: readonly string[], result: Outcome): RuleDecision {
   const cli = grammar.cli;
-  const scan = scanArgs(cli, result.path, args, rulesTable(grammar.argTable(result.path), set), set.abbreviations, set.valueByDefault);
-  return applyRules(set, scan, result, isHelp(result));
+  const scan = kit.scanArgs(cli, result.path, args, kit.rulesTable(grammar.argTable(result.path), set), set.abbreviations, set.valueByDefault);
+  return kit.applyRules(set, scan, result, kit.isHelp(result));
 }
 
 /**

@@ -49,8 +49,9 @@ const CASES: Array<{ id: string; kb: number; cold: Heavy[]; lazy: Heavy[] }> = [
   // Google's APIs as REST over fetch (lib/connectors/gcp/google.ts), no generated clients
   { id: 'gcp.callback', kb: 360, cold: [], lazy: ['sfn', 'secretsManager'] },
   // every connector's check and token are reachable through the connector loaders, each lazily,
-  // and each CLI's grammar loads with the first command of a provider that runs it
-  { id: 'cloudTool.run', kb: 406, cold: [], lazy: ['gcloudGrammar', 'lambda', 'sts', 'sfn', 'secretsManager'] },
+  // and each CLI's grammar loads with the first command of a provider that runs it, the code that
+  // applies argument rules with it (lib/commands/classify.ts, RuleKit)
+  { id: 'cloudTool.run', kb: 400, cold: [], lazy: ['gcloudGrammar', 'lambda', 'sts', 'sfn', 'secretsManager'] },
   // our own Streamable HTTP transport; the tool registry and each tool's service load on first use
   { id: 'mcp.endpoint', kb: 385, cold: [], lazy: ['gcloudGrammar', 'lambda', 'sts', 'sfn', 'secretsManager'] },
 ];
