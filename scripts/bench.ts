@@ -101,6 +101,10 @@ interface FunctionBench {
   import_ms: number;
   /** import_ms / floor_import_ms */
   ratio?: number;
+  /** median of the floor's imports taken alternately with this function's (one before each of its own) */
+  paired_floor_ms: number;
+  /** import_ms / paired_floor_ms: the same machine state on both sides, so drifts in load cancel */
+  ratio_paired: number;
   cold_request_ms?: number;
   /** what the cold request answered (its status code, or how the step failed) */
   cold_request_outcome?: string;
@@ -121,7 +125,18 @@ for (const e of entries) {
   if (seen.has(e.handler) || (values.only && !e.name.includes(values.only))) continue;
   seen.add(e.handler);
   const { file, bytes, bytes_all } = await bundle(e.name, e.handler);
-  functions.push({ name: e.name, bundle_bytes: bytes, bundle_bytes_all: bytes_all, import_ms: importMs(file) });
+  // the floor and the function alternately, so each function's ratio compares imports made under
+  // the same load (a shared machine's load drifts over the minutes the loop takes)
+  const own: number[] = [];
+  const paired: number[] = [];
+  for (let i = 0; i < Number(values['import-runs']); i++) {
+    paired.push(...importSamples(floorFile, 1));
+    own.push(...importSamples(file, 1));
+  }
+  floorSamples.push(...paired);
+  const import_ms = round(median(own));
+  const paired_floor_ms = round(median(paired));
+  functions.push({ name: e.name, bundle_bytes: bytes, bundle_bytes_all: bytes_all, import_ms, paired_floor_ms, ratio_paired: round(import_ms / paired_floor_ms) });
   files.set(e.name, { file, event: e.event });
   if (functions.length === Math.ceil(entries.length / 2)) {
     floorSamples.push(...importSamples(floorFile));
