@@ -29,6 +29,16 @@ const isClosed = (it: LevelIterator) => it.next().then(
   (e: { code?: string }) => e.code === 'LEVEL_ITERATOR_NOT_OPEN',
 );
 
+/** How many of the iterators opened so far are still open; closing follows the answer by a few ticks, so it polls, with a generous backstop. */
+async function stillOpen(): Promise<number> {
+  let open = opened.length;
+  for (const deadline = Date.now() + 20_000; open > 0 && Date.now() < deadline; ) {
+    open = (await Promise.all(opened.map(isClosed))).filter((closed) => !closed).length;
+    if (open > 0) await new Promise((r) => setTimeout(r, 50));
+  }
+  return open;
+}
+
 let dynamo: EmbeddedDynamo;
 let doc: DynamoDBDocumentClient;
 const TABLE = 'iterators';
@@ -56,13 +66,7 @@ describe('embedded DynamoDB', () => {
       expect((await doc.send(new ScanCommand({ TableName: TABLE }))).Items).toHaveLength(6);
     }
     expect(opened.length).toBeGreaterThanOrEqual(20);
-    // closing follows the answer by a few ticks: poll, with a generous backstop
-    let open = opened.length;
-    for (const deadline = Date.now() + 20_000; open > 0 && Date.now() < deadline; ) {
-      open = (await Promise.all(opened.map(isClosed))).filter((closed) => !closed).length;
-      if (open > 0) await new Promise((r) => setTimeout(r, 50));
-    }
-    expect(open).toBe(0);
+    expect(await stillOpen()).toBe(0);
   });
 });
 
@@ -133,12 +137,7 @@ describe('embedded DynamoDB persisted in a data dir', () => {
     expect(Math.max(...sizes)).toBeLessThanOrEqual(STORE_READ_BATCH);
     // and each iterator is still closed once its request has answered
     expect(opened.length).toBeGreaterThanOrEqual(7);
-    let open = opened.length;
-    for (const deadline = Date.now() + 20_000; open > 0 && Date.now() < deadline; ) {
-      open = (await Promise.all(opened.map(isClosed))).filter((closed) => !closed).length;
-      if (open > 0) await new Promise((r) => setTimeout(r, 50));
-    }
-    expect(open).toBe(0);
+    expect(await stillOpen()).toBe(0);
   });
 
   it('keeps at most STORE_BLOCK_CACHE_BYTES of what its reads bring in, however much more the table holds', async () => {
