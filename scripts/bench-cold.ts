@@ -14,8 +14,12 @@
  */
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
-import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, writeFileSync } from 'node:fs';
+import { join, relative, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { build } from 'esbuild';
+import { bundleOptions, coldStartOutputs } from '../lib/build/bundle.ts';
+import { routes, webSocketApis } from '../lib/http/routes.ts';
 import type { RouteDef } from '../lib/http/route-types.ts';
 import type { WsRouteDef } from '../lib/kubectl/ws-routes.ts';
 
@@ -119,4 +123,38 @@ export async function coldRequest(runner: string, bundle: string, eventFile: str
   const { stdout: out } = await promisify(execFile)(process.execPath, [runner, bundle, eventFile], { env, maxBuffer: 64 * 1024 * 1024, timeout: 120_000 });
   const line = out.slice(out.lastIndexOf(MARK) + MARK.length).split('\n')[0];
   return JSON.parse(line) as ColdSample;
+}
+
+/** Every Lambda the bench measures (`npm run bench`, `npm run bench:instructions`), with the event its cold request gets. */
+export async function functionEntries(): Promise<Array<{ name: string; handler: string; event: unknown }>> {
+  const entries = [
+    ...routes.map((r) => ({ name: r.id, handler: r.handler, event: httpEvent(r, 'bench-cold') })),
+    ...webSocketApis.flatMap((a) => a.routes.map((r) => ({ name: r.id, handler: r.handler, event: wsEvent(r) }))),
+  ];
+  // the workflow step functions, present once their area exists
+  const steps = resolve('lib/gcp-setup/steps-index.ts');
+  if (existsSync(steps)) {
+    const { workflowSteps } = (await import(pathToFileURL(steps).href)) as { workflowSteps: Array<{ name: string; handler: string }> };
+    entries.push(...workflowSteps.map((s) => ({ name: `workflow.${s.name}`, handler: s.handler, event: stepEvent() })));
+  }
+  return entries;
+}
+
+export interface Bundle {
+  /** the entry file to import */
+  file: string;
+  /** what a cold start loads: the entry and the chunks it imports statically (lib/build/bundle.ts) */
+  bytes: number;
+  /** the entry and every chunk, lazy ones included: what the zip holds */
+  bytes_all: number;
+}
+
+/** One function built alone into its own directory under `outDir`, as SST builds each function for deploy. */
+export async function bundleFunction(outDir: string, name: string, entry: string): Promise<Bundle> {
+  const rel = relative(process.cwd(), resolve(entry));
+  const r = await build({ ...bundleOptions, entryPoints: [rel], outdir: join(outDir, name), outExtension: { '.js': '.mjs' }, metafile: true, logLevel: 'silent' });
+  const outputs = r.metafile.outputs;
+  const cold = coldStartOutputs(outputs, rel);
+  const sum = (keys: string[]) => keys.reduce((n, k) => n + outputs[k].bytes, 0);
+  return { file: resolve(cold[0]), bytes: sum(cold), bytes_all: sum(Object.keys(outputs)) };
 }

@@ -3,7 +3,7 @@
  * each function's import executes, counted by valgrind, against the floor's (`npm run bench`'s
  * floor, bundled the same way). Import times need a quiet machine (on a shared one the floor's own
  * samples vary threefold in one run); an instruction count does not move with the machine's load:
- * V8 runs with `--predictable` (one thread, fixed seeds), so a count repeats exactly, run after run,
+ * V8 runs with `--predictable` (one thread, fixed seeds), so a count repeats to within 0.1 M (0.03 %),
  * and two versions of a function can be compared while other work runs. It is a proxy, not the
  * time: it leaves out the kernel's share (page faults, file reads) and the concurrency V8 would
  * use, so it complements `npm run bench`'s `import_ms`, measured on a quiet machine, and does not
@@ -11,13 +11,9 @@
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
-import { join, relative, resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { build } from 'esbuild';
-import { bundleOptions, coldStartOutputs } from '../lib/build/bundle.ts';
-import { routes, webSocketApis } from '../lib/http/routes.ts';
-import { workflowSteps } from '../lib/gcp-setup/steps-index.ts';
-import { FLOOR_SOURCE } from './bench-cold.ts';
+import { FLOOR_SOURCE, bundleFunction, functionEntries } from './bench-cold.ts';
 
 const { values } = parseArgs({ options: { only: { type: 'string' }, json: { type: 'boolean', default: false } } });
 
@@ -32,11 +28,7 @@ const outDir = resolve('.bench-instructions');
 rmSync(outDir, { recursive: true, force: true });
 mkdirSync(outDir, { recursive: true });
 
-async function bundle(name: string, entry: string): Promise<string> {
-  const rel = relative(process.cwd(), resolve(entry));
-  const r = await build({ ...bundleOptions, entryPoints: [rel], outdir: join(outDir, name), outExtension: { '.js': '.mjs' }, metafile: true, logLevel: 'silent' });
-  return resolve(coldStartOutputs(r.metafile.outputs, rel)[0]);
-}
+const bundle = async (name: string, entry: string) => (await bundleFunction(outDir, name, entry)).file;
 
 /** Instructions of `node -e <code>` in a fresh process, V8 made deterministic. */
 function instructions(code: string): number {
@@ -59,11 +51,7 @@ const floorEntry = join(outDir, 'floor-entry.ts');
 writeFileSync(floorEntry, FLOOR_SOURCE);
 const floor = importOf(await bundle('floor', floorEntry));
 
-const entries = [
-  ...routes.map((r) => ({ name: r.id, handler: r.handler })),
-  ...webSocketApis.flatMap((a) => a.routes.map((r) => ({ name: r.id, handler: r.handler }))),
-  ...workflowSteps.map((s) => ({ name: `workflow.${s.name}`, handler: s.handler })),
-];
+const entries = await functionEntries();
 const seen = new Set<string>();
 const functions: Array<{ name: string; import_minstr: number; ratio: number }> = [];
 for (const e of entries) {

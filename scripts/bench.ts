@@ -8,18 +8,16 @@
  * (scripts/bench-load.ts). Numbers for issue notes, never pass/fail. Say what the machine was
  * doing beside them: `load_average` is os.loadavg() at the start and at the end.
  */
-import { build } from 'esbuild';
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
-import { join, relative, resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { bundleOptions, coldStartOutputs } from '../lib/build/bundle.ts';
-import { routes, webSocketApis } from '../lib/http/routes.ts';
+import { routes } from '../lib/http/routes.ts';
 import { setLogLevel } from '../lib/log.ts';
 
-import { FLOOR_SOURCE, OLD_FLOOR_SOURCE, coldRequest, httpEvent, stepEvent, writeRunner, wsEvent } from './bench-cold.ts';
+import { FLOOR_SOURCE, OLD_FLOOR_SOURCE, bundleFunction, coldRequest, functionEntries, writeRunner } from './bench-cold.ts';
 import { benchLoad } from './bench-load.ts';
 
 const { values } = parseArgs({
@@ -48,23 +46,7 @@ const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.len
 const pct = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((xs.length * p) / 100))];
 const round = (n: number) => Math.round(n * 100) / 100;
 
-interface Bundle {
-  /** the entry file to import */
-  file: string;
-  /** what a cold start loads: the entry and the chunks it imports statically (lib/build/bundle.ts) */
-  bytes: number;
-  /** the entry and every chunk, lazy ones included: what the zip holds */
-  bytes_all: number;
-}
-/** One function built alone into its own directory, as SST builds each function for deploy. */
-async function bundle(name: string, entry: string): Promise<Bundle> {
-  const rel = relative(process.cwd(), resolve(entry));
-  const r = await build({ ...bundleOptions, entryPoints: [rel], outdir: join(outDir, name), outExtension: { '.js': '.mjs' }, metafile: true, logLevel: 'silent' });
-  const outputs = r.metafile.outputs;
-  const cold = coldStartOutputs(outputs, rel);
-  const sum = (keys: string[]) => keys.reduce((n, k) => n + outputs[k].bytes, 0);
-  return { file: resolve(cold[0]), bytes: sum(cold), bytes_all: sum(Object.keys(outputs)) };
-}
+const bundle = (name: string, entry: string) => bundleFunction(outDir, name, entry);
 
 /** Import times (ms) of the bundle in `runs` fresh processes (a Lambda cold start pays this). */
 function importSamples(file: string, runs = 5): number[] {
@@ -112,15 +94,9 @@ interface FunctionBench {
 const functions: FunctionBench[] = [];
 const files = new Map<string, { file: string; event: unknown }>();
 const seen = new Set<string>();
-type Entry = { name: string; handler: string; event: unknown };
-const entries: Entry[] = [
-  ...routes.map((r) => ({ name: r.id, handler: r.handler, event: httpEvent(r, 'bench-cold') })),
-  ...webSocketApis.flatMap((a) => a.routes.map((r) => ({ name: r.id, handler: r.handler, event: wsEvent(r) }))),
-];
-// Optional parts, present once their areas exist: the workflow step functions and the workflow bench.
+const entries = await functionEntries();
+// Optional parts, present once their areas exist: the workflow bench and the console's.
 const optional = async <T>(path: string): Promise<T | null> => (existsSync(resolve(path)) ? ((await import(pathToFileURL(resolve(path)).href)) as T) : null);
-const steps = await optional<{ workflowSteps: Array<{ name: string; handler: string }> }>('lib/gcp-setup/steps-index.ts');
-entries.push(...(steps?.workflowSteps ?? []).map((s) => ({ name: `workflow.${s.name}`, handler: s.handler, event: stepEvent() })));
 for (const e of entries) {
   if (seen.has(e.handler) || (values.only && !e.name.includes(values.only))) continue;
   seen.add(e.handler);
