@@ -147,6 +147,9 @@ ${flags.map((f) => `  ${f.def.id}: ${q(f.def.featureFlag!)},`).join('\n')}
 } as const;
 export type FeatureFlag = keyof typeof FEATURE_FLAGS;
 
+/** Connectors using OAuth 2.0 (GET /api/auth/{provider} and its callback). */
+export const OAUTH_CONNECTORS: readonly ConnectorId[] = [${found.filter((f) => f.def.authKind === 'oauth2').map((f) => q(f.def.id)).join(', ')}];
+
 /** Each connector's settings section (every connector has one, if empty), registered by lib/config.ts under its id. */
 export const connectorSections = {
 ${found.map((f) => `  ${f.def.id}: ${f.settingsExport ?? '{ settings: {}, build: () => ({}) }'},`).join('\n')}
@@ -180,54 +183,38 @@ ${found.map((f) => `  ${f.def.id}: ${q(f.def.name)},`).join('\n')}
 
 /** A disconnect's hooks: the connector's revoke.ts, and its webhook's release when it has one (lib/webhooks/release.ts). */
 function revokeLoader(f: Found): string {
-  const revoke = f.revoke ? `await import('../${f.def.id}/revoke.ts')` : '{}';
+  const revoke = f.revoke ? `await import('../../${f.def.id}/revoke.ts')` : '{}';
   if (!f.webhook) return `async () => ${revoke}`;
-  return `async () => (await import('../../webhooks/release.ts')).withWebhookRelease(${revoke}, (await import('../${f.def.id}/webhook.ts')).webhook)`;
+  return `async () => (await import('../../../webhooks/release.ts')).withWebhookRelease(${revoke}, (await import('../../${f.def.id}/webhook.ts')).webhook)`;
 }
 
-function loadersFile(found: Found[]): string {
-  const map = (name: string, type: string, entries: string[]) => `const ${name}: Partial<Record<ConnectorId, () => Promise<${type}>>> = {\n${entries.map((e) => `  ${e},`).join('\n')}\n};\n`;
-  return (
-    HEADER +
-    `import type { ApiCommandSet } from '../kit/api-commands.ts';
-import type { ConnectorCheck, OAuthCallbackHook, OAuthStartHook, RevokeHooks } from '../kit/behaviour.ts';
-import type { ProxyEntry } from '../../proxy/types.ts';
-import type { ConnectorId } from './ids.ts';
-
-/** Connectors using OAuth 2.0 (GET /api/auth/{provider} and its callback). */
-export const OAUTH_CONNECTORS: readonly ConnectorId[] = [${found.filter((f) => f.def.authKind === 'oauth2').map((f) => q(f.def.id)).join(', ')}];
-
-// One map per purpose, each read by one function below. Lambdas are bundled without code
-// splitting, so esbuild inlines every import() a bundle can reach, but it drops a map that nothing
-// reads: a disconnect carries only the revoke modules, the OAuth start only the consent URL
-// builders, the OAuth callback only the code exchange, cloud_tool the API command tables, the
-// credential proxy its connectors' proxy hooks. Live
-// checks load provider SDKs: only the
-// scheduled re-validation reads that map (a status function imports its own connector's check).
-
-${map('checks', 'ConnectorCheck', found.filter((f) => f.check).map((f) => `${f.def.id}: async () => (await import('../${f.def.id}/check.ts')).check`))}
-${map('revokes', 'RevokeHooks', found.filter((f) => f.revoke || f.webhook).map((f) => `${f.def.id}: ${revokeLoader(f)}`))}
-${map('oauthStarts', 'OAuthStartHook', found.filter((f) => f.oauthStart).map((f) => `${f.def.id}: async () => (await import('../${f.def.id}/${f.oauthStart}')).oauthStart`))}
-${map('oauthCallbacks', 'OAuthCallbackHook', found.filter((f) => f.oauthCallback).map((f) => `${f.def.id}: async () => (await import('../${f.def.id}/${f.oauthCallback}')).oauthCallback`))}
-${map('proxies', 'ProxyEntry', found.filter((f) => f.proxy).map((f) => `${f.def.id}: async () => ({ hooks: (await import('../${f.def.id}/proxy.ts')).proxy, readOnlyPosts: [${(f.def.proxy?.readOnlyPosts ?? []).map(q).join(', ')}] })`))}
-${map('apiCommands', 'ApiCommandSet', found.filter((f) => f.commandsExport).map((f) => `${f.def.id}: async () => (await import('../${f.def.id}/commands.ts')).${f.commandsExport}`))}
-/** The connector's live check (scheduled re-validation). */
-export const loadCheck = async (id: ConnectorId): Promise<ConnectorCheck | undefined> => checks[id]?.();
-
-/** What a disconnect of this connector removes at the provider and per user; {} when nothing. */
-export const loadRevoke = async (id: ConnectorId): Promise<RevokeHooks> => (await revokes[id]?.()) ?? {};
-
-export const loadOAuthStart = async (id: ConnectorId): Promise<OAuthStartHook | undefined> => oauthStarts[id]?.();
-
-export const loadOAuthCallback = async (id: ConnectorId): Promise<OAuthCallbackHook | undefined> => oauthCallbacks[id]?.();
-
-/** The connector's cloud_tool commands served from its API instead of a CLI (lib/commands/api-commands.ts). */
-export const loadApiCommands = async (id: ConnectorId): Promise<ApiCommandSet | undefined> => apiCommands[id]?.();
-
-/** The connector's credential proxy: its hooks and read-only POSTs (lib/proxy/service.ts). */
-export const loadProxy = async (id: ConnectorId): Promise<ProxyEntry | undefined> => proxies[id]?.();
-`
-  );
+/**
+ * One module per purpose, each imported by the one function area that calls it (a disconnect the
+ * revoke loader, the OAuth start its consent URL builders...). With code splitting, esbuild makes
+ * every import() it meets a chunk of its own before tree-shaking, whether or not anything calls
+ * it: with all the maps in one module, a function carried every map's targets as phantom chunks,
+ * and each lazy target that shares modules with the entry splits those modules into chunks of
+ * their own, each one more file every cold start loads (docs/performance.md).
+ */
+function loaderFiles(found: Found[]): Record<string, string> {
+  const file = (imports: string, name: string, type: string, entries: string[], fn: string) =>
+    HEADER + `${imports}import type { ConnectorId } from '../ids.ts';\n\nconst ${name}: Partial<Record<ConnectorId, () => Promise<${type}>>> = {\n${entries.map((e) => `  ${e},`).join('\n')}\n};\n\n${fn}\n`;
+  const behaviour = (t: string) => `import type { ${t} } from '../../kit/behaviour.ts';\n`;
+  const dir = 'lib/connectors/generated/load';
+  return {
+    [`${dir}/check.ts`]: file(behaviour('ConnectorCheck'), 'checks', 'ConnectorCheck', found.filter((f) => f.check).map((f) => `${f.def.id}: async () => (await import('../../${f.def.id}/check.ts')).check`),
+      '/** The connector\'s live check (scheduled re-validation, MCP `connection_status`). */\nexport const loadCheck = async (id: ConnectorId): Promise<ConnectorCheck | undefined> => checks[id]?.();'),
+    [`${dir}/revoke.ts`]: file(behaviour('RevokeHooks'), 'revokes', 'RevokeHooks', found.filter((f) => f.revoke || f.webhook).map((f) => `${f.def.id}: ${revokeLoader(f)}`),
+      '/** What a disconnect of this connector removes at the provider and per user; {} when nothing. */\nexport const loadRevoke = async (id: ConnectorId): Promise<RevokeHooks> => (await revokes[id]?.()) ?? {};'),
+    [`${dir}/oauth-start.ts`]: file(behaviour('OAuthStartHook'), 'oauthStarts', 'OAuthStartHook', found.filter((f) => f.oauthStart).map((f) => `${f.def.id}: async () => (await import('../../${f.def.id}/${f.oauthStart}')).oauthStart`),
+      'export const loadOAuthStart = async (id: ConnectorId): Promise<OAuthStartHook | undefined> => oauthStarts[id]?.();'),
+    [`${dir}/oauth-callback.ts`]: file(behaviour('OAuthCallbackHook'), 'oauthCallbacks', 'OAuthCallbackHook', found.filter((f) => f.oauthCallback).map((f) => `${f.def.id}: async () => (await import('../../${f.def.id}/${f.oauthCallback}')).oauthCallback`),
+      'export const loadOAuthCallback = async (id: ConnectorId): Promise<OAuthCallbackHook | undefined> => oauthCallbacks[id]?.();'),
+    [`${dir}/proxy.ts`]: file("import type { ProxyEntry } from '../../../proxy/types.ts';\n", 'proxies', 'ProxyEntry', found.filter((f) => f.proxy).map((f) => `${f.def.id}: async () => ({ hooks: (await import('../../${f.def.id}/proxy.ts')).proxy, readOnlyPosts: [${(f.def.proxy?.readOnlyPosts ?? []).map(q).join(', ')}] })`),
+      '/** The connector\'s credential proxy: its hooks and read-only POSTs (lib/proxy/service.ts). */\nexport const loadProxy = async (id: ConnectorId): Promise<ProxyEntry | undefined> => proxies[id]?.();'),
+    [`${dir}/api-commands.ts`]: file("import type { ApiCommandSet } from '../../kit/api-commands.ts';\n", 'apiCommands', 'ApiCommandSet', found.filter((f) => f.commandsExport).map((f) => `${f.def.id}: async () => (await import('../../${f.def.id}/commands.ts')).${f.commandsExport}`),
+      '/** The connector\'s cloud_tool commands served from its API instead of a CLI (lib/commands/api-commands.ts). */\nexport const loadApiCommands = async (id: ConnectorId): Promise<ApiCommandSet | undefined> => apiCommands[id]?.();'),
+  };
 }
 
 function execFile(found: Found[]): string {
@@ -364,7 +351,7 @@ export async function generate(root = process.cwd()): Promise<{ files: Record<st
   const files: Record<string, string> = {
     'lib/connectors/generated/ids.ts': idsFile(found),
     'lib/connectors/generated/clis.ts': clisFile(found),
-    'lib/connectors/generated/loaders.ts': loadersFile(found),
+    ...loaderFiles(found),
     'lib/connectors/generated/exec.ts': execFile(found),
     'lib/connectors/generated/routes.ts': routesFile(found),
     'lib/connectors/generated/simulators.ts': simulatorsFile(found),

@@ -1,6 +1,6 @@
 import { httpHandler, redirect } from '../../lib/http/handler.ts';
 import { oauthCallbackRoute } from '../../lib/connectors/gcp/routes.ts';
-import { providerOAuthCallback } from '../../lib/connectors/oauth.ts';
+import { providerOAuthCallback } from '../../lib/connectors/oauth-callback.ts';
 
 export const handler = httpHandler(oauthCallbackRoute, async ({ principal, params, query, cookies }, d) => {
   const out = await providerOAuthCallback(d, params.provider, { query, principal, cookies });

@@ -1,6 +1,6 @@
 import { httpHandler, ok, redirect } from '../../lib/http/handler.ts';
 import { oauthStartRoute } from '../../lib/connectors/gcp/routes.ts';
-import { startProviderOAuth } from '../../lib/connectors/oauth.ts';
+import { startProviderOAuth } from '../../lib/connectors/oauth-start.ts';
 
 export const handler = httpHandler(oauthStartRoute, async ({ principal, params, query, headers }, d) => {
   const flow = await startProviderOAuth(d, principal.userId, params.provider, query);

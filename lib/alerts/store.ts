@@ -1,3 +1,4 @@
+import '../lazy-core.ts'; // one chunk for what the lazy code shares with its function (lib/lazy-core.ts)
 import { createHash } from 'node:crypto';
 import { GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { Deps } from '../deps.ts';

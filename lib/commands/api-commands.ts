@@ -1,5 +1,5 @@
 import type { ProviderId } from '../connectors/generated/ids.ts';
-import { loadApiCommands } from '../connectors/generated/loaders.ts';
+import { loadApiCommands } from '../connectors/generated/load/api-commands.ts';
 import type { ApiCommandSet } from '../connectors/kit/api-commands.ts';
 
 /**

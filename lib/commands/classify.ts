@@ -8,7 +8,6 @@
 import type { CliName, ProviderId } from './binaries.ts';
 import { checkBinary, isProviderId, PROVIDER_BINARIES, PROVIDER_IDS } from './binaries.ts';
 import type { CommandClass, Outcome } from './engine.ts';
-import { isFlagToken } from './engine.ts';
 import type { Grammar } from './grammar/common.ts';
 import type { ArgRules, RuleDecision } from './grammar/rules.ts';
 import { parseCommand } from './parse.ts';
@@ -55,10 +54,13 @@ interface RuleKit {
   rulesTable: typeof import('./grammar/rules.ts').rulesTable;
   scanArgs: typeof import('./grammar/rules.ts').scanArgs;
   isHelp: typeof import('./grammar/common.ts').isHelp;
+  // from the grammar engine, which every grammar imports: a static import here, for this one
+  // test of a token, put the engine in a chunk of its own at every cloud_tool cold start
+  isFlagToken: typeof import('./engine.ts').isFlagToken;
 }
 let ruleKit: Promise<RuleKit> | undefined;
 const loadRuleKit = () =>
-  (ruleKit ??= Promise.all([import('./grammar/rules.ts'), import('./grammar/common.ts')]).then(([r, c]) => ({ applyRules: r.applyRules, rulesTable: r.rulesTable, scanArgs: r.scanArgs, isHelp: c.isHelp })));
+  (ruleKit ??= Promise.all([import('./grammar/rules.ts'), import('./grammar/common.ts'), import('./engine.ts')]).then(([r, c, e]) => ({ applyRules: r.applyRules, rulesTable: r.rulesTable, scanArgs: r.scanArgs, isHelp: c.isHelp, isFlagToken: e.isFlagToken })));
 
 // Each CLI's policy is its own module, loaded the first time a command of a provider that may run
 // that CLI is classified (loadCommandPolicies): the eight grammars are some 145 KB of bundled code,
@@ -136,7 +138,7 @@ export function classify(provider: ProviderId, argv: readonly string[]): Classif
   if (!d.refused && result.class === 'unknown') {
     // The grammar could not tell where the command path ends (an option it does not know came
     // first). Refuse when any reading of those options leads to a refused command.
-    for (const alt of readings(args)) {
+    for (const alt of readings(args, policy.kit.isFlagToken)) {
       const r = decide(policy, alt, policy.grammar.classify(alt));
       if (r.refused) return { class: 'rejected', reason: r.reason, binary, path: result.path, rules: r.rules };
     }
@@ -154,7 +156,7 @@ function decide({ grammar, rules: set, kit }: CliPolicy & { kit: RuleKit }, args
  * The argument lists the CLI might see when the first few `--flag` tokens (without `=`) are
  * either booleans or take the next token: each one dropped alone, or with its value.
  */
-function readings(args: readonly string[]): string[][] {
+function readings(args: readonly string[], isFlagToken: RuleKit['isFlagToken']): string[][] {
   const flags = args.flatMap((t, i) => (isFlagToken(t) && !t.includes('=') ? [i] : [])).slice(0, 4);
   const out: string[][] = [];
   for (let mask = 1; mask < 3 ** flags.length; mask++) {

@@ -1,3 +1,4 @@
+import '../lazy-core.ts'; // one chunk for what the lazy code shares with its function (lib/lazy-core.ts)
 import { createHash, randomBytes } from 'node:crypto';
 import type * as z from '../zod.ts';
 import type { Deps } from '../deps.ts';
@@ -10,7 +11,7 @@ import { EXECUTOR_CONTRACT_VERSION, EXECUTOR_OWNED_ENV, HOME_PLACEHOLDER, type E
 import { analyzeCommand, loadCommandPolicies, type AnalysisClass } from './classify.ts';
 import { isProviderId } from './binaries.ts';
 import { parseCommand } from './parse.ts';
-import { approveConfirmation, cancelConfirmation, checkConfirmation, consumeConfirmation, createConfirmation, listOpenConfirmations, runHash, type PendingConfirmation, type Requester } from './confirmations.ts';
+import { checkConfirmation, consumeConfirmation, createConfirmation, runHash, type Requester } from './confirmations.ts';
 import { childCredentials } from './credentials.ts';
 import { apiCommandSet, type ApiCommandSet, type ApiVerb } from './api-commands.ts';
 import { agentRunner, type AgentRunner } from './agent-commands.ts';
@@ -310,20 +311,6 @@ async function runOnAgent(ctx: RunContext, runner: AgentRunner, timeoutMs: numbe
     timed_out: r.timed_out,
     duration_ms: r.duration_ms,
   };
-}
-
-export async function cancelCloudToolConfirmation(d: Deps, userId: string, id: string): Promise<void> {
-  await cancelConfirmation(d.db, userId, id, d.now());
-}
-
-/** The person's approval of what an agent asked to run (never reachable with an agent token: lib/http/handler.ts). */
-export async function approveCloudToolConfirmation(d: Deps, userId: string, id: string): Promise<void> {
-  await approveConfirmation(d.db, userId, id, d.now());
-  await writeAudit(d.db, { userId, action: 'cloud_tool.confirmation_approved', detail: { confirmationId: id } });
-}
-
-export async function openCloudToolConfirmations(d: Deps, userId: string): Promise<PendingConfirmation[]> {
-  return listOpenConfirmations(d.db, userId, d.now());
 }
 
 /** Preparation steps and the command share one budget: the class timeout. */

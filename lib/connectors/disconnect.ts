@@ -1,7 +1,7 @@
 import type { Deps } from '../deps.ts';
 import { disconnectWithHooks } from '../connections/service.ts';
 import type { ProviderId } from './generated/ids.ts';
-import { loadRevoke } from './generated/loaders.ts';
+import { loadRevoke } from './generated/load/revoke.ts';
 
 /**
  * DELETE /api/auth/{provider}/disconnect for any connector: its revoke.ts is loaded by id (a light

@@ -4,7 +4,7 @@ import { log } from '../log.ts';
 import { scanProviderConnections, updateConnectionStatus, writeAudit } from '../connections/repo.ts';
 import type { Connection } from '../connections/types.ts';
 import { CONNECTOR_IDS, type ProviderId } from './generated/ids.ts';
-import { loadCheck } from './generated/loaders.ts';
+import { loadCheck } from './generated/load/check.ts';
 import type { CheckResult } from './kit/behaviour.ts';
 
 /**

@@ -1,3 +1,4 @@
+import '../lazy-core.ts'; // one chunk for what the lazy code shares with its function (lib/lazy-core.ts)
 import * as z from '../zod.ts';
 import { BadRequestError, NotFoundError } from '../errors.ts';
 import type { runCloudTool } from '../commands/service.ts';
@@ -106,7 +107,7 @@ const connectionStatus = defineTool({
   },
   readOnly: true,
   run: async (ctx, a) => {
-    const [{ loadCheck }, { connectorStatus }] = await Promise.all([import('../connectors/generated/loaders.ts'), import('../connections/status.ts')]);
+    const [{ loadCheck }, { connectorStatus }] = await Promise.all([import('../connectors/generated/load/check.ts'), import('../connections/status.ts')]);
     const def = CONNECTORS.find((c) => c.id === a.provider && ctx.d.config.features[c.id]);
     const check = def ? await loadCheck(def.id) : undefined;
     if (!def || !check) throw new BadRequestError(`Unsupported provider: ${a.provider}`, { code: 'unsupported_provider', field: 'provider' });
@@ -139,7 +140,7 @@ const cancelConfirmation = defineTool({
   readOnly: false,
   run: async (ctx, a) => {
     try {
-      const { cancelCloudToolConfirmation } = await import('../commands/service.ts');
+      const { cancelCloudToolConfirmation } = await import('../commands/confirmation-service.ts');
       await cancelCloudToolConfirmation(ctx.d, ctx.caller.userId, a.confirmation_id);
     } catch (e) {
       if (e instanceof NotFoundError) throw new NotFoundError('No such confirmation', { code: 'confirmation_not_found', field: 'confirmation_id' });
@@ -149,7 +150,7 @@ const cancelConfirmation = defineTool({
   },
 });
 
-// the connectors the credential proxy reaches (those with a proxy.ts: lib/connectors/generated/loaders.ts)
+// the connectors the credential proxy reaches (those with a proxy.ts: lib/connectors/generated/load/proxy.ts)
 const PROXIED = CONNECTORS.filter((c) => 'proxy' in c && c.proxy).map((c) => c.id);
 
 const proxyTool = defineTool({

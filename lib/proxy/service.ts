@@ -1,3 +1,4 @@
+import '../lazy-core.ts'; // one chunk for what the lazy code shares with its function (lib/lazy-core.ts)
 import type { Deps } from '../deps.ts';
 import { ForbiddenError, NotFoundError, ProviderUnavailableError, ValidationError } from '../errors.ts';
 import { log } from '../log.ts';
@@ -5,7 +6,7 @@ import { listConnections, writeAudit } from '../connections/repo.ts';
 import type { Connection } from '../connections/types.ts';
 import { CONNECTOR_IDS, type ConnectorId } from '../connectors/generated/ids.ts';
 import { CONNECTOR_NAMES } from '../connectors/generated/clis.ts';
-import { loadProxy } from '../connectors/generated/loaders.ts';
+import { loadProxy } from '../connectors/generated/load/proxy.ts';
 import { checkedPath, matchesPattern } from './path.ts';
 import type { ProxyInput } from './types.ts';
 

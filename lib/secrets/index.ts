@@ -52,7 +52,7 @@ function backendLoader(
         const { mount: authMount, headerValue, stsUrl, stsRegion } = cfg.vault.aws;
         const credentials = overrides.awsCredentials ? async () => overrides.awsCredentials! : functionRoleCredentials();
         return async () => {
-          const [{ VaultSecretStore }, { AwsIamVaultAuth }] = await Promise.all([import('./vault.ts'), import('./vault-auth.ts')]);
+          const { VaultSecretStore, AwsIamVaultAuth } = await import('./vault.ts');
           const auth = new AwsIamVaultAuth({
             addr, namespace, mount: authMount, role, headerValue, stsUrl, stsRegion, credentials, now,
             timeoutMs: timeoutMs ?? 5000,

@@ -1,3 +1,4 @@
+import '../lazy-core.ts'; // one chunk for what the lazy code shares with its function (lib/lazy-core.ts)
 import type { SecretValue } from '../secret-value.ts';
 import { assertSecretPath, encodeDocument, toSecretDocument } from './document.ts';
 import { SecretStoreError, type SecretDocument, type SecretStore } from './port.ts';
@@ -6,6 +7,9 @@ import { StaticVaultToken, type VaultAuth } from './vault-auth.ts';
 import { vaultRequest } from './vault-http.ts';
 
 export type { RetryPolicy } from '../retry.ts';
+// index.ts takes the IAM login from here: a second import() target of its own would be one more
+// entry point for esbuild's code splitting, and one more chunk in every function (docs/performance.md)
+export { AwsIamVaultAuth } from './vault-auth.ts';
 
 export interface VaultSecretStoreOptions {
   addr: string;

@@ -8,7 +8,7 @@ import { connectGcp } from '../../lib/connectors/gcp/simulator-flow.ts';
 import { serviceAccountIds } from '../../lib/gcp-setup/ids.ts';
 import { gcpTokenForUser } from '../../lib/connectors/gcp/service.ts';
 import { userAccessToken } from '../../lib/connectors/gcp/tokens.ts';
-import { loadCheck } from '../../lib/connectors/generated/loaders.ts';
+import { loadCheck } from '../../lib/connectors/generated/load/check.ts';
 import type { TestRuntime } from '../helpers/runtime.ts';
 import { tableItems, useGcpRuntime } from '../helpers/gcp.ts';
 

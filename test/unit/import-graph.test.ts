@@ -22,6 +22,7 @@ import { describe, expect, it } from 'vitest';
  *    either side may use) and shipped code does not import the local runtime or a simulator.
  */
 const root = resolve(import.meta.dirname, '../..');
+const LAZY_CORE = 'lib/lazy-core.ts';
 
 function files(dir: string): string[] {
   if (!existsSync(join(root, dir))) return [];
@@ -171,7 +172,12 @@ describe('import structure', () => {
   });
 
   it('has no circle between units of code', () => {
-    const pairs = edges.filter((e) => !e.typeOnly).map((e): [string, string] => [unitOf(e.from), unitOf(e.to)]);
+    // lib/lazy-core.ts binds nothing: the code loaded with import(), in every area, imports it so
+    // that esbuild keeps what that code shares with its function in one chunk. The circle between
+    // files above still sees its edges, so it can never close a loop of evaluation.
+    const hint = readFileSync(join(root, LAZY_CORE), 'utf8').replace(/\/\*\*[\s\S]*?\*\//, '').trim().split('\n');
+    expect(hint.filter((line) => !/^import '\.\/[\w/.-]+\.ts';$/.test(line))).toEqual([]);
+    const pairs = edges.filter((e) => !e.typeOnly && e.from !== LAZY_CORE && e.to !== LAZY_CORE).map((e): [string, string] => [unitOf(e.from), unitOf(e.to)]);
     expect(circles(graphOf(pairs)).map((c) => c.join(' → '))).toEqual([]);
   });
 

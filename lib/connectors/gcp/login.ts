@@ -1,3 +1,4 @@
+import '../../lazy-core.ts'; // one chunk for what the lazy code shares with its function (lib/lazy-core.ts)
 import type { Deps } from '../../deps.ts';
 import { startOAuth, type OAuthStart, type OAuthStartHook, type StartedFlow } from '../../oauth/flow.ts';
 import { secret } from '../../secret-value.ts';

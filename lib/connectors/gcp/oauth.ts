@@ -1,3 +1,4 @@
+import '../../lazy-core.ts'; // one chunk for what the lazy code shares with its function (lib/lazy-core.ts)
 import type { Deps } from '../../deps.ts';
 import { saveConnection } from '../../connections/service.ts';
 import { getConnection } from '../../connections/repo.ts';

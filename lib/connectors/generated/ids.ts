@@ -29,6 +29,9 @@ export const FEATURE_FLAGS = {
 } as const;
 export type FeatureFlag = keyof typeof FEATURE_FLAGS;
 
+/** Connectors using OAuth 2.0 (GET /api/auth/{provider} and its callback). */
+export const OAUTH_CONNECTORS: readonly ConnectorId[] = ['gcp', 'ovh', 'confluence', 'github', 'slack'];
+
 /** Each connector's settings section (every connector has one, if empty), registered by lib/config.ts under its id. */
 export const connectorSections = {
   gcp: gcpSection,

@@ -1,3 +1,4 @@
+import '../../lazy-core.ts'; // one chunk for what the lazy code shares with its function (lib/lazy-core.ts)
 import { ProviderAuthError } from '../../errors.ts';
 import { secret } from '../../secret-value.ts';
 import type { ProxyHooks } from '../../proxy/types.ts';

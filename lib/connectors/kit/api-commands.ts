@@ -6,7 +6,7 @@ import type { CommandClass } from '../../commands/engine.ts';
  * A connector whose cloud_tool commands are served from the provider's API rather than a CLI
  * (the `tailscale` CLI ignores API keys and drives this machine's own tailscaled): its
  * commands.ts exports `<id>Commands`, a verb table with each verb's class and API call, which
- * lib/commands/api-commands.ts loads by id (lib/connectors/generated/loaders.ts).
+ * lib/commands/api-commands.ts loads by id (lib/connectors/generated/load/api-commands.ts).
  */
 
 export interface ApiVerb {

@@ -1,3 +1,4 @@
+import '../../lazy-core.ts'; // one chunk for what the lazy code shares with its function (lib/lazy-core.ts)
 import type { Deps } from '../../deps.ts';
 import type { Connection } from '../../connections/types.ts';
 import { ProviderUnavailableError } from '../../errors.ts';

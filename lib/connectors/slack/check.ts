@@ -1,3 +1,4 @@
+import '../../lazy-core.ts'; // one chunk for what the lazy code shares with its function (lib/lazy-core.ts)
 import { checkFailure, type ConnectorCheck } from '../kit/behaviour.ts';
 import { authTest } from './adapter.ts';
 import { slack } from './definition.ts';

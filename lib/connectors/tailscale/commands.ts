@@ -1,3 +1,4 @@
+import '../../lazy-core.ts'; // one chunk for what the lazy code shares with its function (lib/lazy-core.ts)
 import type { ApiCommandSet, ApiRunContext, ApiVerb } from '../kit/api-commands.ts';
 import type { CommandClass } from '../../commands/engine.ts';
 import { ProviderAuthError, ProviderUnavailableError } from '../../errors.ts';
