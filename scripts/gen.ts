@@ -9,6 +9,7 @@
  * does not carry every connector's form data, and the README's connector and settings tables.
  * test/unit/generated.test.ts fails while anything written here is stale; --check does the same.
  */
+import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -397,11 +398,13 @@ async function write(root: string): Promise<void> {
     const a = readme.indexOf(README_START);
     const b = readme.indexOf(README_END);
     if (a >= 0 && b > a) readme = `${readme.slice(0, a + README_START.length)}\n${readmeTable}\n${readme.slice(b)}`;
-    // the settings table too: a new connector brings its section (scripts/settings-table.ts)
-    const { settingsTable } = (await import(pathToFileURL(join(root, 'scripts/settings-table.ts')).href)) as { settingsTable: () => string };
+    // the settings table too: a new connector brings its section (scripts/settings-table.ts). In a
+    // process of its own: this one imported connector modules to read their exports, and through
+    // them lib/config.ts with the list's projection as it was before the files above were written
+    const table = execFileSync(process.execPath, [join(root, 'scripts/settings-table.ts')], { cwd: root, encoding: 'utf8' }).trimEnd();
     const s = readme.indexOf('<!-- settings:start -->');
     const e = readme.indexOf('<!-- settings:end -->');
-    if (s >= 0 && e > s) readme = `${readme.slice(0, s + '<!-- settings:start -->'.length)}\n${settingsTable()}\n${readme.slice(e)}`;
+    if (s >= 0 && e > s) readme = `${readme.slice(0, s + '<!-- settings:start -->'.length)}\n${table}\n${readme.slice(e)}`;
     writeFileSync(readmePath, readme);
   }
 }
