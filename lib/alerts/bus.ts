@@ -64,13 +64,13 @@ export class EventBridgeError extends Error {
 export function eventBridgeBus(opts: { busName: string; region: string; endpoint?: string }): AlertBus {
   let client: Promise<import('@aws-sdk/client-eventbridge').EventBridgeClient> | undefined;
   const get = () =>
-    (client ??= import('@aws-sdk/client-eventbridge').then(
+    (client ??= import('./eventbridge-client.ts').then(
       ({ EventBridgeClient }) =>
         new EventBridgeClient({ region: opts.region, maxAttempts: 4, ...(opts.endpoint ? { endpoint: opts.endpoint, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } } : {}) }),
     ));
   return {
     async publish(events) {
-      const { PutEventsCommand } = await import('@aws-sdk/client-eventbridge');
+      const { PutEventsCommand } = await import('./eventbridge-client.ts');
       const eb = await get();
       const failed: AlertEvent[] = [];
       let reason = '';

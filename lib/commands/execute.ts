@@ -69,7 +69,7 @@ function viaSocket(path: string, req: ExecRequest): Promise<unknown> {
 let lambdaClient: { fn: string; client: unknown } | undefined;
 
 async function viaLambda(functionName: string, region: string | undefined, req: ExecRequest): Promise<unknown> {
-  const { LambdaClient, InvokeCommand } = await import('@aws-sdk/client-lambda');
+  const { LambdaClient, InvokeCommand } = await import('./lambda-client.ts');
   if (lambdaClient?.fn !== functionName) lambdaClient = { fn: functionName, client: new LambdaClient({ region, maxAttempts: 1 }) };
   const client = lambdaClient.client as InstanceType<typeof LambdaClient>;
   let out;

@@ -1,4 +1,5 @@
 import type { Config } from '../config.ts';
+import { defaultProvider } from '@aws-sdk/credential-provider-node';
 import { ConfigError } from '../errors.ts';
 import { SecretValue } from '../secret-value.ts';
 import { CachedSecretStore } from './cache.ts';
@@ -78,13 +79,14 @@ function backendLoader(
  * runtime sets; they rotate, so each login asks again). The chain is the one every DynamoDB client
  * already carries (@aws-sdk/credential-provider-node), not an STS client built only to read its
  * `config.credentials`: that client added about 34 KB to every function's bundle
- * (docs/performance.md, "What loads where").
+ * (docs/performance.md, "What loads where"). Imported statically: its code is in every cold start
+ * anyway, and as an import() target it was a chunk of its own, one more file to load.
  */
 function functionRoleCredentials(): () => Promise<AwsStaticCredentials> {
-  let provider: Promise<() => Promise<AwsStaticCredentials>> | undefined;
+  let provider: (() => Promise<AwsStaticCredentials>) | undefined;
   return async () => {
-    provider ??= import('@aws-sdk/credential-provider-node').then(({ defaultProvider }) => defaultProvider());
-    const c = await (await provider)();
+    provider ??= defaultProvider();
+    const c = await provider();
     return { accessKeyId: c.accessKeyId, secretAccessKey: c.secretAccessKey, sessionToken: c.sessionToken };
   };
 }

@@ -28,7 +28,7 @@ class StepFunctionsStarter implements WorkflowStarter {
     this.#region = region;
   }
   async start(input: SetupInput): Promise<void> {
-    this.#client ??= import('@aws-sdk/client-sfn').then((m) => {
+    this.#client ??= import('./sfn-client.ts').then((m) => {
       const c = new m.SFNClient({ region: this.#region, maxAttempts: 4 });
       return { send: (cmd: unknown) => c.send(cmd as InstanceType<typeof m.StartExecutionCommand>), Cmd: m.StartExecutionCommand as unknown as new (input: unknown) => unknown };
     });
