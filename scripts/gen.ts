@@ -96,6 +96,12 @@ async function inspect(root: string, def: ConnectorDef): Promise<Found> {
   found.webhook = await checkWebhook(dir, def, read('webhook.ts') !== null);
   if (found.proxy !== !!def.proxy) throw new Error(`${def.id}: lib/connectors/${def.id}/proxy.ts and \`proxy\` in its connector.ts go together (the credential proxy, lib/proxy/)`);
   if (!found.check) throw new Error(`${def.id}: every connector needs lib/connectors/${def.id}/check.ts (its status, reconnect and re-validation call it)`);
+  // what the generated loaders load with import() shares one chunk with its function only through
+  // lib/lazy-core.ts (docs/performance.md, "Chunks")
+  const lazyFiles = ['check.ts', revokeSrc !== null && 'revoke.ts', found.webhook && 'webhook.ts', found.proxy && 'proxy.ts', commandsSrc !== null && 'commands.ts', found.oauthStart, found.oauthCallback];
+  for (const f of new Set(lazyFiles.filter((x): x is string => typeof x === 'string'))) {
+    if (!/^import '\.\.\/\.\.\/lazy-core\.ts';/m.test(readFileSync(join(dir, f), 'utf8'))) throw new Error(`lib/connectors/${def.id}/${f} is loaded with import() and must import '../../lazy-core.ts' (docs/performance.md, "Chunks")`);
+  }
   if (def.connect && !found.verify) throw new Error(`${def.id}: \`connect\` is served with lib/connectors/${def.id}/verify.ts, which is missing`);
   // a connector whose commands are served from its API (commands.ts) names its program in `clis`
   // for provider selection, but no CLI of it ever runs, so it has no exec profile

@@ -60,7 +60,8 @@ export const verify: Verify = async (d, _userId, input) => {
   return { accountId: login, accountName: login, metadata: {}, response: { connected: true, login } };
 };
 `,
-  'lib/connectors/fixture/check.ts': `import { checkFailure, type ConnectorCheck } from '../kit/behaviour.ts';
+  'lib/connectors/fixture/check.ts': `import '../../lazy-core.ts';
+import { checkFailure, type ConnectorCheck } from '../kit/behaviour.ts';
 import { whoAmI } from './api.ts';
 
 export const check: ConnectorCheck = async (d, conn) => {
