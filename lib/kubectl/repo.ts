@@ -1,4 +1,3 @@
-import '../lazy-core.ts'; // one chunk for what the lazy code shares with its function (lib/lazy-core.ts)
 import { DeleteCommand, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { Db } from '../db/client.ts';
 import { isConditionalCheckFailed, queryPrefix } from '../db/client.ts';

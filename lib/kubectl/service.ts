@@ -30,6 +30,11 @@ import {
   type TokenRecord,
 } from './repo.ts';
 
+// the Kubernetes connector's check (lib/connectors/kubernetes/check.ts) loads its cluster lookup from
+// here with one import(): a second target, repo.ts, carried lib/lazy-core.ts into every function
+// that imports repo.ts statically (the agent's WebSocket routes: about 5 KB, zod and retry.ts)
+export { getCluster } from './repo.ts';
+
 /** The Helm release and namespace the install commands use (agent/chart). */
 export const RELEASE = 'aurora-kubectl-agent';
 export const NAMESPACE = 'aurora';

@@ -35,10 +35,11 @@ type Heavy = keyof typeof HEAVY;
 /**
  * kb: what a cold start loads (the entry and its static chunks); files: how many files that is
  * (each one a module load, about 0.3 ms, whatever its size; the floor, scripts/bench-cold.ts,
- * loads 9: the AWS SDK's own import()s split it; a function adds its entry's shared chunk); cold: the heavy libraries in those bytes; lazy:
- * those only behind an import(), in the zip but loaded when a path first needs them
- * (lib/build/bundle.ts, `splitting`). A function over its files has a lazy target that shares
- * modules with it but does not import lib/lazy-core.ts (docs/performance.md, "Chunks").
+ * loads 9, split by the AWS SDK's own import()s, and a function adds the chunk it shares with its
+ * lazy code); cold: the heavy libraries in those bytes; lazy: those only behind an import(), in
+ * the zip but loaded when a path first needs them (lib/build/bundle.ts, `splitting`). A function
+ * over its files has a lazy target that shares modules with it but does not import
+ * lib/lazy-core.ts (docs/performance.md, "Chunks").
  */
 const CASES: Array<{ id: string; kb: number; files: number; cold: Heavy[]; lazy: Heavy[] }> = [
   // the common case: the floor's DynamoDB client, config's (zod mini) schemas, the secret store, routing

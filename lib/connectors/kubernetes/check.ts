@@ -7,7 +7,7 @@ import type { ConnectorCheck } from '../kit/behaviour.ts';
  * token still works when the agent comes back).
  */
 export const check: ConnectorCheck = async (d, conn) => {
-  const [{ getCluster }, { clusterStatus }] = await Promise.all([import('../../kubectl/repo.ts'), import('../../kubectl/service.ts')]);
+  const { getCluster, clusterStatus } = await import('../../kubectl/service.ts');
   const c = await getCluster(d.db, conn.userId, conn.accountId);
   if (!c) return { ok: false, kind: 'auth', reason: 'The cluster was removed: create a new agent token' };
   const status = clusterStatus(c, d.now(), d.config.kubectl.heartbeatSeconds);
