@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseRoleArn, roleSessionName, sourceIdentity, stsName } from '../../lib/connectors/aws/definition.ts';
 import { cloudFormationTemplate, quickCreateUrl, trustPolicy } from '../../lib/connectors/aws/onboarding.ts';
+import { QueryError } from '../../lib/connectors/aws/query.ts';
 import { classifyStsError } from '../../lib/connectors/aws/sts.ts';
 
 const STS_NAME = /^[\w+=,.@-]{2,64}$/;
@@ -90,11 +91,11 @@ describe('onboarding documents', () => {
 });
 
 describe('classifyStsError', () => {
-  const err = (name: string, status?: number, message = '') => Object.assign(new Error(message), { name, $metadata: { httpStatusCode: status } });
+  const err = (name: string, status?: number, message = '') => new QueryError(name, message, status);
   it.each([
     [err('AccessDenied', 403), 'denied'],
     [err('InvalidClientTokenId', 403), 'own_identity'],
-    [err('CredentialsProviderError'), 'own_identity'],
+    [Object.assign(new Error('Could not load credentials from any providers'), { name: 'CredentialsProviderError' }), 'own_identity'],
     [err('ExpiredToken', 400), 'own_identity'],
     [err('ValidationError', 400), 'invalid'],
     [err('ServiceUnavailable', 503), 'unavailable'],

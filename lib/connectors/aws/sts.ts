@@ -1,11 +1,11 @@
-import { AssumeRoleCommand, GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import type { Config } from '../../config.ts';
 import { SecretValue } from '../../secret-value.ts';
+import { queryAction, regionalEndpoint, xmlText, type QueryEndpoint } from './query.ts';
 
 /**
- * The STS calls the AWS connector makes, over the AWS SDK v3. A client is built per call: clients
- * holding a customer's temporary credentials must never outlive the request that minted them, and
- * Aurora's own identity comes from the SDK's default chain (function role, env keys, web identity).
+ * The STS calls the AWS connector makes, over the Query protocol (./query.ts). A customer's
+ * temporary credentials sign only the request they are passed to and are kept nowhere; Aurora's
+ * own identity comes from the SDK's default chain (function role, env keys, web identity).
  */
 export interface TempCredentials {
   accessKeyId: string;
@@ -43,7 +43,7 @@ export type StsFailureKind = 'denied' | 'own_identity' | 'invalid' | 'unavailabl
 
 export class StsFailure extends Error {
   readonly kind: StsFailureKind;
-  /** the STS error code or the SDK error name (never a credential) */
+  /** the STS error code, or the fault's name (never a credential) */
   readonly code: string;
   readonly httpStatus?: number;
   constructor(kind: StsFailureKind, code: string, message: string, httpStatus?: number) {
@@ -73,70 +73,54 @@ const OWN_IDENTITY = new Set([
 const DENIED = new Set(['AccessDenied', 'AccessDeniedException']);
 const INVALID = new Set(['ValidationError', 'MalformedPolicyDocument', 'MalformedPolicyDocumentException', 'PackedPolicyTooLarge', 'PackedPolicyTooLargeException']);
 
+/** A QueryError (./query.ts), or whatever the credential chain threw, in the terms callers act on. */
 export function classifyStsError(e: unknown): StsFailure {
   if (e instanceof StsFailure) return e;
-  const err = e as { name?: string; code?: string; $metadata?: { httpStatusCode?: number }; message?: string };
+  const err = e as { name?: string; code?: string; httpStatus?: number; message?: string };
   const code = err?.name && err.name !== 'Error' ? err.name : (err?.code ?? 'UnknownError');
-  const status = err?.$metadata?.httpStatusCode;
+  const status = err?.httpStatus;
   if (DENIED.has(code)) return new StsFailure('denied', code, 'STS denied the request', status);
   if (OWN_IDENTITY.has(code)) return new StsFailure('own_identity', code, "STS refused Aurora's own AWS credentials", status);
   if (INVALID.has(code)) return new StsFailure('invalid', code, 'STS refused a request parameter', status);
-  const timedOut = code === 'TimeoutError' || code === 'RequestTimeout' || code === 'ETIMEDOUT' || /timed? ?out/i.test(err?.message ?? '');
+  const timedOut = code === 'TimeoutError' || code === 'RequestTimeout' || code === 'ETIMEDOUT';
   return new StsFailure('unavailable', timedOut ? 'Timeout' : code, timedOut ? 'STS did not answer in time' : 'STS is unavailable', status);
 }
 
-function client(cfg: Config, credentials?: SecretValue<TempCredentials>): STSClient {
-  const c = credentials?.reveal();
-  return new STSClient({
-    region: cfg.aws.stsRegion ?? cfg.core.region,
-    ...(cfg.aws.stsEndpoint ? { endpoint: cfg.aws.stsEndpoint } : {}),
-    maxAttempts: cfg.aws.stsMaxAttempts,
-    // without throwOnRequestTimeout the SDK only logs a warning when requestTimeout passes
-    requestHandler: { requestTimeout: cfg.aws.stsTimeoutMs, connectionTimeout: cfg.aws.stsTimeoutMs, throwOnRequestTimeout: true },
-    ...(c ? { credentials: { accessKeyId: c.accessKeyId, secretAccessKey: c.secretAccessKey, sessionToken: c.sessionToken } } : {}),
-  });
+function endpoint(cfg: Config): QueryEndpoint {
+  const region = cfg.aws.stsRegion ?? cfg.core.region;
+  return { url: regionalEndpoint('sts', region, cfg.aws.stsEndpoint), region, service: 'sts', version: '2011-06-15', timeoutMs: cfg.aws.stsTimeoutMs, attempts: cfg.aws.stsMaxAttempts };
 }
 
-async function call<T>(cfg: Config, credentials: SecretValue<TempCredentials> | undefined, fn: (c: STSClient) => Promise<T>): Promise<T> {
-  const c = client(cfg, credentials);
+async function call(cfg: Config, action: string, params: Record<string, string>, credentials?: SecretValue<TempCredentials>): Promise<string> {
   try {
-    return await fn(c);
+    return await queryAction(endpoint(cfg), action, params, credentials?.reveal());
   } catch (e) {
     throw classifyStsError(e);
-  } finally {
-    c.destroy();
   }
 }
 
 /** AssumeRole as Aurora; the temporary credentials come back wrapped, never as plain fields. */
 export async function assumeRole(cfg: Config, p: AssumeRoleParams): Promise<{ credentials: SecretValue<TempCredentials>; assumedRoleArn: string }> {
-  return call(cfg, undefined, async (c) => {
-    const r = await c.send(
-      new AssumeRoleCommand({
-        RoleArn: p.roleArn,
-        RoleSessionName: p.sessionName,
-        SourceIdentity: p.sourceIdentity,
-        DurationSeconds: p.durationSeconds,
-        ...(p.externalId !== undefined ? { ExternalId: p.externalId } : {}),
-        ...(p.policyArns?.length ? { PolicyArns: p.policyArns.map((arn) => ({ arn })) } : {}),
-      }),
-    );
-    const k = r.Credentials;
-    if (!k?.AccessKeyId || !k.SecretAccessKey || !k.SessionToken || !k.Expiration) {
-      throw new StsFailure('unavailable', 'IncompleteResponse', 'STS answered AssumeRole without credentials');
-    }
-    return {
-      credentials: new SecretValue({ accessKeyId: k.AccessKeyId, secretAccessKey: k.SecretAccessKey, sessionToken: k.SessionToken, expiration: k.Expiration.toISOString() }),
-      assumedRoleArn: r.AssumedRoleUser?.Arn ?? '',
-    };
-  });
+  const params: Record<string, string> = { RoleArn: p.roleArn, RoleSessionName: p.sessionName, SourceIdentity: p.sourceIdentity, DurationSeconds: String(p.durationSeconds) };
+  if (p.externalId !== undefined) params.ExternalId = p.externalId;
+  p.policyArns?.forEach((arn, i) => (params[`PolicyArns.member.${i + 1}.arn`] = arn));
+  const xml = await call(cfg, 'AssumeRole', params);
+  const k = (name: string) => xmlText(xml, ['AssumeRoleResult', 'Credentials', name]);
+  const expiration = Date.parse(k('Expiration'));
+  const [accessKeyId, secretAccessKey, sessionToken] = [k('AccessKeyId'), k('SecretAccessKey'), k('SessionToken')];
+  if (!accessKeyId || !secretAccessKey || !sessionToken || !Number.isFinite(expiration)) {
+    throw new StsFailure('unavailable', 'IncompleteResponse', 'STS answered AssumeRole without credentials');
+  }
+  return {
+    credentials: new SecretValue({ accessKeyId, secretAccessKey, sessionToken, expiration: new Date(expiration).toISOString() }),
+    assumedRoleArn: xmlText(xml, ['AssumeRoleResult', 'AssumedRoleUser', 'Arn']),
+  };
 }
 
 /** GetCallerIdentity as Aurora (no credentials given) or as an assumed role. */
 export async function callerIdentity(cfg: Config, credentials?: SecretValue<TempCredentials>): Promise<CallerIdentity> {
-  return call(cfg, credentials, async (c) => {
-    const r = await c.send(new GetCallerIdentityCommand({}));
-    if (!r.Account || !r.Arn) throw new StsFailure('unavailable', 'IncompleteResponse', 'STS answered GetCallerIdentity without an account');
-    return { account: r.Account, arn: r.Arn, userId: r.UserId ?? '' };
-  });
+  const xml = await call(cfg, 'GetCallerIdentity', {}, credentials);
+  const f = (name: string) => xmlText(xml, ['GetCallerIdentityResult', name]);
+  if (!f('Account') || !f('Arn')) throw new StsFailure('unavailable', 'IncompleteResponse', 'STS answered GetCallerIdentity without an account');
+  return { account: f('Account'), arn: f('Arn'), userId: f('UserId') };
 }
