@@ -1,12 +1,12 @@
 import { createHash, createHmac } from 'node:crypto';
 
 /**
- * AWS Signature Version 4 for the one request Vault's AWS IAM auth method needs signed: the
- * function's own sts:GetCallerIdentity, which Vault replays to STS to learn which role is calling
- * (lib/secrets/vault-auth.ts). A few lines of node:crypto rather than a signer package: nothing
- * else of ours signs requests, and the AWS SDK the runtime ships stays out of the bundle
- * (lib/build/bundle.ts). test/fakes/vault.ts checks every signature with aws4fetch, an
- * independent implementation.
+ * AWS Signature Version 4 for the requests we sign ourselves: the function's own
+ * sts:GetCallerIdentity, which Vault's AWS IAM auth method replays to STS to learn which role is
+ * calling (lib/secrets/vault-auth.ts), and the AWS connector's two STS actions
+ * (lib/connectors/aws/query.ts). A few lines of node:crypto rather than a signer package.
+ * test/fakes/vault.ts checks every signature with aws4fetch, an independent implementation, and
+ * the STS simulator (lib/connectors/aws/simulator.ts) with its own.
  */
 export interface SigningCredentials {
   accessKeyId: string;
