@@ -7,6 +7,8 @@
  * (functions/connectors/<id>/*.ts) and one lazy loader map per purpose. Also the small projection
  * of the list every function carries (ids, feature flags, settings sections), so that a function
  * does not carry every connector's form data, and the README's connector and settings tables.
+ * And the MCP tools' input schemas, converted here so that zod's converter stays out of the
+ * function (scripts/mcp-schemas.ts).
  * test/unit/generated.test.ts fails while anything written here is stale; --check does the same.
  */
 import { execFileSync } from 'node:child_process';
@@ -376,7 +378,7 @@ function existing(root: string): string[] {
   const walk = (rel: string): string[] =>
     existsSync(join(root, rel)) ? readdirSync(join(root, rel)).flatMap((n) => (statSync(join(root, rel, n)).isDirectory() ? walk(`${rel}/${n}`) : [`${rel}/${n}`])) : [];
   // folders holding only generated files (functions/connectors/ itself also holds hand-written ones)
-  return ['lib/connectors/generated', ...connectorEntryDirs(root)].flatMap(walk);
+  return ['lib/connectors/generated', 'lib/mcp/generated', ...connectorEntryDirs(root)].flatMap(walk);
 }
 
 /** What differs between the generated output and the files on disk (stale, missing, left over). */
@@ -385,19 +387,31 @@ export async function staleFiles(root = process.cwd()): Promise<string[]> {
   const stale = Object.entries(files)
     .filter(([p, content]) => !existsSync(join(root, p)) || readFileSync(join(root, p), 'utf8') !== content)
     .map(([p]) => p);
-  stale.push(...existing(root).filter((p) => !(p in files)));
+  stale.push(...existing(root).filter((p) => !(p in files) && p !== MCP_SCHEMAS));
+  if (!existsSync(join(root, MCP_SCHEMAS)) || readFileSync(join(root, MCP_SCHEMAS), 'utf8') !== mcpSchemasFile(root)) stale.push(MCP_SCHEMAS);
   const readme = existsSync(join(root, 'README.md')) ? readFileSync(join(root, 'README.md'), 'utf8') : '';
   if (readmeBlock(readme) !== readmeTable) stale.push('README.md');
   return stale;
 }
 
+/**
+ * The MCP tools' input schemas (scripts/mcp-schemas.ts), in a process of its own: the registry
+ * imports lib/connectors/generated/ids.ts, which this process may just have rewritten (or, in a
+ * check, may have imported as it was).
+ */
+const MCP_SCHEMAS = 'lib/mcp/generated/input-schemas.ts';
+const mcpSchemasFile = (root: string) => execFileSync(process.execPath, [join(root, 'scripts/mcp-schemas.ts')], { cwd: root, encoding: 'utf8' });
+
 async function write(root: string): Promise<void> {
   const { files, readmeTable } = await generate(root);
-  for (const p of existing(root)) if (!(p in files)) rmSync(join(root, p));
+  for (const p of existing(root)) if (!(p in files) && p !== MCP_SCHEMAS) rmSync(join(root, p));
   for (const [p, content] of Object.entries(files)) {
     mkdirSync(dirname(join(root, p)), { recursive: true });
     if (!existsSync(join(root, p)) || readFileSync(join(root, p), 'utf8') !== content) writeFileSync(join(root, p), content);
   }
+  const schemas = mcpSchemasFile(root);
+  mkdirSync(dirname(join(root, MCP_SCHEMAS)), { recursive: true });
+  if (!existsSync(join(root, MCP_SCHEMAS)) || readFileSync(join(root, MCP_SCHEMAS), 'utf8') !== schemas) writeFileSync(join(root, MCP_SCHEMAS), schemas);
   const readmePath = join(root, 'README.md');
   if (existsSync(readmePath)) {
     let readme = readFileSync(readmePath, 'utf8');

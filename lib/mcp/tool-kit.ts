@@ -1,7 +1,5 @@
 import type * as z from '../zod.ts';
 import type { Deps } from '../deps.ts';
-import { isAppError, toErrorBody } from '../errors.ts';
-import { log } from '../log.ts';
 
 /** Who calls over MCP: an agent token, or (trusted-header mode only) a local X-User-ID. */
 export interface McpCaller {
@@ -39,24 +37,10 @@ export interface McpTool<S extends z.core.$ZodLooseShape = z.core.$ZodLooseShape
 
 export const defineTool = <S extends z.core.$ZodLooseShape>(t: McpTool<S>): McpTool<S> => t;
 
-/** A tools/call result: the text first, the same data as structured content. */
-export function toCallResult(r: ToolResult) {
-  return { content: [{ type: 'text' as const, text: r.text }], structuredContent: r.structured, ...(r.isError ? { isError: true } : {}) };
-}
-
 /**
- * A failed service call as a tool error with the human message the HTTP route would answer (the
- * same envelope, so no secret and no stack trace); anything unexpected is logged and answered
- * generically.
+ * A tool as the server lists it: with its input as JSON Schema, converted by `npm run gen`
+ * (lib/mcp/generated/input-schemas.ts, scripts/mcp-schemas.ts) rather than at run time.
  */
-export function toolError(tool: string, e: unknown): ToolResult {
-  if (isAppError(e)) {
-    if (e.status >= 500) log.warn('mcp tool failed', { tool, code: e.code, status: e.status });
-    const body = toErrorBody(e);
-    return { text: body.error.message, structured: { ...body, status: e.status }, isError: true };
-  }
-  log.error('mcp tool crashed', { tool, error: e });
-  return { text: 'Internal error: the tool could not complete. Please try again.', structured: { error: { code: 'internal_error', message: 'Internal error' }, status: 500 }, isError: true };
-}
+export type ListedTool = McpTool & { inputSchema: Record<string, unknown> };
 
 export const json = (v: unknown) => JSON.stringify(v, null, 2);

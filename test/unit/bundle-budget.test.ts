@@ -66,9 +66,10 @@ const CASES: Array<{ id: string; kb: number; files: number; cold: Heavy[]; lazy:
   { id: 'connections.providerDisconnect', kb: 345, files: 10, cold: [], lazy: ['secretsManager'] },
   // lists, cancels or approves; the command service (grammars, executors) is not in its zip
   { id: 'cloudTool.cancelConfirmation', kb: 340, files: 10, cold: [], lazy: ['secretsManager'] },
-  // our own Streamable HTTP transport; the tool registry and each tool's service load on first use
-  // (the kubectl tokens and the tool kit, shared by some tools only, are the two files over 10)
-  { id: 'mcp.endpoint', kb: 385, files: 12, cold: [], lazy: ['gcloudGrammar', 'lambda', 'secretsManager'] },
+  // our own Streamable HTTP transport; the tool registry and each tool's service load on first use,
+  // the tools' JSON Schemas are converted by npm run gen (scripts/mcp-schemas.ts); the kubectl
+  // tokens, which the agent-token lookup shares with the kubectl tools, are the eleventh file
+  { id: 'mcp.endpoint', kb: 360, files: 11, cold: [], lazy: ['gcloudGrammar', 'lambda', 'secretsManager'] },
 ];
 
 describe('Lambda bundle budgets', () => {

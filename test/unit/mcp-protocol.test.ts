@@ -7,9 +7,11 @@ import type { Deps } from '../../lib/deps.ts';
 import { BadRequestError } from '../../lib/errors.ts';
 import { setLogLevel } from '../../lib/log.ts';
 import { PROTOCOL_VERSIONS, answerPost, isJsonContentType } from '../../lib/mcp/protocol.ts';
-import { INSTRUCTIONS, SERVER_INFO, mcpMethods } from '../../lib/mcp/server.ts';
-import { defineTool, toCallResult, toolError, type McpTool, type ToolContext } from '../../lib/mcp/tool-kit.ts';
+import { INSTRUCTIONS, SERVER_INFO, mcpMethods, toCallResult, toolError } from '../../lib/mcp/server.ts';
+import { defineTool, type ListedTool, type McpTool, type ToolContext } from '../../lib/mcp/tool-kit.ts';
 import { TOOLS } from '../../lib/mcp/tools.ts';
+import { INPUT_SCHEMAS } from '../../lib/mcp/generated/input-schemas.ts';
+import { inputSchemaOf } from '../../scripts/mcp-schemas.ts';
 
 /**
  * POST /mcp's protocol layer (lib/mcp/protocol.ts, lib/mcp/server.ts) against the server it
@@ -33,6 +35,9 @@ const echo = defineTool({
 const refuses = defineTool({ name: 'refuses', title: 'Refuses', description: 'Throws an AppError.', input: {}, readOnly: true, run: async () => Promise.reject(new BadRequestError('Not like that', { code: 'nope', field: 'x' })) });
 const crashes = defineTool({ name: 'crashes', title: 'Crashes', description: 'Throws something unexpected.', input: {}, readOnly: false, run: async () => Promise.reject(new Error('secret=hunter2 at /var/task/x.js:1')) });
 const tools: McpTool[] = [...TOOLS, echo, refuses, crashes];
+// ours lists the registry's tools with the schemas npm run gen converted (so the SDK's own listing
+// checks the committed file), and the three above with the same converter
+const listed: ListedTool[] = tools.map((t) => ({ ...t, inputSchema: INPUT_SCHEMAS[t.name] ?? inputSchemaOf(t) }));
 
 /** The server lib/mcp/server.ts replaced, as it was built (one per request, like the transport). */
 async function sdk(headers: Record<string, string>, body: string) {
@@ -58,7 +63,7 @@ async function sdk(headers: Record<string, string>, body: string) {
   }
 }
 
-const ours = (headers: Record<string, string>, body: string) => answerPost(headers, body, mcpMethods(ctx, async () => tools));
+const ours = (headers: Record<string, string>, body: string) => answerPost(headers, body, mcpMethods(ctx, async () => listed));
 
 const H = { accept: 'application/json, text/event-stream', 'content-type': 'application/json' };
 const rpc = (method: string, params?: unknown, id: unknown = 1) => ({ jsonrpc: '2.0', id, method, ...(params === undefined ? {} : { params }) });
