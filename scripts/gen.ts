@@ -281,7 +281,7 @@ function entry(id: string, factory: string, parts: Array<{ name: string; file: s
   const kind = { statusHandler: 'status', reconnectHandler: 'reconnect', connectHandler: 'connect', legacyDisconnectHandler: 'disconnect' }[factory];
   return `${HEADER}${extraArg ? "import * as z from '../../../lib/zod.ts';\n" : ''}import { ${factory} } from '../../../lib/http/connector-${kind}.ts';
 import { connector } from '../../../lib/connectors/${id}/connector.ts';
-${parts.some((x) => x.lazy) ? "import { lazyCheck } from '../../../lib/connectors/kit/behaviour.ts';\n" : ''}${imports.map((l) => `${l}\n`).join('')}
+${parts.some((x) => x.lazy) ? "import { lazyCheck } from '../../../lib/connectors/kit/lazy-check.ts';\n" : ''}${imports.map((l) => `${l}\n`).join('')}
 export const handler = ${factory}(connector${parts.map((x) => `, ${x.name}`).join('')}${extraArg ? `, ${extraArg}` : ''});
 `;
 }

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { Deps } from '../../lib/deps.ts';
 import type { Connection } from '../../lib/connections/types.ts';
-import { lazyCheck, type ConnectorCheck } from '../../lib/connectors/kit/behaviour.ts';
+import type { ConnectorCheck } from '../../lib/connectors/kit/behaviour.ts';
+import { lazyCheck } from '../../lib/connectors/kit/lazy-check.ts';
 
 /** A status function's check (scripts/gen.ts): its module is imported on the first call only. */
 const d = {} as Deps;

@@ -33,26 +33,6 @@ export type CheckPurpose = 'status' | 'reconnect' | 'revalidate';
 export type ConnectorCheck = (d: Deps, conn: Connection, opts: { purpose: CheckPurpose }) => Promise<CheckResult>;
 
 /**
- * A check whose module (and the provider SDK behind it) is imported on its first call, not when
- * the function loads: with code splitting (lib/build/bundle.ts) those bytes then load only for a
- * caller who has a connection to check. A failed import is not remembered, so the next call tries
- * again.
- */
-export function lazyCheck(load: () => Promise<{ check: ConnectorCheck }>): ConnectorCheck {
-  let loading: Promise<ConnectorCheck> | undefined;
-  return async (d, conn, opts) => {
-    loading ??= load().then(
-      (m) => m.check,
-      (e: unknown) => {
-        loading = undefined;
-        throw e;
-      },
-    );
-    return (await loading)(d, conn, opts);
-  };
-}
-
-/**
  * The one mapping from an error thrown during a check to its result: the provider refusing
  * (ProviderAuthError, or a 404 for a resource the credentials named) is `auth`, any other AppError
  * (unavailable, timed out, unreadable) a `fault`; anything else is a bug and propagates.
