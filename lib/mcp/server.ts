@@ -70,7 +70,6 @@ export function toolError(tool: string, e: unknown): ToolResult {
   return { text: 'Internal error: the tool could not complete. Please try again.', structured: { error: { code: 'internal_error', message: 'Internal error' }, status: 500 }, isError: true };
 }
 
-
 /** A tools/call that cannot start: a tool result with isError, as McpServer answered it, so the agent reads why. */
 const refused = (message: string) => ({ content: [{ type: 'text' as const, text: `MCP error ${ERRORS.invalidParams}: ${message}` }], isError: true });
 

@@ -1,5 +1,5 @@
 import { defaultProvider } from '@aws-sdk/credential-provider-node';
-import { signRequest, type SigningCredentials } from '../../secrets/sigv4.ts';
+import type { SigningCredentials } from '../../secrets/sigv4.ts';
 import { isRetryableStatus, withRetry, type RetryPolicy } from '../../retry.ts';
 
 /**
@@ -82,7 +82,10 @@ const RETRY = { baseDelayMs: 100, maxDelayMs: 20_000 };
  * is thrown as a QueryError with its code, a fault as a QueryError whose code names it.
  */
 export async function queryAction(ep: QueryEndpoint, action: string, params: Record<string, string>, credentials?: SigningCredentials): Promise<string> {
-  const creds = credentials ?? (await ownCredentials());
+  // loaded here, not at the cold start: Vault's IAM login (a lazy chunk) signs with it too, and a
+  // module a function and one of its lazy chunks both import is a file of its own at every cold
+  // start of every function that reaches this one (docs/performance.md, "Chunks")
+  const [{ signRequest }, creds] = await Promise.all([import('../../secrets/sigv4.ts'), credentials ?? ownCredentials()]);
   const body = new URLSearchParams({ Action: action, Version: ep.version, ...params }).toString();
   const policy: RetryPolicy = { attempts: ep.attempts, ...RETRY };
   return withRetry(
