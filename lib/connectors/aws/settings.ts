@@ -14,7 +14,7 @@ export const awsSection = section(
       'cloud_tool: endpoint the aws CLI sends every service to (AWS_ENDPOINT_URL): a gateway of VPC endpoints, or the local simulator (set by --simulate). Default: each service\'s regional endpoint.',
     ),
     AURORA_AWS_STS_REGION: setting(optStr(), 'Region of the STS endpoint used for AssumeRole and GetCallerIdentity. Default: AWS_REGION.'),
-    AURORA_AWS_STS_TIMEOUT_MS: setting(int(5000, 50, 60000), 'Timeout of one STS request in milliseconds (the SDK retries timeouts, throttling and 5xx).'),
+    AURORA_AWS_STS_TIMEOUT_MS: setting(int(5000, 50, 60000), 'Timeout of one STS request in milliseconds (timeouts, throttling and 5xx are retried, AURORA_AWS_STS_MAX_ATTEMPTS in all).'),
     AURORA_AWS_STS_MAX_ATTEMPTS: setting(int(3, 1, 10), 'Attempts per STS call, first one included (1 = no retry).'),
     AURORA_AWS_SESSION_SECONDS: setting(int(3600, 900, 43200), 'DurationSeconds of the role sessions Aurora starts (validation and short-lived command credentials).'),
     AURORA_AWS_DEFAULT_REGION: setting(str('us-east-1'), 'Region recorded for a connected account when POST /aws/auth names none (the default region of its commands).'),
