@@ -102,17 +102,19 @@ describe('Lambda bundle budgets', () => {
 });
 
 /**
- * The ceiling for every function, the budgeted ones above included: the floor's 9 files (the AWS
- * SDK's own split), the chunk a function shares with its lazy code, and one more where a connector's
- * definition or the kubectl tokens are shared with a lazy target (the status functions, the OAuth
- * callback, mcp.endpoint). A module shared by a function and some of its lazy targets, outside
- * lib/lazy-core.ts, is one more file at every cold start (docs/performance.md, "Chunks"); this is
- * where such a split shows first, whichever function it lands in.
+ * Files at a cold start for every function, the budgeted ones above included: the floor's 9 (the
+ * AWS SDK's own split) and the chunk a function shares with its lazy code, 10; 11 where a module
+ * of the function's own is also its lazy target's: a status function's connector definition (its
+ * lazy check uses it), the OAuth callback's, mcp.endpoint's kubectl tokens (its agent-token lookup
+ * and the kubectl tools). Any other module a function and some of its lazy targets share, outside
+ * lib/lazy-core.ts, is one more file at every cold start (docs/performance.md, "Chunks"), and it
+ * lands in whichever function reaches both: the Query client's signer did so in
+ * aws.getCredentials, which imports the AWS adapter for one helper.
  */
-const MAX_COLD_FILES = 11;
+const coldFilesAllowed = (name: string) => (/\.status$/.test(name) || name === 'oauth.callback' || name === 'mcp.endpoint' ? 11 : 10);
 
 describe('files at a cold start, every function', () => {
-  it(`no function loads more than ${MAX_COLD_FILES} files at a cold start`, async () => {
+  it('no function loads more files at a cold start than the floor, its shared chunk and, for a few, one module of its own', async () => {
     const entries = await functionEntries();
     const found: Array<{ name: string; files: number }> = [];
     // a few builds at a time: each is one esbuild call, and all of them at once only queue
@@ -127,7 +129,7 @@ describe('files at a cold start, every function', () => {
       );
     }
     expect(found.length).toBeGreaterThan(100);
-    expect(found.filter((f) => f.files > MAX_COLD_FILES)).toEqual([]);
+    expect(found.filter((f) => f.files > coldFilesAllowed(f.name))).toEqual([]);
   }, 600_000);
 });
 
