@@ -400,7 +400,14 @@ export async function staleFiles(root = process.cwd()): Promise<string[]> {
  * check, may have imported as it was).
  */
 const MCP_SCHEMAS = 'lib/mcp/generated/input-schemas.ts';
-const mcpSchemasFile = (root: string) => execFileSync(process.execPath, [join(root, 'scripts/mcp-schemas.ts')], { cwd: root, encoding: 'utf8' });
+const mcpSchemasFile = (root: string) => childOutput(root, 'scripts/mcp-schemas.ts');
+
+/** What a script of ours prints when run alone; nothing printed is an error, never an empty file. */
+function childOutput(root: string, script: string): string {
+  const out = execFileSync(process.execPath, [join(root, script)], { cwd: root, encoding: 'utf8' });
+  if (!out.trim()) throw new Error(`${script} printed nothing`);
+  return out;
+}
 
 async function write(root: string): Promise<void> {
   const { files, readmeTable } = await generate(root);
@@ -421,7 +428,7 @@ async function write(root: string): Promise<void> {
     // the settings table too: a new connector brings its section (scripts/settings-table.ts). In a
     // process of its own: this one imported connector modules to read their exports, and through
     // them lib/config.ts with the list's projection as it was before the files above were written
-    const table = execFileSync(process.execPath, [join(root, 'scripts/settings-table.ts')], { cwd: root, encoding: 'utf8' }).trimEnd();
+    const table = childOutput(root, 'scripts/settings-table.ts').trimEnd();
     const s = readme.indexOf('<!-- settings:start -->');
     const e = readme.indexOf('<!-- settings:end -->');
     if (s >= 0 && e > s) readme = `${readme.slice(0, s + '<!-- settings:start -->'.length)}\n${table}\n${readme.slice(e)}`;

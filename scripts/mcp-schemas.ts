@@ -7,6 +7,8 @@
  * whose cold start loaded it only because zod/mini's barrel reaches it (docs/performance.md,
  * "Chunks").
  */
+import { resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import * as z from '../lib/zod.ts';
 import type { McpTool } from '../lib/mcp/tool-kit.ts';
 
@@ -24,7 +26,7 @@ export function inputSchemasFile(tools: readonly McpTool[]): string {
   );
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) {
+if (import.meta.url === pathToFileURL(resolve(process.argv[1] ?? '')).href) {
   const { TOOLS } = await import('../lib/mcp/tools.ts');
   process.stdout.write(inputSchemasFile(TOOLS));
 }

@@ -3,6 +3,8 @@
  * two can't drift (test/unit/readme.test.ts compares them).
  */
 import { readFileSync, writeFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { allSettings } from '../lib/config.ts';
 
 export function settingsTable(): string {
@@ -19,7 +21,7 @@ export function readmeSettingsBlock(readme: string): string | undefined {
   return a >= 0 && b > a ? readme.slice(a + START.length, b).trim() : undefined;
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) {
+if (import.meta.url === pathToFileURL(resolve(process.argv[1] ?? '')).href) {
   if (process.argv.includes('--write')) {
     const readme = readFileSync('README.md', 'utf8');
     const a = readme.indexOf(START);
