@@ -19,23 +19,23 @@ export const HOME_PLACEHOLDER = '{HOME}';
 export const EXECUTOR_OWNED_ENV = ['PATH', 'HOME', 'TMPDIR', 'HTTPS_PROXY', 'https_proxy', 'HTTP_PROXY', 'http_proxy', 'NO_PROXY', 'no_proxy', 'ALL_PROXY', 'all_proxy'] as const;
 
 const PROGRAM = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
-const runId = z.deferred(() => z.string().check(z.regex(/^[A-Za-z0-9_-]{8,64}$/, 'is not a run id')));
-const argv = z.deferred(() => z.array(z.string().check(z.maxLength(100_000))).check(
+const runId = /* @__PURE__ */ z.deferred(() => z.string().check(z.regex(/^[A-Za-z0-9_-]{8,64}$/, 'is not a run id')));
+const argv = /* @__PURE__ */ z.deferred(() => z.array(z.string().check(z.maxLength(100_000))).check(
   z.minLength(1),
   z.maxLength(2000),
   z.refine((a) => PROGRAM.test(a[0]), 'argv[0] must be a bare program name'),
 ));
-const envName = z.deferred(() => z.string().check(
+const envName = /* @__PURE__ */ z.deferred(() => z.string().check(
   z.regex(/^[A-Za-z_][A-Za-z0-9_]*$/),
   z.refine((n) => !(EXECUTOR_OWNED_ENV as readonly string[]).includes(n), 'is set by the executor'),
 ));
-const homePath = z.deferred(() => z.string().check(
+const homePath = /* @__PURE__ */ z.deferred(() => z.string().check(
   z.minLength(1),
   z.maxLength(200),
   z.refine((p) => !p.startsWith('/') && !p.split('/').some((s) => s === '..' || s === '.' || s === ''), 'must be a relative path inside HOME'),
 ));
 
-export const execRequest = z.deferred(() => z.strictObject({
+export const execRequest = /* @__PURE__ */ z.deferred(() => z.strictObject({
   version: z.literal(EXECUTOR_CONTRACT_VERSION),
   runId,
   /** the command; argv[0] is looked up in the executor's CLI directories only */
@@ -55,7 +55,7 @@ export const execRequest = z.deferred(() => z.strictObject({
 }));
 export type ExecRequest = z.output<typeof execRequest>;
 
-export const streamResult = z.deferred(() => z.strictObject({
+export const streamResult = /* @__PURE__ */ z.deferred(() => z.strictObject({
   /** what was kept, decoded as UTF-8 */
   text: z.string(),
   /** bytes the CLI wrote, including any that were not kept */
@@ -70,14 +70,14 @@ export type StreamResult = z.output<typeof streamResult>;
 export const ISOLATION = ['namespaces', 'lambda', 'none'] as const;
 
 const common = {
-  version: z.deferred(() => z.literal(EXECUTOR_CONTRACT_VERSION)),
+  version: /* @__PURE__ */ z.deferred(() => z.literal(EXECUTOR_CONTRACT_VERSION)),
   runId,
-  isolation: z.deferred(() => z.enum(ISOLATION)),
+  isolation: /* @__PURE__ */ z.deferred(() => z.enum(ISOLATION)),
   /** milliseconds from the request reaching the executor to its answer */
-  executorMs: z.deferred(() => z.int().check(z.nonnegative())),
+  executorMs: /* @__PURE__ */ z.deferred(() => z.int().check(z.nonnegative())),
 };
 
-export const execResult = z.deferred(() => z.discriminatedUnion('status', [
+export const execResult = /* @__PURE__ */ z.deferred(() => z.discriminatedUnion('status', [
   z.strictObject({
     ...common,
     status: z.literal('completed'),

@@ -1,7 +1,7 @@
 import { defineRoute } from '../http/define-route.ts';
 import * as s from './schemas.ts';
 
-export const listAlertsRoute = defineRoute({
+export const listAlertsRoute = /* @__PURE__ */ defineRoute({
   id: 'alerts.list',
   method: 'GET',
   paths: ['/api/alerts'],
@@ -14,7 +14,7 @@ export const listAlertsRoute = defineRoute({
   capabilities: ['table'],
 });
 
-export const getAlertRoute = defineRoute({
+export const getAlertRoute = /* @__PURE__ */ defineRoute({
   id: 'alerts.get',
   method: 'GET',
   paths: ['/api/alerts/{alert_id}'],

@@ -1,7 +1,7 @@
 import { defineRoute } from '../http/define-route.ts';
 import * as s from './schemas.ts';
 
-export const cloudToolRoute = defineRoute({
+export const cloudToolRoute = /* @__PURE__ */ defineRoute({
   id: 'cloudTool.run',
   method: 'POST',
   paths: ['/api/cloud_tool'],
@@ -19,7 +19,7 @@ export const cloudToolRoute = defineRoute({
   timeoutSeconds: 29,
 });
 
-export const cancelConfirmationRoute = defineRoute({
+export const cancelConfirmationRoute = /* @__PURE__ */ defineRoute({
   id: 'cloudTool.cancelConfirmation',
   method: 'POST',
   paths: ['/api/cloud_tool/confirmations/{id}/cancel'],
@@ -32,7 +32,7 @@ export const cancelConfirmationRoute = defineRoute({
   capabilities: ['table'],
 });
 
-export const approveConfirmationRoute = defineRoute({
+export const approveConfirmationRoute = /* @__PURE__ */ defineRoute({
   id: 'cloudTool.approveConfirmation',
   method: 'POST',
   paths: ['/api/cloud_tool/confirmations/{id}/approve'],
@@ -45,7 +45,7 @@ export const approveConfirmationRoute = defineRoute({
   capabilities: ['table'],
 });
 
-export const openConfirmationsRoute = defineRoute({
+export const openConfirmationsRoute = /* @__PURE__ */ defineRoute({
   id: 'cloudTool.openConfirmations',
   method: 'GET',
   paths: ['/api/cloud_tool/confirmations'],
@@ -57,7 +57,7 @@ export const openConfirmationsRoute = defineRoute({
   capabilities: ['table'],
 });
 
-export const recentRunsRoute = defineRoute({
+export const recentRunsRoute = /* @__PURE__ */ defineRoute({
   id: 'cloudTool.recentRuns',
   method: 'GET',
   paths: ['/api/cloud_tool/runs'],

@@ -5,16 +5,16 @@ import { CONFIRMATION_ID } from './confirmations.ts';
 import { SESSION_ID } from './sessions.ts';
 
 export const COMMAND_CLASSES = ['read', 'write', 'destructive', 'sensitive', 'unknown'] as const;
-const classification = z.deferred(() => z.enum(COMMAND_CLASSES));
+const classification = /* @__PURE__ */ z.deferred(() => z.enum(COMMAND_CLASSES));
 
 /** Project, account and subscription ids of every provider fit this; no value can pose as a flag. */
-const scopeId = z.deferred(() => z.string().check(
+const scopeId = /* @__PURE__ */ z.deferred(() => z.string().check(
   z.minLength(1),
   z.maxLength(200),
   z.regex(/^[A-Za-z0-9][A-Za-z0-9._:@-]*$/, 'must be a project, account or subscription id (letters, digits, . _ : @ -)'),
 ));
 
-export const cloudToolBody = z.deferred(() => z.strictObject({
+export const cloudToolBody = /* @__PURE__ */ z.deferred(() => z.strictObject({
   // Checked by the service, so an unknown id answers "Unsupported provider: …" as the original API did.
   provider: z.optional(z.string().check(z.minLength(1), z.maxLength(40))),
   command: z.string().check(z.minLength(1, 'command must not be empty'), z.maxLength(MAX_COMMAND_LENGTH)),
@@ -29,9 +29,9 @@ export const cloudToolBody = z.deferred(() => z.strictObject({
 }));
 
 /** Which step chose the provider: named in the request, the session's last provider, or the preference order. */
-const providerSelectedBy = z.deferred(() => z.enum(['request', 'session', 'preference']));
+const providerSelectedBy = /* @__PURE__ */ z.deferred(() => z.enum(['request', 'session', 'preference']));
 
-export const runResponse = z.deferred(() => z.object({
+export const runResponse = /* @__PURE__ */ z.deferred(() => z.object({
   success: z.boolean(),
   provider: providerId,
   account_id: z.string(),
@@ -47,7 +47,7 @@ export const runResponse = z.deferred(() => z.object({
   provider_selected_by: z.optional(providerSelectedBy),
 }));
 
-export const confirmationResponse = z.deferred(() => z.object({
+export const confirmationResponse = /* @__PURE__ */ z.deferred(() => z.object({
   requires_confirmation: z.literal(true),
   confirmation_id: z.string().check(z.regex(CONFIRMATION_ID)),
   provider: providerId,
@@ -61,12 +61,12 @@ export const confirmationResponse = z.deferred(() => z.object({
   provider_selected_by: z.optional(providerSelectedBy),
 }));
 
-export const cloudToolResponse = z.deferred(() => z.union([runResponse, confirmationResponse]));
+export const cloudToolResponse = /* @__PURE__ */ z.deferred(() => z.union([runResponse, confirmationResponse]));
 
-export const confirmationParams = z.deferred(() => z.strictObject({ id: z.string().check(z.regex(CONFIRMATION_ID, 'is not a confirmation id')) }));
-export const cancelResponse = z.deferred(() => z.object({ status: z.literal('cancelled') }));
-export const approveResponse = z.deferred(() => z.object({ status: z.literal('approved') }));
-export const openConfirmationsResponse = z.deferred(() => z.object({
+export const confirmationParams = /* @__PURE__ */ z.deferred(() => z.strictObject({ id: z.string().check(z.regex(CONFIRMATION_ID, 'is not a confirmation id')) }));
+export const cancelResponse = /* @__PURE__ */ z.deferred(() => z.object({ status: z.literal('cancelled') }));
+export const approveResponse = /* @__PURE__ */ z.deferred(() => z.object({ status: z.literal('approved') }));
+export const openConfirmationsResponse = /* @__PURE__ */ z.deferred(() => z.object({
   confirmations: z.array(
     z.object({
       id: z.string(),
@@ -84,10 +84,10 @@ export const openConfirmationsResponse = z.deferred(() => z.object({
   ),
 }));
 
-export const recentRunsQuery = z.deferred(() => z.strictObject({
+export const recentRunsQuery = /* @__PURE__ */ z.deferred(() => z.strictObject({
   limit: z._default(z.coerce.number().check(z.int(), z.gte(1), z.lte(100)), 20),
 }));
-export const recentRunsResponse = z.deferred(() => z.object({
+export const recentRunsResponse = /* @__PURE__ */ z.deferred(() => z.object({
   runs: z.array(
     z.object({
       command: z.string(),

@@ -1,7 +1,7 @@
 import { defineRoute } from '../http/define-route.ts';
 import * as s from './schemas.ts';
 
-export const listConnectionsRoute = defineRoute({
+export const listConnectionsRoute = /* @__PURE__ */ defineRoute({
   id: 'connections.list',
   method: 'GET',
   paths: ['/api/user_connections'],
@@ -13,7 +13,7 @@ export const listConnectionsRoute = defineRoute({
   capabilities: ['table'],
 });
 
-export const markDisconnectedRoute = defineRoute({
+export const markDisconnectedRoute = /* @__PURE__ */ defineRoute({
   id: 'connections.markDisconnected',
   method: 'DELETE',
   paths: ['/api/user_connections'],
@@ -26,7 +26,7 @@ export const markDisconnectedRoute = defineRoute({
   capabilities: ['table'],
 });
 
-export const connectedProvidersRoute = defineRoute({
+export const connectedProvidersRoute = /* @__PURE__ */ defineRoute({
   id: 'connections.connectedProviders',
   method: 'GET',
   paths: ['/api/user/connected-providers'],
@@ -38,7 +38,7 @@ export const connectedProvidersRoute = defineRoute({
   capabilities: ['table'],
 });
 
-export const getPreferenceRoute = defineRoute({
+export const getPreferenceRoute = /* @__PURE__ */ defineRoute({
   id: 'connections.getPreference',
   method: 'GET',
   paths: ['/api/user/provider-preference'],
@@ -50,7 +50,7 @@ export const getPreferenceRoute = defineRoute({
   capabilities: ['table'],
 });
 
-export const putPreferenceRoute = defineRoute({
+export const putPreferenceRoute = /* @__PURE__ */ defineRoute({
   id: 'connections.putPreference',
   method: 'PUT',
   paths: ['/api/user/provider-preference'],
@@ -63,7 +63,7 @@ export const putPreferenceRoute = defineRoute({
   capabilities: ['table'],
 });
 
-export const providerDisconnectRoute = defineRoute({
+export const providerDisconnectRoute = /* @__PURE__ */ defineRoute({
   id: 'connections.providerDisconnect',
   method: 'DELETE',
   paths: ['/api/auth/{provider}/disconnect'],

@@ -3,7 +3,7 @@ import { accountId, isoTime, providerId } from '../http/schemas.ts';
 import { CONNECTOR_IDS } from '../connectors/generated/ids.ts';
 import { CONNECTION_STATUSES } from './types.ts';
 
-export const connectionView = z.deferred(() => z.object({
+export const connectionView = /* @__PURE__ */ z.deferred(() => z.object({
   provider: providerId,
   account_id: z.string(),
   account_name: z.string(),
@@ -13,21 +13,21 @@ export const connectionView = z.deferred(() => z.object({
   updated_at: isoTime,
 }));
 
-export const listConnectionsResponse = z.deferred(() => z.array(connectionView));
+export const listConnectionsResponse = /* @__PURE__ */ z.deferred(() => z.array(connectionView));
 
-export const markDisconnectedBody = z.deferred(() => z.strictObject({ provider: providerId, account_id: accountId }));
-export const disconnectedResponse = z.deferred(() => z.object({ status: z.literal('disconnected') }));
+export const markDisconnectedBody = /* @__PURE__ */ z.deferred(() => z.strictObject({ provider: providerId, account_id: accountId }));
+export const disconnectedResponse = /* @__PURE__ */ z.deferred(() => z.object({ status: z.literal('disconnected') }));
 
-export const connectedProvidersResponse = z.deferred(() => z.object({ providers: z.array(providerId), default_provider: z.nullable(providerId) }));
+export const connectedProvidersResponse = /* @__PURE__ */ z.deferred(() => z.object({ providers: z.array(providerId), default_provider: z.nullable(providerId) }));
 
-export const preferenceBody = z.deferred(() => z.strictObject({
+export const preferenceBody = /* @__PURE__ */ z.deferred(() => z.strictObject({
   provider_preference: z.array(providerId).check(
     z.maxLength(CONNECTOR_IDS.length),
     z.refine((a) => new Set(a).size === a.length, 'must not repeat a provider'),
   ),
 }));
-export const preferenceResponse = z.deferred(() => z.object({ provider_preference: z.array(providerId) }));
+export const preferenceResponse = /* @__PURE__ */ z.deferred(() => z.object({ provider_preference: z.array(providerId) }));
 
-export const providerParam = z.deferred(() => z.strictObject({ provider: providerId }));
-export const providerDisconnectBody = z.deferred(() => z.strictObject({ account_id: z.optional(accountId) }));
-export const providerDisconnectResponse = z.deferred(() => z.object({ status: z.literal('disconnected'), provider: providerId, accounts: z.int() }));
+export const providerParam = /* @__PURE__ */ z.deferred(() => z.strictObject({ provider: providerId }));
+export const providerDisconnectBody = /* @__PURE__ */ z.deferred(() => z.strictObject({ account_id: z.optional(accountId) }));
+export const providerDisconnectResponse = /* @__PURE__ */ z.deferred(() => z.object({ status: z.literal('disconnected'), provider: providerId, accounts: z.int() }));

@@ -2,7 +2,7 @@ import * as z from '../zod.ts';
 import type { RouteDef } from './route-types.ts';
 
 /** GET /api/connectors: the console's catalogue (lib/connectors/catalogue.ts builds it from the list). */
-const catalogueField = z.deferred(() => z.object({
+const catalogueField = /* @__PURE__ */ z.deferred(() => z.object({
   name: z.string(),
   label: z.string(),
   secret: z.boolean(),
@@ -12,9 +12,9 @@ const catalogueField = z.deferred(() => z.object({
   description: z.string(),
   max_length: z.optional(z.int()),
 }));
-const address = z.deferred(() => z.object({ method: z.enum(['GET', 'POST', 'PUT', 'DELETE', 'PATCH']), path: z.string() }));
+const address = /* @__PURE__ */ z.deferred(() => z.object({ method: z.enum(['GET', 'POST', 'PUT', 'DELETE', 'PATCH']), path: z.string() }));
 
-export const catalogueResponse = z.deferred(() => z.object({
+export const catalogueResponse = /* @__PURE__ */ z.deferred(() => z.object({
   connectors: z.array(
     z.object({
       id: z.string(),

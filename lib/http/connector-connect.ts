@@ -32,7 +32,7 @@ export function connectRoute(def: WithConnect, response: z.ZodMiniType) {
     handler: `functions/connectors/${def.id}/connect.ts`,
     auth: 'user',
     summary: def.connect.summary,
-    request: { body: z.deferred(() => connectBody(def)) },
+    request: { body: /* @__PURE__ */ z.deferred(() => connectBody(def)) },
     responses: { 200: response },
     errors: [400, 401, 403, 404, 503],
     capabilities: connectorCapabilities(def),

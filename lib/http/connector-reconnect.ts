@@ -16,7 +16,7 @@ export function reconnectRoute(def: ConnectorDef) {
     handler: `functions/connectors/${def.id}/reconnect.ts`,
     auth: 'user',
     summary: `Bring a kept ${def.name} connection back (after DELETE /api/user_connections) by re-validating its stored credentials; connected, or error with the reason`,
-    request: { body: z.deferred(() => z.strictObject({ account_id: accountId })) },
+    request: { body: /* @__PURE__ */ z.deferred(() => z.strictObject({ account_id: accountId })) },
     responses: { 200: connectionView },
     errors: [404, 409, 503],
     capabilities: connectorCapabilities(def),

@@ -9,7 +9,7 @@ import { httpHandler, ok } from './handler.ts';
 import type { RouteDef } from './route-types.ts';
 
 /** GET and POST /api/connectors/<id>/webhook: what to configure in the tool, and its creation through the tool's API. */
-export const webhookView = z.deferred(() => z.object({
+export const webhookView = /* @__PURE__ */ z.deferred(() => z.object({
   connector: z.string(),
   account_id: z.string(),
   webhook_id: z.string(),
@@ -32,7 +32,7 @@ export function webhookSetupRoute(def: WithWebhook) {
     handler: `functions/connectors/${def.id}/webhook-setup.ts`,
     auth: 'user',
     summary: `What to configure in ${def.name} for the caller's connection (?account_id=, else the newest): the webhook URL, the headers, the signing secret (shown while ${def.name} still needs it typed in) and the steps`,
-    request: { query: z.deferred(() => z.object({ account_id: z.optional(accountId) })) },
+    request: { query: /* @__PURE__ */ z.deferred(() => z.object({ account_id: z.optional(accountId) })) },
     responses: { 200: webhookView },
     errors: [404, 409],
     capabilities: ['table', 'secrets'],
@@ -48,7 +48,7 @@ export function webhookCreateRoute(def: WithWebhook) {
     handler: `functions/connectors/${def.id}/webhook-create.ts`,
     auth: 'user',
     summary: `Create (or bring up to date) the webhook in ${def.name} through its API with the caller's credentials; what ${def.name} returns is kept to remove it at disconnect`,
-    request: { body: z.deferred(() => z.strictObject({ account_id: z.optional(accountId) })) },
+    request: { body: /* @__PURE__ */ z.deferred(() => z.strictObject({ account_id: z.optional(accountId) })) },
     responses: { 200: webhookView },
     errors: [400, 401, 403, 404, 409, 503],
     capabilities: ['table', 'secrets'],

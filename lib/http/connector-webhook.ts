@@ -19,9 +19,9 @@ export type WithWebhook = ConnectorDef & { webhook: NonNullable<ConnectorDef['we
 
 /** Deliveries touch the table and the secret store only: no call to the tool before answering. */
 const DELIVERY_CAPABILITIES: RouteDef['capabilities'] = ['table', 'secrets'];
-const webhookParam = z.deferred(() => z.object({ id: z.string() }));
+const webhookParam = /* @__PURE__ */ z.deferred(() => z.object({ id: z.string() }));
 
-export const deliveryResponse = z.deferred(() => z.object({ received: z.int(), stored: z.int(), duplicates: z.int() }));
+export const deliveryResponse = /* @__PURE__ */ z.deferred(() => z.object({ received: z.int(), stored: z.int(), duplicates: z.int() }));
 
 export function webhookDeliveryRoute(def: WithWebhook) {
   return {
@@ -48,7 +48,7 @@ export function webhookChallengeRoute(def: WithWebhook) {
     auth: 'open',
     summary: `${def.name}'s handshake on the webhook URL, answered with the connection's signing secret`,
     request: { params: webhookParam },
-    responses: { 200: z.deferred(() => z.looseObject({})) },
+    responses: { 200: /* @__PURE__ */ z.deferred(() => z.looseObject({})) },
     errors: [400, 401],
     capabilities: DELIVERY_CAPABILITIES,
     ...flagOf(def),

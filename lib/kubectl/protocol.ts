@@ -6,9 +6,9 @@ import { COMMAND_ID_RE } from './tokens.ts';
  * route from `type` (the API's route selection expression is `$request.body.type`), so every
  * message names its type; each route validates its own message strictly.
  */
-const version = z.deferred(() => z.string().check(z.minLength(1), z.maxLength(100), z.regex(/^[\x21-\x7e]+$/, 'must be printable ASCII without spaces')));
+const version = /* @__PURE__ */ z.deferred(() => z.string().check(z.minLength(1), z.maxLength(100), z.regex(/^[\x21-\x7e]+$/, 'must be printable ASCII without spaces')));
 
-export const registerMessage = z.deferred(() => z.strictObject({
+export const registerMessage = /* @__PURE__ */ z.deferred(() => z.strictObject({
   type: z.literal('register'),
   agent_version: version,
   kubernetes_version: version,
@@ -16,12 +16,12 @@ export const registerMessage = z.deferred(() => z.strictObject({
   write_mode: z.optional(z.boolean()),
 }));
 
-export const heartbeatMessage = z.deferred(() => z.strictObject({ type: z.literal('heartbeat') }));
+export const heartbeatMessage = /* @__PURE__ */ z.deferred(() => z.strictObject({ type: z.literal('heartbeat') }));
 
 /** API Gateway takes messages of at most 128 KB; the agent caps output to fit. */
 export const MAX_OUTPUT_CHARS = 100_000;
 
-export const commandResponseMessage = z.deferred(() => z.strictObject({
+export const commandResponseMessage = /* @__PURE__ */ z.deferred(() => z.strictObject({
   type: z.literal('command_response'),
   command_id: z.string().check(z.regex(COMMAND_ID_RE, 'is not a command id')),
   success: z.boolean(),

@@ -1,7 +1,7 @@
 import { defineRoute } from '../http/define-route.ts';
 import * as s from './schemas.ts';
 
-export const createTokenRoute = defineRoute({
+export const createTokenRoute = /* @__PURE__ */ defineRoute({
   id: 'kubectl.createToken',
   method: 'POST',
   paths: ['/api/kubectl/tokens'],
@@ -15,7 +15,7 @@ export const createTokenRoute = defineRoute({
   capabilities: ['table', 'agents'],
 });
 
-export const listClusterConnectionsRoute = defineRoute({
+export const listClusterConnectionsRoute = /* @__PURE__ */ defineRoute({
   id: 'kubectl.listConnections',
   method: 'GET',
   paths: ['/api/kubectl/connections'],
@@ -27,7 +27,7 @@ export const listClusterConnectionsRoute = defineRoute({
   capabilities: ['table'],
 });
 
-export const revokeClusterRoute = defineRoute({
+export const revokeClusterRoute = /* @__PURE__ */ defineRoute({
   id: 'kubectl.revokeConnection',
   method: 'DELETE',
   paths: ['/api/kubectl/connections/{cluster_id}'],
@@ -40,7 +40,7 @@ export const revokeClusterRoute = defineRoute({
   capabilities: ['table', 'agents'],
 });
 
-export const rotateTokenRoute = defineRoute({
+export const rotateTokenRoute = /* @__PURE__ */ defineRoute({
   id: 'kubectl.rotateToken',
   method: 'POST',
   paths: ['/api/kubectl/tokens/{token_id}/rotate'],

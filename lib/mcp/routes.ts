@@ -1,7 +1,7 @@
 import { defineRoute } from '../http/define-route.ts';
 import * as s from './schemas.ts';
 
-export const createAgentTokenRoute = defineRoute({
+export const createAgentTokenRoute = /* @__PURE__ */ defineRoute({
   id: 'agentTokens.create',
   method: 'POST',
   paths: ['/api/agent-tokens'],
@@ -14,7 +14,7 @@ export const createAgentTokenRoute = defineRoute({
   capabilities: ['table'],
 });
 
-export const listAgentTokensRoute = defineRoute({
+export const listAgentTokensRoute = /* @__PURE__ */ defineRoute({
   id: 'agentTokens.list',
   method: 'GET',
   paths: ['/api/agent-tokens'],
@@ -26,7 +26,7 @@ export const listAgentTokensRoute = defineRoute({
   capabilities: ['table'],
 });
 
-export const revokeAgentTokenRoute = defineRoute({
+export const revokeAgentTokenRoute = /* @__PURE__ */ defineRoute({
   id: 'agentTokens.revoke',
   method: 'DELETE',
   paths: ['/api/agent-tokens/{id}'],
@@ -39,7 +39,7 @@ export const revokeAgentTokenRoute = defineRoute({
   capabilities: ['table'],
 });
 
-export const mcpRoute = defineRoute({
+export const mcpRoute = /* @__PURE__ */ defineRoute({
   id: 'mcp.endpoint',
   method: 'POST',
   paths: ['/mcp'],
@@ -57,7 +57,7 @@ export const mcpRoute = defineRoute({
 });
 
 const notAllowed = (method: 'GET' | 'DELETE') =>
-  defineRoute({
+  /* @__PURE__ */ defineRoute({
     id: `mcp.${method.toLowerCase()}`,
     method,
     paths: ['/mcp'],
@@ -72,4 +72,4 @@ const notAllowed = (method: 'GET' | 'DELETE') =>
     memoryMb: 128,
   });
 
-export const mcpRoutes = [createAgentTokenRoute, listAgentTokensRoute, revokeAgentTokenRoute, mcpRoute, notAllowed('GET'), notAllowed('DELETE')];
+export const mcpRoutes = [createAgentTokenRoute, listAgentTokensRoute, revokeAgentTokenRoute, mcpRoute, /* @__PURE__ */ notAllowed('GET'), /* @__PURE__ */ notAllowed('DELETE')];

@@ -11,7 +11,7 @@ import * as s from './schemas.ts';
  * `X-Aurora-Account-Id` (which connection; the most recent one otherwise).
  */
 const route = <const M extends 'GET' | 'POST'>(method: M, id: string, handler: string, summary: string) =>
-  defineRoute({
+  /* @__PURE__ */ defineRoute({
     id,
     method,
     paths: ['/api/proxy/{connector}/{path+}'],

@@ -134,6 +134,35 @@ describe('files at a cold start, every function', () => {
 });
 
 /**
+ * A routes module defines several routes and a schemas module several routes' schemas, and a
+ * function imports one of each whole. Their definitions are calls (`defineRoute`,
+ * `z.deferred`), which esbuild keeps unless each call is marked `@__PURE__` (its
+ * `@__NO_SIDE_EFFECTS__` on the declaration does not reach other files), so without the marks
+ * every function carried its neighbours' routes and schemas and the zod kinds they use: 59
+ * functions 1 to 19 KB more at a cold start (docs/schemas.md). A route's summary is a string only
+ * its definition holds, so finding another route's summary in a function means its definition
+ * came along. One function of each area whose routes are defined one by one (the connectors'
+ * generic routes come from one builder call and travel together, by design).
+ */
+const OWN_ROUTE_ONLY = ['cloudTool.run', 'cloudTool.cancelConfirmation', 'mcp.endpoint', 'agentTokens.list', 'gcp.getRootProject', 'connections.list', 'kubectl.createToken', 'alerts.list', 'oauth.start'];
+
+describe('a function carries its own route, not its neighbours\'', () => {
+  it('no other route\'s definition reaches these functions\' cold starts', async () => {
+    const carried: Record<string, string[]> = {};
+    for (const id of OWN_ROUTE_ONLY) {
+      const entry = routes.find((r) => r.id === id)!.handler;
+      const r = await build({ ...bundleOptions, entryPoints: [entry], write: false, metafile: true, absWorkingDir: root, outdir: 'out', logLevel: 'silent' });
+      const cold = new Set(coldStartOutputs(r.metafile.outputs, entry).map((k) => resolve(root, k)));
+      const text = r.outputFiles.filter((f) => cold.has(f.path)).map((f) => f.text).join('\n');
+      // the function's own text was found (a build layout change must fail here, not pass)
+      expect(text.includes(routes.find((x) => x.id === id)!.summary.slice(0, 60)), id).toBe(true);
+      carried[id] = routes.filter((o) => o.id !== id && o.handler !== entry && text.includes(o.summary.slice(0, 60))).map((o) => o.id);
+    }
+    expect(carried).toEqual(Object.fromEntries(OWN_ROUTE_ONLY.map((id) => [id, []])));
+  }, 300_000);
+});
+
+/**
  * Building a zod schema runs code (each kind's initialiser, each check's), and every function
  * imports its area's schema modules whole, so schemas are built on first use (`z.deferred`,
  * docs/schemas.md). One function of each way of declaring schemas: the area modules, the

@@ -54,6 +54,29 @@ describe('code conventions that keep Lambdas small and settings in one place', (
     expect(offenders).toEqual([]);
   });
 
+  it('marks every route and schema defined at import as pure, so a function drops the ones it does not use (docs/schemas.md)', () => {
+    // A module holds several routes or schemas and a function imports it whole; esbuild keeps any
+    // call whose result is unused unless the call itself carries the mark (test/unit/bundle-budget.test.ts
+    // checks the effect). The generated entries under functions/ use the one schema they define.
+    // the trivia right before the call (TypeScript's comment ranges skip a comment after `=` on the same line)
+    const marked = (sf: ts.SourceFile, n: ts.Node) => /\/\*\s*[@#]__PURE__\s*\*\/\s*$/.test(sf.text.slice(n.getFullStart(), n.getStart(sf)));
+    const offenders: string[] = [];
+    for (const f of [...files('lib'), ...files('executor')]) {
+      const src = readFileSync(f, 'utf8');
+      if (!src.includes('z.deferred(') && !src.includes('defineRoute(')) continue;
+      const sf = ts.createSourceFile(f, src, ts.ScriptTarget.Latest, true);
+      const visit = (n: ts.Node): void => {
+        if (ts.isFunctionLike(n) || ts.isClassLike(n) || ts.isTypeNode(n)) return;
+        if (ts.isCallExpression(n) && /^(z\.deferred|defineRoute)$/.test(n.expression.getText(sf)) && !marked(sf, n)) {
+          offenders.push(`${f}:${sf.getLineAndCharacterOfPosition(n.getStart(sf)).line + 1} ${n.getText(sf).slice(0, 40)}`);
+        }
+        ts.forEachChild(n, visit);
+      };
+      ts.forEachChild(sf, visit);
+    }
+    expect(offenders).toEqual([]);
+  });
+
   it('reads process.env only in lib/config.ts (the local runtime may set it)', () => {
     const offenders = shipped.filter((f) => {
       if (f === join('lib', 'config.ts')) return false;

@@ -2,20 +2,20 @@ import * as z from '../../zod.ts';
 import { defineRoute } from '../../http/define-route.ts';
 import { CONNECTION_STATUSES } from '../../connections/types.ts';
 
-const accountQuery = z.deferred(() => z.strictObject({ account_id: z.optional(z.string().check(z.regex(/^\d{12}$/, 'must be a 12-digit AWS account id'))) }));
+const accountQuery = /* @__PURE__ */ z.deferred(() => z.strictObject({ account_id: z.optional(z.string().check(z.regex(/^\d{12}$/, 'must be a 12-digit AWS account id'))) }));
 
-const jsonObject = z.deferred(() => z.record(z.string(), z.unknown()));
+const jsonObject = /* @__PURE__ */ z.deferred(() => z.record(z.string(), z.unknown()));
 
-export const awsOnboardingRoute = defineRoute({
+export const awsOnboardingRoute = /* @__PURE__ */ defineRoute({
   id: 'aws.onboarding',
   method: 'GET',
   paths: ['/aws/onboarding'],
   handler: 'functions/aws/onboarding.ts',
   auth: 'user',
   summary: "The caller's External ID (issued once by us), Aurora's AWS account, the role trust policy, a CloudFormation template and a quick-create link",
-  request: { query: z.deferred(() => z.strictObject({ access_level: z.optional(z.enum(['ReadOnly', 'PowerUser'])) })) },
+  request: { query: /* @__PURE__ */ z.deferred(() => z.strictObject({ access_level: z.optional(z.enum(['ReadOnly', 'PowerUser'])) })) },
   responses: {
-    200: z.deferred(() => z.object({
+    200: /* @__PURE__ */ z.deferred(() => z.object({
       external_id: z.string().check(z.minLength(32)),
       aurora_account_id: z.string().check(z.regex(/^\d{12}$/)),
       trust_policy: jsonObject,
@@ -31,7 +31,7 @@ export const awsOnboardingRoute = defineRoute({
   capabilities: ['table', 'sts'],
 });
 
-export const awsCredentialsRoute = defineRoute({
+export const awsCredentialsRoute = /* @__PURE__ */ defineRoute({
   id: 'aws.getCredentials',
   method: 'GET',
   paths: ['/aws/get-credentials'],
@@ -40,7 +40,7 @@ export const awsCredentialsRoute = defineRoute({
   summary: 'The connection configuration (role ARNs, account, External ID, region); never keys',
   request: { query: accountQuery },
   responses: {
-    200: z.deferred(() => z.object({
+    200: /* @__PURE__ */ z.deferred(() => z.object({
       role_arn: z.string(),
       read_only_role_arn: z.nullable(z.string()),
       account_id: z.string(),

@@ -2,13 +2,13 @@ import * as z from '../../zod.ts';
 import { defineRoute } from '../../http/define-route.ts';
 import { confluence } from './definition.ts';
 
-const callbackQuery = z.deferred(() => z.object({
+const callbackQuery = /* @__PURE__ */ z.deferred(() => z.object({
   code: z.optional(z.string().check(z.maxLength(2048))),
   state: z.optional(z.string().check(z.maxLength(512))),
   error: z.optional(z.string().check(z.maxLength(256))),
 }));
 
-export const confluenceConnectRoute = defineRoute({
+export const confluenceConnectRoute = /* @__PURE__ */ defineRoute({
   id: 'confluence.connect',
   method: 'POST',
   paths: ['/confluence/connect'],
@@ -16,7 +16,7 @@ export const confluenceConnectRoute = defineRoute({
   auth: 'user',
   summary: 'Connect Confluence: Cloud through Atlassian OAuth 2.0 (authType "oauth": the consent URL) or Data Center with a Personal Access Token and its base URL (authType "pat", validated against the instance)',
   request: {
-    body: z.deferred(() => z.strictObject({
+    body: /* @__PURE__ */ z.deferred(() => z.strictObject({
       auth_type: z.optional(z.enum(['oauth', 'pat'], { error: () => 'must be "oauth" (Confluence Cloud) or "pat" (Data Center)' })),
       base_url: z.optional(z.string().check(z.trim(), z.minLength(1, 'must not be empty'), z.maxLength(2048))),
       pat_token: z.optional(z.string().check(
@@ -28,7 +28,7 @@ export const confluenceConnectRoute = defineRoute({
     })),
   },
   responses: {
-    200: z.deferred(() => z.union([
+    200: /* @__PURE__ */ z.deferred(() => z.union([
       z.object({ auth_type: z.literal('oauth'), auth_url: z.url(), state: z.string() }),
       z.object({ success: z.literal(true), message: z.string(), auth_type: z.literal('pat'), base_url: z.string(), user: z.string() }),
     ])),
@@ -38,7 +38,7 @@ export const confluenceConnectRoute = defineRoute({
   timeoutSeconds: 29,
 });
 
-export const confluenceCallbackRoute = defineRoute({
+export const confluenceCallbackRoute = /* @__PURE__ */ defineRoute({
   id: 'confluence.callback',
   method: 'GET',
   paths: [confluence.callbackPath],

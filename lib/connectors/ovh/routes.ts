@@ -2,18 +2,18 @@ import * as z from '../../zod.ts';
 import { defineRoute } from '../../http/define-route.ts';
 import { ovh } from './definition.ts';
 
-export const initiateBody = z.deferred(() => z.strictObject({
+export const initiateBody = /* @__PURE__ */ z.deferred(() => z.strictObject({
   endpoint: z.enum(ovh.endpoints, { error: () => `must be one of ${ovh.endpoints.join(', ')}` }),
 }));
 
 /** Providers add parameters of their own to a redirect (iss, error_description...): accept and ignore them. */
-const callbackQuery = z.deferred(() => z.object({
+const callbackQuery = /* @__PURE__ */ z.deferred(() => z.object({
   code: z.optional(z.string().check(z.maxLength(2048))),
   state: z.optional(z.string().check(z.maxLength(512))),
   error: z.optional(z.string().check(z.maxLength(256))),
 }));
 
-export const ovhInitiateRoute = defineRoute({
+export const ovhInitiateRoute = /* @__PURE__ */ defineRoute({
   id: 'ovh.initiate',
   method: 'POST',
   paths: ['/ovh_api/ovh/oauth2/initiate'],
@@ -21,14 +21,14 @@ export const ovhInitiateRoute = defineRoute({
   auth: 'user',
   summary: 'Start the OVHcloud OAuth2 flow for a region (single-use state, PKCE S256)',
   request: { body: initiateBody },
-  responses: { 200: z.deferred(() => z.object({ authorizationUrl: z.url(), state: z.string() })) },
+  responses: { 200: /* @__PURE__ */ z.deferred(() => z.object({ authorizationUrl: z.url(), state: z.string() })) },
   errors: [400, 404, 500],
   // 'secrets' is what delivers app credentials deployed: initiate refuses a region whose client secret is unset
   capabilities: ['table', 'secrets'],
   featureFlag: 'ovh',
 });
 
-export const ovhCallbackRoute = defineRoute({
+export const ovhCallbackRoute = /* @__PURE__ */ defineRoute({
   id: 'ovh.callback',
   method: 'GET',
   paths: [ovh.callbackPath, '/api/auth/ovh/callback'],

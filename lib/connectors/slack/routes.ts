@@ -4,13 +4,13 @@ import { empty } from '../../http/schemas.ts';
 import { slack } from './definition.ts';
 
 /** Providers add parameters of their own to a redirect: accept and ignore them. */
-const callbackQuery = z.deferred(() => z.object({
+const callbackQuery = /* @__PURE__ */ z.deferred(() => z.object({
   code: z.optional(z.string().check(z.maxLength(2048))),
   state: z.optional(z.string().check(z.maxLength(512))),
   error: z.optional(z.string().check(z.maxLength(256))),
 }));
 
-export const slackLoginRoute = defineRoute({
+export const slackLoginRoute = /* @__PURE__ */ defineRoute({
   id: 'slack.login',
   method: 'POST',
   paths: ['/slack'],
@@ -18,14 +18,14 @@ export const slackLoginRoute = defineRoute({
   auth: 'user',
   summary: "Slack OAuth v2 install URL with the app's bot scopes (single-use state bound to the caller and this browser, PKCE S256)",
   request: { body: empty },
-  responses: { 200: z.deferred(() => z.object({ oauth_url: z.url() })) },
+  responses: { 200: /* @__PURE__ */ z.deferred(() => z.object({ oauth_url: z.url() })) },
   errors: [400, 404, 500],
   // 'secrets' is what delivers app credentials deployed: the login refuses while the client secret is unset
   capabilities: ['table', 'secrets'],
   featureFlag: 'slack',
 });
 
-export const slackCallbackRoute = defineRoute({
+export const slackCallbackRoute = /* @__PURE__ */ defineRoute({
   id: 'slack.callback',
   method: 'GET',
   paths: [slack.callbackPath],
@@ -40,7 +40,7 @@ export const slackCallbackRoute = defineRoute({
   timeoutSeconds: 29,
 });
 
-export const slackEventsRoute = defineRoute({
+export const slackEventsRoute = /* @__PURE__ */ defineRoute({
   id: 'slack.events',
   method: 'POST',
   paths: ['/slack/events'],
@@ -48,7 +48,7 @@ export const slackEventsRoute = defineRoute({
   auth: 'open',
   summary: "Slack Events API request URL: v0 signature (X-Slack-Signature over the signed timestamp and body) with a replay window, the url_verification challenge answered, events acknowledged; any refusal is 401",
   request: {},
-  responses: { 200: z.deferred(() => z.union([z.object({ challenge: z.string() }), z.object({ ok: z.literal(true) })])) },
+  responses: { 200: /* @__PURE__ */ z.deferred(() => z.union([z.object({ challenge: z.string() }), z.object({ ok: z.literal(true) })])) },
   errors: [400, 401, 413, 500],
   // the signing secret is the app's (a setting); no call out before answering
   capabilities: ['secrets'],
