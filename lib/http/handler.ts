@@ -1,5 +1,5 @@
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
-import middy, { type MiddlewareObj } from '@middy/core';
+import { clearTimeout, setTimeout } from 'node:timers';
 import * as z from '../zod.ts';
 import { config } from '../config.ts';
 import { deps as getDeps, type Deps } from '../deps.ts';
@@ -45,118 +45,122 @@ interface State {
   requestId: string;
 }
 
-type Req = middy.Request<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Error, Context> & { internal: { state?: State } };
+/** What the steps of one request share: set first, read by the later steps and the request log. */
+type Req = { event: APIGatewayProxyEventV2; context: Context; state?: State };
+
+/** The step before the function's own timeout at which its handler is stopped (as middy did: 5 ms). */
+const TIMEOUT_EARLY_MS = 5;
+
+/** Thrown when the handler is stopped before the function's own timeout; answered 504. */
+class FunctionTimeout extends Error {
+  override name = 'TimeoutError';
+}
 
 /**
- * Every HTTP function is this middy stack around one service call:
- * error mapper (registered first, so its onError runs last) → request log → principal →
- * JSON body (64 KB cap) → strict zod validation → handler → response validation → CORS.
+ * Every HTTP function is this one sequence around one service call: request state and log
+ * level → feature gate → principal → JSON body (64 KB cap), strict zod validation of body, query
+ * and path → handler (stopped 5 ms before the function's own timeout) → response validation →
+ * CORS → request log; any error on the way is mapped to the JSON error envelope (and logged)
+ * instead. It was a @middy/core stack of six middlewares in this fixed order; written out, the
+ * order is read off the code, and every function's cold start loses middy (8 KB, 3.5 M
+ * instructions: docs/performance.md).
  */
 export function httpHandler<R extends RouteDef>(route: R, impl: Impl<R>) {
-  const fn = async (event: APIGatewayProxyEventV2, context: Context & { internal?: unknown }) => {
-    const state = (context as unknown as { state: State }).state;
-    const result = await impl(
-      {
-        principal: state.principal as HttpRequest<R>['principal'],
-        body: state.body as HttpRequest<R>['body'],
-        query: state.query as HttpRequest<R>['query'],
-        params: state.params as HttpRequest<R>['params'],
-        headers: event.headers ?? {},
-        cookies: event.cookies ?? [],
-        requestId: state.requestId,
-        event,
-      },
-      getDeps(),
-    );
-    return toApiResult(route, result);
+  const run = async (req: Req): Promise<APIGatewayProxyStructuredResultV2> => {
+    const { event } = req;
+    try {
+      const state = begin(req);
+      if (route.featureFlag && !config().features[route.featureFlag]) throw new NotFoundError('Not found');
+      resolveCaller(route, event, state);
+      readInput(route, event, state);
+      const result = await beforeDeadline(req.context, () =>
+        impl(
+          {
+            principal: state.principal as HttpRequest<R>['principal'],
+            body: state.body as HttpRequest<R>['body'],
+            query: state.query as HttpRequest<R>['query'],
+            params: state.params as HttpRequest<R>['params'],
+            headers: event.headers ?? {},
+            cookies: event.cookies ?? [],
+            requestId: state.requestId,
+            event,
+          },
+          getDeps(),
+        ),
+      );
+      const response = toApiResult(route, result);
+      response.headers = { ...response.headers, ...corsHeaders(event) };
+      logRequest(route, req, response.statusCode ?? 500);
+      return response;
+    } catch (err) {
+      const response = errorResponse(route, event, err);
+      logRequest(route, req, response.statusCode ?? 500);
+      return response;
+    }
   };
-  const stack = middy<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Error, Context>()
-    .use(errorMapper(route))
-    .use(requestContext(route))
-    .use(featureGate(route))
-    .use(principalMiddleware(route))
-    .use(inputMiddleware(route))
-    .use(corsMiddleware())
-    .handler(fn as never);
   return (event: APIGatewayProxyEventV2, context: Context): Promise<APIGatewayProxyStructuredResultV2> =>
-    withLogContext({ requestId: event.requestContext?.requestId ?? context?.awsRequestId, route: route.id }, () => stack(event, context));
+    withLogContext({ requestId: event.requestContext?.requestId ?? context?.awsRequestId, route: route.id }, () => run({ event, context: context ?? ({} as Context) }));
 }
 
-function stateOf(request: Req): State {
-  return (request.context as unknown as { state: State }).state;
+/**
+ * The handler's result, or FunctionTimeout just before the function's own timeout
+ * (context.getRemainingTimeInMillis), so a request that runs out of time still gets an answer.
+ * Without a deadline (tests calling the handler directly) it simply awaits.
+ */
+async function beforeDeadline<T>(context: Context, work: () => Promise<T>): Promise<T> {
+  const remaining = typeof context.getRemainingTimeInMillis === 'function' ? context.getRemainingTimeInMillis() : undefined;
+  if (remaining === undefined) return work();
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new FunctionTimeout('The function ran out of time')), Math.max(0, remaining - TIMEOUT_EARLY_MS));
+  });
+  try {
+    return await Promise.race([work(), deadline]);
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
-function requestContext(route: RouteDef): MiddlewareObj<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Error, Context> {
-  return {
-    before: (request) => {
-      const cfg = config();
-      setLogLevel(cfg.core.logLevel);
-      const requestId = request.event.requestContext?.requestId ?? request.context.awsRequestId ?? 'local';
-      (request.context as unknown as { state: State }).state = {
-        principal: null,
-        body: undefined,
-        query: undefined,
-        params: undefined,
-        started: Date.now(),
-        requestId,
-      };
-    },
-    after: (request) => logRequest(route, request as Req),
-  };
+function begin(req: Req): State {
+  const cfg = config();
+  setLogLevel(cfg.core.logLevel);
+  const requestId = req.event.requestContext?.requestId ?? req.context.awsRequestId ?? 'local';
+  req.state = { principal: null, body: undefined, query: undefined, params: undefined, started: Date.now(), requestId };
+  return req.state;
 }
 
-function logRequest(route: RouteDef, request: Req): void {
-  const state = stateOf(request);
-  const status = request.response?.statusCode ?? 500;
-  const fields = { requestId: state?.requestId, route: route.id, method: request.event.requestContext?.http?.method, path: request.event.rawPath, status, ms: state ? Date.now() - state.started : undefined, userId: state?.principal?.userId };
+function logRequest(route: RouteDef, req: Req, status: number): void {
+  const state = req.state;
+  const fields = { requestId: state?.requestId, route: route.id, method: req.event.requestContext?.http?.method, path: req.event.rawPath, status, ms: state ? Date.now() - state.started : undefined, userId: state?.principal?.userId };
   if (status >= 500) log.error('request', fields);
   else log.info('request', fields);
 }
 
-function featureGate(route: RouteDef): MiddlewareObj<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Error, Context> {
-  return {
-    before: () => {
-      if (route.featureFlag && !config().features[route.featureFlag]) throw new NotFoundError('Not found');
-    },
-  };
+function resolveCaller(route: RouteDef, event: APIGatewayProxyEventV2, state: State): void {
+  // An agent token acts on POST /mcp only (lib/http/mcp-handler.ts): never as the person, so
+  // never on a route where the person approves, connects or revokes, even beside an X-User-ID.
+  if (route.auth === 'user' && carriesAgentToken(event.headers?.authorization)) {
+    throw new ForbiddenError('Agent tokens work on the MCP endpoint (POST /mcp) only', { code: 'agent_token_not_accepted' });
+  }
+  const p = resolvePrincipal(event, config().core.authMode);
+  state.principal = route.auth === 'user' ? requirePrincipal(p) : p;
+  addLogContext({ userId: state.principal?.userId });
 }
 
-function principalMiddleware(route: RouteDef): MiddlewareObj<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Error, Context> {
-  return {
-    before: (request) => {
-      const state = stateOf(request as Req);
-      // An agent token acts on POST /mcp only (lib/http/mcp-handler.ts): never as the person, so
-      // never on a route where the person approves, connects or revokes, even beside an X-User-ID.
-      if (route.auth === 'user' && carriesAgentToken(request.event.headers?.authorization)) {
-        throw new ForbiddenError('Agent tokens work on the MCP endpoint (POST /mcp) only', { code: 'agent_token_not_accepted' });
-      }
-      const p = resolvePrincipal(request.event, config().core.authMode);
-      state.principal = route.auth === 'user' ? requirePrincipal(p) : p;
-      addLogContext({ userId: state.principal?.userId });
-    },
-  };
-}
-
-function inputMiddleware(route: RouteDef): MiddlewareObj<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Error, Context> {
-  return {
-    before: (request) => {
-      const state = stateOf(request as Req);
-      const { event } = request;
-      let body: unknown = undefined;
-      if (route.request.body) {
-        body = parseJsonBody(event, config().core.maxBodyBytes);
-        body = checkClaimedUser(body, state.principal);
-        state.body = validate(route.request.body, normalizeKeys(body ?? {}, route.request.body), 'body');
-      }
-      const query = { ...(event.queryStringParameters ?? {}) } as Record<string, string | undefined>;
-      if ('userId' in query || 'user_id' in query) checkClaimedUser(query, state.principal);
-      delete query.userId;
-      delete query.user_id;
-      state.query = route.request.query ? validate(route.request.query, query, 'query') : query;
-      const params = event.pathParameters ?? {};
-      state.params = route.request.params ? validate(route.request.params, params, 'path') : params;
-    },
-  };
+function readInput(route: RouteDef, event: APIGatewayProxyEventV2, state: State): void {
+  let body: unknown = undefined;
+  if (route.request.body) {
+    body = parseJsonBody(event, config().core.maxBodyBytes);
+    body = checkClaimedUser(body, state.principal);
+    state.body = validate(route.request.body, normalizeKeys(body ?? {}, route.request.body), 'body');
+  }
+  const query = { ...(event.queryStringParameters ?? {}) } as Record<string, string | undefined>;
+  if ('userId' in query || 'user_id' in query) checkClaimedUser(query, state.principal);
+  delete query.userId;
+  delete query.user_id;
+  state.query = route.request.query ? validate(route.request.query, query, 'query') : query;
+  const params = event.pathParameters ?? {};
+  state.params = route.request.params ? validate(route.request.params, params, 'path') : params;
 }
 
 function parseJsonBody(event: APIGatewayProxyEventV2, limit: number): unknown {
@@ -234,12 +238,6 @@ function isDependencyOutage(err: unknown): boolean {
   return e?.$fault === 'server' || /Throttl|ProvisionedThroughputExceeded|RequestLimitExceeded|ServiceUnavailable|InternalServerError/.test(e?.name ?? '');
 }
 
-/** middy stops the handler just before the function's own timeout (context.getRemainingTimeInMillis). */
-function isFunctionTimeout(err: unknown): boolean {
-  const e = err as { name?: string; cause?: { package?: string } };
-  return e?.name === 'TimeoutError' && e.cause?.package === '@middy/core';
-}
-
 /** CORS headers for the configured frontend origin only (API Gateway answers preflights when deployed). */
 function corsHeaders(event: APIGatewayProxyEventV2): Record<string, string> {
   const origin = event.headers?.origin;
@@ -252,37 +250,24 @@ function corsHeaders(event: APIGatewayProxyEventV2): Record<string, string> {
   return origin && origin === allowed ? { 'access-control-allow-origin': origin, 'access-control-allow-credentials': 'true', vary: 'Origin' } : {};
 }
 
-function corsMiddleware(): MiddlewareObj<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Error, Context> {
+/** The JSON error envelope for anything thrown on the way; unexpected errors are logged with their detail, answered without it. */
+function errorResponse(route: RouteDef, event: APIGatewayProxyEventV2, err: unknown): APIGatewayProxyStructuredResultV2 {
+  const appErr = isAppError(err) ? err : null;
+  if (!appErr) {
+    log.error('unhandled error', { route: route.id, error: err });
+  } else if (appErr.status >= 500) {
+    log.error('request failed', { route: route.id, code: appErr.code, error: appErr });
+  }
+  const mapped =
+    appErr ??
+    (err instanceof FunctionTimeout
+      ? new AppError(504, 'timeout', 'The request took too long and was stopped. Please try again.', { expose: true })
+      : isDependencyOutage(err)
+        ? new AppError(503, 'service_unavailable', 'A storage dependency failed', { expose: false, publicMessage: 'The service is temporarily unavailable. Please try again.', headers: { 'retry-after': '2' } })
+        : new AppError(500, 'internal_error', 'Internal server error', { expose: false }));
   return {
-    after: (request) => {
-      if (request.response) request.response.headers = { ...request.response.headers, ...corsHeaders(request.event) };
-    },
-  };
-}
-
-function errorMapper(route: RouteDef): MiddlewareObj<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Error, Context> {
-  return {
-    onError: (request) => {
-      const err = request.error;
-      const appErr = isAppError(err) ? err : null;
-      if (!appErr) {
-        log.error('unhandled error', { route: route.id, error: err });
-      } else if (appErr.status >= 500) {
-        log.error('request failed', { route: route.id, code: appErr.code, error: appErr });
-      }
-      const mapped =
-        appErr ??
-        (isFunctionTimeout(err)
-          ? new AppError(504, 'timeout', 'The request took too long and was stopped. Please try again.', { expose: true })
-          : isDependencyOutage(err)
-            ? new AppError(503, 'service_unavailable', 'A storage dependency failed', { expose: false, publicMessage: 'The service is temporarily unavailable. Please try again.', headers: { 'retry-after': '2' } })
-            : new AppError(500, 'internal_error', 'Internal server error', { expose: false }));
-      request.response = {
-        statusCode: mapped.status,
-        headers: { 'content-type': 'application/json', ...corsHeaders(request.event), ...mapped.headers },
-        body: JSON.stringify(toErrorBody(mapped)),
-      };
-      logRequest(route, request as Req);
-    },
+    statusCode: mapped.status,
+    headers: { 'content-type': 'application/json', ...corsHeaders(event), ...mapped.headers },
+    body: JSON.stringify(toErrorBody(mapped)),
   };
 }
