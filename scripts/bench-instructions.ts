@@ -8,6 +8,10 @@
  * time: it leaves out the kernel's share (page faults, file reads) and the concurrency V8 would
  * use, so it complements `npm run bench`'s `import_ms`, measured on a quiet machine, and does not
  * replace it. Needs `valgrind` (Debian's package); about 15 s per function.
+ *
+ * `--with <module>` (repeatable) counts, instead of the functions, the floor with that module
+ * imported too (everything it imports comes along, as in a function): what one part of our code
+ * adds to every function that loads it, e.g. `--with lib/config.ts --with lib/http/handler.ts`.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
@@ -15,7 +19,7 @@ import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { FLOOR_SOURCE, bundleFunction, functionEntries } from './bench-cold.ts';
 
-const { values } = parseArgs({ options: { only: { type: 'string' }, json: { type: 'boolean', default: false } } });
+const { values } = parseArgs({ options: { only: { type: 'string' }, json: { type: 'boolean', default: false }, with: { type: 'string', multiple: true } } });
 
 try {
   execFileSync('valgrind', ['--version'], { stdio: 'ignore' });
@@ -51,13 +55,19 @@ const floorEntry = join(outDir, 'floor-entry.ts');
 writeFileSync(floorEntry, FLOOR_SOURCE);
 const floor = importOf(await bundle('floor', floorEntry));
 
-const entries = await functionEntries();
+// the floor plus one module, bundled alone: the module's namespace is kept so nothing is shaken off
+const withModules = (values.with ?? []).map((m, i) => {
+  const entry = join(outDir, `with-${i}-entry.ts`);
+  writeFileSync(entry, `${FLOOR_SOURCE}import * as part from ${JSON.stringify(resolve(m))};\nexport const kept = part;\n`);
+  return { name: `floor + ${m}`, handler: entry };
+});
+const entries = withModules.length ? withModules : await functionEntries();
 const seen = new Set<string>();
 const functions: Array<{ name: string; import_minstr: number; ratio: number }> = [];
 for (const e of entries) {
   if (seen.has(e.handler) || (values.only && !e.name.includes(values.only))) continue;
   seen.add(e.handler);
-  const n = importOf(await bundle(e.name, e.handler));
+  const n = importOf(await bundle(e.name.replace(/[^\w.-]+/g, '_'), e.handler));
   const row = { name: e.name, import_minstr: Math.round(n / 1e5) / 10, ratio: Math.round((n / floor) * 1000) / 1000 };
   functions.push(row);
   if (!values.json) console.log(`${row.name.padEnd(36)} ${String(row.import_minstr).padStart(7)} M  ${row.ratio.toFixed(3)}`);
