@@ -138,7 +138,7 @@ describe('files at a cold start, every function', () => {
  * function imports one of each whole. Their definitions are calls (`defineRoute`,
  * `z.deferred`), which esbuild keeps unless each call is marked `@__PURE__` (its
  * `@__NO_SIDE_EFFECTS__` on the declaration does not reach other files), so without the marks
- * every function carried its neighbours' routes and schemas and the zod kinds they use: 59
+ * every function carried its neighbours' routes and schemas and the zod kinds they use: 60
  * functions 1 to 19 KB more at a cold start (docs/schemas.md). A route's summary is a string only
  * its definition holds, so finding another route's summary in a function means its definition
  * came along. One function of each area whose routes are defined one by one (the connectors'
