@@ -16,6 +16,9 @@ import { functionEntries } from '../../scripts/bench-cold.ts';
  */
 const root = resolve(import.meta.dirname, '../..');
 
+/** One function built alone with the deploy's options, as SST builds it, kept in memory. */
+const buildInMemory = (entry: string) => build({ ...bundleOptions, entryPoints: [entry], write: false, metafile: true, absWorkingDir: root, outdir: 'out', logLevel: 'silent' });
+
 /** The libraries that cost the most; each may appear only in the functions that use it. */
 const HEAVY = {
   // one CLI's command grammar (lib/commands/classify.ts loads each on first use, per provider)
@@ -80,7 +83,7 @@ describe('Lambda bundle budgets', () => {
     const found = await Promise.all(
       CASES.map(async (c) => {
         const entry = routes.find((r) => r.id === c.id)!.handler;
-        const r = await build({ ...bundleOptions, entryPoints: [entry], write: false, metafile: true, absWorkingDir: root, outdir: 'out', logLevel: 'silent' });
+        const r = await buildInMemory(entry);
         const outputs = r.metafile.outputs;
         const coldKeys = coldStartOutputs(outputs, entry);
         const heavyIn = (keys: string[]) => {
@@ -122,7 +125,7 @@ describe('files at a cold start, every function', () => {
       found.push(
         ...(await Promise.all(
           entries.slice(i, i + 8).map(async (e) => {
-            const r = await build({ ...bundleOptions, entryPoints: [e.handler], write: false, metafile: true, absWorkingDir: root, outdir: 'out', logLevel: 'silent' });
+            const r = await buildInMemory(e.handler);
             return { name: e.name, files: coldStartOutputs(r.metafile.outputs, e.handler).length };
           }),
         )),
@@ -151,7 +154,7 @@ describe('a function carries its own route, not its neighbours\'', () => {
     const carried: Record<string, string[]> = {};
     for (const id of OWN_ROUTE_ONLY) {
       const entry = routes.find((r) => r.id === id)!.handler;
-      const r = await build({ ...bundleOptions, entryPoints: [entry], write: false, metafile: true, absWorkingDir: root, outdir: 'out', logLevel: 'silent' });
+      const r = await buildInMemory(entry);
       const cold = new Set(coldStartOutputs(r.metafile.outputs, entry).map((k) => resolve(root, k)));
       const text = r.outputFiles.filter((f) => cold.has(f.path)).map((f) => f.text).join('\n');
       // the function's own text was found (a build layout change must fail here, not pass)
