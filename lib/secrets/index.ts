@@ -1,5 +1,5 @@
 import type { Config } from '../config.ts';
-import { defaultProvider } from '@aws-sdk/credential-provider-node';
+import { ownAwsCredentials } from '../aws/identity.ts';
 import { ConfigError } from '../errors.ts';
 import { SecretValue } from '../secret-value.ts';
 import { CachedSecretStore } from './cache.ts';
@@ -51,7 +51,7 @@ function backendLoader(
       if (cfg.vault.authMethod === 'aws') {
         const role = required(cfg.vault.aws.role, 'VAULT_AWS_ROLE', 'vault');
         const { mount: authMount, headerValue, stsUrl, stsRegion } = cfg.vault.aws;
-        const credentials = overrides.awsCredentials ? async () => overrides.awsCredentials! : functionRoleCredentials();
+        const credentials = overrides.awsCredentials ? async () => overrides.awsCredentials! : () => ownAwsCredentials();
         return async () => {
           const { VaultSecretStore, AwsIamVaultAuth } = await import('./vault.ts');
           const auth = new AwsIamVaultAuth({
@@ -72,23 +72,6 @@ function backendLoader(
         new (await import('./secrets-manager.ts')).SecretsManagerSecretStore({ region: core.region, endpoint, prefix, kmsKeyId, credentials });
     }
   }
-}
-
-/**
- * The function role's credentials, by the SDK's default chain (on Lambda: the variables the
- * runtime sets; they rotate, so each login asks again). The chain is the one every DynamoDB client
- * already carries (@aws-sdk/credential-provider-node), not an STS client built only to read its
- * `config.credentials`: that client added about 34 KB to every function's bundle
- * (docs/performance.md, "What loads where"). Imported statically: its code is in every cold start
- * anyway, and as an import() target it was a chunk of its own, one more file to load.
- */
-function functionRoleCredentials(): () => Promise<AwsStaticCredentials> {
-  let provider: (() => Promise<AwsStaticCredentials>) | undefined;
-  return async () => {
-    provider ??= defaultProvider();
-    const c = await provider();
-    return { accessKeyId: c.accessKeyId, secretAccessKey: c.secretAccessKey, sessionToken: c.sessionToken };
-  };
 }
 
 function required(value: string | undefined, setting: string, backend: SecretBackendKind): string {

@@ -1,6 +1,6 @@
 import { SecretStoreError } from './port.ts';
 import { isRetryableStatus, withRetry, type RetryPolicy } from '../retry.ts';
-import { signRequest, type SigningCredentials } from './sigv4.ts';
+import { signRequest, type SigningCredentials } from '../aws/sigv4.ts';
 import { vaultRequest } from './vault-http.ts';
 
 /**
@@ -43,7 +43,7 @@ export interface AwsIamVaultAuthOptions {
   /** the STS endpoint Vault replays the request to (its sts_endpoint), and its signing region */
   stsUrl: string;
   stsRegion: string;
-  /** the function role's credentials (deployed: the SDK's default chain) */
+  /** the function role's credentials (deployed: lib/aws/identity.ts) */
   credentials: () => Promise<SigningCredentials>;
   now?: () => number;
   timeoutMs: number;

@@ -1,10 +1,10 @@
-import { defaultProvider } from '@aws-sdk/credential-provider-node';
-import type { SigningCredentials } from '../../secrets/sigv4.ts';
+import { ownAwsCredentials, regionalEndpoint, RETRYABLE_AWS_CODES } from '../../aws/identity.ts';
+import { signRequest, type SigningCredentials } from '../../aws/sigv4.ts';
 import { isRetryableStatus, withRetry, type RetryPolicy } from '../../retry.ts';
 
 /**
  * The AWS Query protocol (form-encoded POST, XML answer) for the two STS calls the AWS connector
- * makes, signed with SigV4 (lib/secrets/sigv4.ts). We used @aws-sdk/client-sts before: 25 KB of
+ * makes, signed with SigV4 (lib/aws/sigv4.ts). We used @aws-sdk/client-sts before: 25 KB of
  * generated client in aws.auth, aws.reconnect and aws.onboarding, plus one more file at every cold
  * start (docs/performance.md, "What loads where"), for two actions of five parameters each. The
  * issue that set the cold-start budget allows calling simple endpoints over our own HTTP client;
@@ -39,40 +39,14 @@ export class QueryError extends Error {
   }
 }
 
-// the SDK's THROTTLING_ERROR_CODES and TRANSIENT_ERROR_CODES that a Query service answers with
-const RETRYABLE_CODES = new Set(['Throttling', 'ThrottlingException', 'ThrottledException', 'RequestThrottledException', 'TooManyRequestsException', 'RequestLimitExceeded', 'BandwidthLimitExceeded', 'SlowDown', 'PriorRequestNotComplete', 'TransactionInProgressException', 'RequestTimeout', 'RequestTimeoutException']);
-
 /** Whether a failed attempt is worth repeating: never a refusal, always a fault. */
 export function isRetryableQueryError(e: unknown): boolean {
   if (!(e instanceof QueryError)) return false;
   if (e.httpStatus === undefined) return true; // network fault or timeout: nothing reached STS, or nothing came back
-  return isRetryableStatus(e.httpStatus) || RETRYABLE_CODES.has(e.code);
+  return isRetryableStatus(e.httpStatus) || RETRYABLE_AWS_CODES.has(e.code);
 }
 
-const DNS_SUFFIX: Array<[RegExp, string]> = [
-  [/^cn-/, 'amazonaws.com.cn'],
-  [/^us-isob-/, 'sc2s.sgov.gov'],
-  [/^us-iso-/, 'c2s.ic.gov'],
-  [/^eusc-/, 'amazonaws.eu'],
-];
-
-/** The regional endpoint of a service, as the SDK resolves it in each partition (the override wins). */
-export function regionalEndpoint(service: string, region: string, override?: string): string {
-  if (override) return override;
-  const suffix = DNS_SUFFIX.find(([re]) => re.test(region))?.[1] ?? 'amazonaws.com';
-  return `https://${service}.${region}.${suffix}`;
-}
-
-let own: (() => Promise<SigningCredentials>) | undefined;
-/**
- * Aurora's own identity by the SDK's default chain (the function role's variables on Lambda),
- * memoized per container as the chain itself memoizes: it refreshes credentials that carry an
- * expiry before they lapse.
- */
-function ownCredentials(): Promise<SigningCredentials> {
-  own ??= defaultProvider();
-  return own();
-}
+export { regionalEndpoint };
 
 const RETRY = { baseDelayMs: 100, maxDelayMs: 20_000 };
 
@@ -82,10 +56,7 @@ const RETRY = { baseDelayMs: 100, maxDelayMs: 20_000 };
  * is thrown as a QueryError with its code, a fault as a QueryError whose code names it.
  */
 export async function queryAction(ep: QueryEndpoint, action: string, params: Record<string, string>, credentials?: SigningCredentials): Promise<string> {
-  // loaded here, not at the cold start: Vault's IAM login (a lazy chunk) signs with it too, and a
-  // module a function and one of its lazy chunks both import is a file of its own at every cold
-  // start of every function that reaches this one (docs/performance.md, "Chunks")
-  const [{ signRequest }, creds] = await Promise.all([import('../../secrets/sigv4.ts'), credentials ?? ownCredentials()]);
+  const creds = credentials ?? (await ownAwsCredentials());
   const body = new URLSearchParams({ Action: action, Version: ep.version, ...params }).toString();
   const policy: RetryPolicy = { attempts: ep.attempts, ...RETRY };
   return withRetry(

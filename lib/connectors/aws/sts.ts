@@ -5,7 +5,8 @@ import { queryAction, regionalEndpoint, xmlText, type QueryEndpoint } from './qu
 /**
  * The STS calls the AWS connector makes, over the Query protocol (./query.ts). A customer's
  * temporary credentials sign only the request they are passed to and are kept nowhere; Aurora's
- * own identity comes from the SDK's default chain (function role, env keys, web identity).
+ * own identity is the function role's (lib/aws/identity.ts: the variables Lambda sets, else the
+ * SDK's default chain).
  */
 export interface TempCredentials {
   accessKeyId: string;

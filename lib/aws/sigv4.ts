@@ -1,11 +1,11 @@
-import '../lazy-core.ts'; // one chunk for what the lazy code shares with its function (lib/lazy-core.ts)
 import { createHash, createHmac } from 'node:crypto';
 
 /**
- * AWS Signature Version 4 for the requests we sign ourselves: the function's own
- * sts:GetCallerIdentity, which Vault's AWS IAM auth method replays to STS to learn which role is
- * calling (lib/secrets/vault-auth.ts), and the AWS connector's two STS actions
- * (lib/connectors/aws/query.ts). A few lines of node:crypto rather than a signer package.
+ * AWS Signature Version 4 for the requests we sign ourselves: every DynamoDB call
+ * (lib/db/dynamodb.ts), the function's own sts:GetCallerIdentity, which Vault's AWS IAM auth
+ * method replays to STS to learn which role is calling (lib/secrets/vault-auth.ts), and the AWS
+ * connector's two STS actions (lib/connectors/aws/query.ts). A few lines of node:crypto rather
+ * than a signer package.
  * test/fakes/vault.ts checks every signature with aws4fetch, an independent implementation, and
  * the STS simulator (lib/connectors/aws/simulator.ts) with its own.
  */
@@ -45,7 +45,10 @@ export function signRequest(req: SignableRequest, creds: SigningCredentials, sco
   const names = Object.keys(headers).sort();
   const canonicalHeaders = names.map((n) => `${n}:${headers[n].trim().replace(/\s+/g, ' ')}\n`).join('');
   const signedHeaders = names.join(';');
-  const path = url.pathname.split('/').map((seg) => uriEncode(decodeURIComponent(seg))).join('/') || '/';
+  // every service but S3 signs the path encoded twice: the path as sent (already percent-encoded,
+  // e.g. a connection id's "=" as %3D in /@connections/{id}) is encoded once more, as the SDK's
+  // signer and aws4fetch do; a path of unreserved characters (STS's and DynamoDB's "/") is the same either way
+  const path = url.pathname.split('/').map(uriEncode).join('/') || '/';
   const query = [...url.searchParams].map(([k, v]) => `${uriEncode(k)}=${uriEncode(v)}`).sort().join('&');
   const canonicalRequest = [req.method.toUpperCase(), path, query, canonicalHeaders, signedHeaders, sha256Hex(req.body)].join('\n');
   const credentialScope = `${date.slice(0, 8)}/${scope.region}/${scope.service}/aws4_request`;
