@@ -1,35 +1,48 @@
-import { ApiGatewayManagementApiClient, DeleteConnectionCommand, PostToConnectionCommand } from '@aws-sdk/client-apigatewaymanagementapi';
+import { awsCall, type AwsEndpoint } from '../aws/http.ts';
+import { ownAwsCredentials } from '../aws/identity.ts';
 import type { Deps } from '../deps.ts';
 import { log } from '../log.ts';
 import type { ServerMessage } from './protocol.ts';
 
 /**
- * Messages to agents and socket closes go through the API Gateway management API
- * (POST/DELETE /@connections/{id}). Deployed, the endpoint is the WebSocket API's stage URL; locally
- * the gateway answers the same wire protocol on its own port (lib/local/websocket-gateway.ts), so
- * this is the same SDK client in both places.
+ * Messages to agents and socket closes go through the API Gateway management API:
+ * POST and DELETE {stage URL}/@connections/{id}, signed for execute-api. Deployed, the endpoint is
+ * the WebSocket API's stage URL; locally the gateway answers the same wire protocol on its own port
+ * (lib/local/websocket-gateway.ts, which test/integration/websocket-gateway.test.ts holds to the
+ * SDK's client). Two REST calls over lib/aws/http.ts, not @aws-sdk/client-apigatewaymanagementapi:
+ * that client and the Smithy runtime under it were 160 KB and 8 more files at every cold start
+ * of the kubectl functions (docs/performance.md, "Our own AWS clients").
  */
-const clients = new Map<string, ApiGatewayManagementApiClient>();
+const endpoints = new Map<string, AwsEndpoint>();
 
 export function managementEndpoint(d: Deps): string {
   return d.config.kubectl.managementEndpoint ?? d.config.core.backendUrl;
 }
 
-function client(d: Deps): ApiGatewayManagementApiClient {
-  const endpoint = managementEndpoint(d);
-  let c = clients.get(endpoint);
-  if (!c) {
-    c = new ApiGatewayManagementApiClient({
-      endpoint,
+function endpoint(d: Deps): AwsEndpoint {
+  const url = managementEndpoint(d);
+  let ep = endpoints.get(url);
+  if (!ep) {
+    ep = {
+      url: new URL(url),
       region: d.config.core.region,
-      maxAttempts: 3,
+      service: 'execute-api',
+      attempts: 3,
+      timeoutMs: 10_000,
       // the local stand-in checks that requests are signed, not by whom: placeholder credentials
       // spare the default chain's lookups (as lib/db/client.ts does for the local DynamoDB)
-      ...(d.config.core.deployed ? {} : { credentials: { accessKeyId: 'local', secretAccessKey: 'local' } }),
-    });
-    clients.set(endpoint, c);
+      credentials: d.config.core.deployed ? () => ownAwsCredentials() : async () => ({ accessKeyId: 'local', secretAccessKey: 'local' }),
+    };
+    endpoints.set(url, ep);
   }
-  return c;
+  return ep;
+}
+
+/** The connection's resource: the stage URL's path, then /@connections/{id}, the id encoded as the SDK encodes a path label. */
+function connectionUrl(ep: AwsEndpoint, connectionId: string): URL {
+  const u = new URL(ep.url.href);
+  u.pathname = `${u.pathname.replace(/\/+$/, '')}/@connections/${encodeURIComponent(connectionId).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`)}`;
+  return u;
 }
 
 const isGone = (e: unknown) => (e as { name?: string })?.name === 'GoneException' || (e as { $metadata?: { httpStatusCode?: number } })?.$metadata?.httpStatusCode === 410;
@@ -37,7 +50,8 @@ const isGone = (e: unknown) => (e as { name?: string })?.name === 'GoneException
 /** 'gone' when the socket no longer exists (closed, or another instance's stale id). */
 export async function sendToAgent(d: Deps, connectionId: string, message: ServerMessage): Promise<'sent' | 'gone'> {
   try {
-    await client(d).send(new PostToConnectionCommand({ ConnectionId: connectionId, Data: Buffer.from(JSON.stringify(message)) }));
+    const ep = endpoint(d);
+    await awsCall(ep, { method: 'POST', url: connectionUrl(ep, connectionId), headers: { 'content-type': 'application/octet-stream' }, body: JSON.stringify(message) });
     return 'sent';
   } catch (e) {
     if (isGone(e)) return 'gone';
@@ -48,7 +62,8 @@ export async function sendToAgent(d: Deps, connectionId: string, message: Server
 /** Close the socket; a socket already gone is not an error. */
 export async function closeAgentSocket(d: Deps, connectionId: string): Promise<void> {
   try {
-    await client(d).send(new DeleteConnectionCommand({ ConnectionId: connectionId }));
+    const ep = endpoint(d);
+    await awsCall(ep, { method: 'DELETE', url: connectionUrl(ep, connectionId), headers: {}, body: '' });
   } catch (e) {
     if (!isGone(e)) throw e;
   }

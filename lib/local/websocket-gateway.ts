@@ -39,7 +39,9 @@ export interface LocalWebSocketApis {
  * the same $connect / message / $disconnect events for the same handler modules the Lambdas run
  * (route selection on `$request.body.<field>`, $default for the rest), and serves the management
  * API's wire protocol (POST / GET / DELETE /@connections/{id}, SigV4-signed requests only), so the
- * service's @aws-sdk/client-apigatewaymanagementapi client works unchanged against it.
+ * service's own client (lib/kubectl/management.ts) and the SDK's
+ * @aws-sdk/client-apigatewaymanagementapi (test/integration/websocket-gateway.test.ts) both work
+ * unchanged against it.
  */
 export function attachWebSocketApis(server: Server, apis: WebSocketApiDef[], opts: { root: string }): LocalWebSocketApis {
   const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_MESSAGE_BYTES });
