@@ -12,12 +12,16 @@
  * Its environment is Lambda's own (AWS_LAMBDA_RUNTIME_API, the image's PATH): no setting of the
  * service. The CLI directories are the image's PATH.
  */
-import { request } from 'node:http';
 import { readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { EXECUTOR_CONTRACT_VERSION, execRequest, type ExecResult } from './contract.ts';
 import { runDirect } from './direct.ts';
+
+// Not `import { request } from 'node:http'`: an ES import of node:http reads every export to build
+// its namespace, and its WebSocket, CloseEvent and MessageEvent getters load undici, about 30 ms
+// of every cold start for a process that never uses them (docs/performance.md, "Our DynamoDB client").
+const { request } = process.getBuiltinModule('node:http');
 
 const RUNTIME = `http://${process.env.AWS_LAMBDA_RUNTIME_API}/2018-06-01/runtime`;
 
