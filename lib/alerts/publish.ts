@@ -1,5 +1,5 @@
 import type { AttributeValue, DynamoDBBatchResponse, DynamoDBRecord } from 'aws-lambda';
-import { unmarshall } from '@aws-sdk/util-dynamodb';
+import { unmarshallMap } from '../db/dynamodb.ts';
 import type { Deps } from '../deps.ts';
 import { log } from '../log.ts';
 import { ALERT_DETAIL_TYPE, ALERT_SOURCE, EventBridgeError, eventBridgeBus, localAlertBus, type AlertBus, type AlertEvent } from './bus.ts';
@@ -54,7 +54,7 @@ export async function publishStreamBatch(d: Deps, records: DynamoDBRecord[], bus
   const pending: Array<{ record: DynamoDBRecord; event: AlertEvent }> = [];
   for (const record of records) {
     if (record.eventName !== 'INSERT' || !record.dynamodb?.NewImage) continue;
-    const event = eventOfItem(unmarshall(record.dynamodb.NewImage as Record<string, AttributeValue> as never) as Record<string, unknown>);
+    const event = eventOfItem(unmarshallMap(record.dynamodb.NewImage as Record<string, AttributeValue> as never));
     if (event) pending.push({ record, event });
   }
   if (pending.length === 0) return { batchItemFailures: [] };

@@ -1,6 +1,6 @@
 import '../lazy-core.ts'; // one chunk for what the lazy code shares with its function (lib/lazy-core.ts)
 import { createHash } from 'node:crypto';
-import { GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, QueryCommand } from '../db/dynamodb.ts';
 import type { Deps } from '../deps.ts';
 import { epochSeconds, isConditionalCheckFailed, isExpired } from '../db/client.ts';
 import { NotFoundError, ValidationError } from '../errors.ts';

@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, UpdateCommand } from '../db/dynamodb.ts';
 import type { Db } from '../db/client.ts';
 import { isConditionalCheckFailed, queryPrefix } from '../db/client.ts';
 import { AppError, ConflictError, NotFoundError } from '../errors.ts';

@@ -1,4 +1,4 @@
-import { QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { QueryCommand } from '../db/dynamodb.ts';
 import type { Deps } from '../deps.ts';
 import { userPk } from '../connections/repo.ts';
 import { displayCommand } from './output.ts';

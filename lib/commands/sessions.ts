@@ -1,4 +1,4 @@
-import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand } from '../db/dynamodb.ts';
 import type { Db } from '../db/client.ts';
 import type { ProviderId } from '../connectors/generated/ids.ts';
 

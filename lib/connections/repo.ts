@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '../db/dynamodb.ts';
 import type { Db } from '../db/client.ts';
 import { epochSeconds, isConditionalCheckFailed, nowIso, queryPrefix } from '../db/client.ts';
 import { ConflictError } from '../errors.ts';

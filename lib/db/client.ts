@@ -1,5 +1,4 @@
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, QueryCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
+import { DocumentClient, QueryCommand, type QueryCommandInput } from './dynamodb.ts';
 
 export interface DbSettings {
   tableName: string;
@@ -8,20 +7,19 @@ export interface DbSettings {
 }
 
 export interface Db {
-  doc: DynamoDBDocumentClient;
+  doc: DocumentClient;
   table: string;
 }
 
 export function createDb(s: DbSettings): Db {
-  const client = new DynamoDBClient({
+  const doc = new DocumentClient({
     region: s.region,
     ...(s.endpoint
       ? // the embedded emulator accepts any signature; static placeholder credentials avoid the default chain's lookups
-        { endpoint: s.endpoint, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } }
+        { endpoint: s.endpoint, credentials: async () => ({ accessKeyId: 'local', secretAccessKey: 'local' }) }
       : {}),
     maxAttempts: 4,
   });
-  const doc = DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
   return { doc, table: s.tableName };
 }
 

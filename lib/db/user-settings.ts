@@ -1,4 +1,4 @@
-import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand } from './dynamodb.ts';
 import type { Db } from './client.ts';
 import { isConditionalCheckFailed, nowIso } from './client.ts';
 

@@ -1,4 +1,4 @@
-import { DeleteCommand, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, GetCommand, PutCommand, UpdateCommand } from '../db/dynamodb.ts';
 import type { Db } from '../db/client.ts';
 import { isConditionalCheckFailed, queryPrefix } from '../db/client.ts';
 import { userPk } from '../connections/repo.ts';

@@ -1,4 +1,4 @@
-import { DeleteCommand, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, GetCommand, PutCommand } from '../db/dynamodb.ts';
 import type { Deps } from '../deps.ts';
 import { queryPrefix } from '../db/client.ts';
 import { ConflictError, NotFoundError, ValidationError } from '../errors.ts';

@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { DeleteCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, PutCommand } from '../db/dynamodb.ts';
 import type { Db } from '../db/client.ts';
 import { epochSeconds, isConditionalCheckFailed, nowIso } from '../db/client.ts';
 import { newBinding } from './binding.ts';

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '../db/dynamodb.ts';
 import type { Deps } from '../deps.ts';
 import { isConditionalCheckFailed, nowIso } from '../db/client.ts';
 import { userPk } from '../connections/repo.ts';

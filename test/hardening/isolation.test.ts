@@ -1,5 +1,5 @@
 import { resolve } from 'node:path';
-import { QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { QueryCommand } from '../../lib/db/dynamodb.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { deps } from '../../lib/deps.ts';
 import { routes } from '../../lib/http/routes.ts';

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, beforeEach, expect } from 'vitest';
-import { ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { ScanCommand } from '../../lib/db/dynamodb.ts';
 import { deps } from '../../lib/deps.ts';
 import { setRetryDelayScale } from '../../lib/provider-http.ts';
 import { isGoogleSimulator, type GoogleSimulator } from '../../lib/connectors/gcp/simulator.ts';

@@ -1,10 +1,10 @@
+import { closeAwsConnections } from '../../lib/aws/http.ts';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { BatchWriteCommand, DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { BatchWriteCommand, DocumentClient, GetCommand, PutCommand, QueryCommand, ScanCommand } from '../../lib/db/dynamodb.ts';
 import { ensureTable, startEmbeddedDynamo, STORE_BLOCK_CACHE_BYTES, STORE_READ_BATCH, type EmbeddedDynamo } from '../../lib/local/dynamo.ts';
 
 // Every iterator the embedded store opens (abstract-level as dynalite resolves it), to see whether
@@ -40,18 +40,18 @@ async function stillOpen(): Promise<number> {
 }
 
 let dynamo: EmbeddedDynamo;
-let doc: DynamoDBDocumentClient;
+let doc: DocumentClient;
 const TABLE = 'iterators';
 
 beforeAll(async () => {
   dynamo = await startEmbeddedDynamo();
   await ensureTable(dynamo.endpoint, TABLE);
-  doc = DynamoDBDocumentClient.from(new DynamoDBClient({ endpoint: dynamo.endpoint, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } }));
+  doc = new DocumentClient({ endpoint: dynamo.endpoint, region: 'us-east-1', credentials: async () => ({ accessKeyId: 'local', secretAccessKey: 'local' }) });
   for (let i = 0; i < 6; i++) await doc.send(new PutCommand({ TableName: TABLE, Item: { pk: 'USER#u', sk: `CONN#${i}`, gsi1pk: 'G', gsi1sk: String(i) } }));
 });
 afterAll(async () => {
   Object.assign(AbstractLevel.prototype, originals);
-  doc.destroy();
+  closeAwsConnections();
   await dynamo.close();
 });
 
@@ -89,19 +89,19 @@ describe('embedded DynamoDB persisted in a data dir', () => {
   const sk = (i: number) => `CONN#${String(i).padStart(3, '0')}`;
   let dir: string;
   let store: EmbeddedDynamo;
-  let client: DynamoDBDocumentClient;
+  let client: DocumentClient;
 
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'aurora-local-dynamo-'));
     store = await startEmbeddedDynamo({ path: dir });
     await ensureTable(store.endpoint, TABLE);
-    client = DynamoDBDocumentClient.from(new DynamoDBClient({ endpoint: store.endpoint, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } }));
+    client = new DocumentClient({ endpoint: store.endpoint, region: 'us-east-1', credentials: async () => ({ accessKeyId: 'local', secretAccessKey: 'local' }) });
     // small items, so that one read's 16 KB would hold far more of them than a batch
     for (let i = 0; i < ITEMS; i++) await client.send(new PutCommand({ TableName: TABLE, Item: { pk: 'USER#p', sk: sk(i), gsi1pk: 'G', gsi1sk: sk(i) } }));
     await client.send(new PutCommand({ TableName: TABLE, Item: { pk: 'USER#p', sk: 'AUDIT#1' } }));
   });
   afterAll(async () => {
-    client.destroy();
+    closeAwsConnections();
     await store.close();
     rmSync(dir, { recursive: true, force: true });
   });

@@ -1,7 +1,7 @@
 import '../../lazy-core.ts'; // one chunk for what the lazy code shares with its function (lib/lazy-core.ts)
 import type { Deps } from '../../deps.ts';
 import type { Connection } from '../../connections/types.ts';
-import { DeleteCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand } from '../../db/dynamodb.ts';
 import { userPk } from '../../connections/repo.ts';
 import { log } from '../../log.ts';
 import { ELIGIBLE_SETTING } from './connection.ts';

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, UpdateCommand } from '../../db/dynamodb.ts';
 import type { Db } from '../../db/client.ts';
 import { epochSeconds, isConditionalCheckFailed, isExpired, nowIso } from '../../db/client.ts';
 import { userPk } from '../../connections/repo.ts';

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { DeleteCommand, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, GetCommand, PutCommand, QueryCommand } from '../../db/dynamodb.ts';
 import type { Deps } from '../../deps.ts';
 import { epochSeconds, isConditionalCheckFailed } from '../../db/client.ts';
 import { updateConnectionStatus, userPk, writeAudit } from '../../connections/repo.ts';

@@ -1,5 +1,5 @@
 import { createHash, generateKeyPairSync, randomBytes } from 'node:crypto';
-import { DeleteCommand, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, GetCommand, PutCommand, UpdateCommand } from '../../db/dynamodb.ts';
 import type { Deps } from '../../deps.ts';
 import { isConditionalCheckFailed } from '../../db/client.ts';
 import { userPk } from '../../connections/repo.ts';

@@ -1,4 +1,4 @@
-import { BatchWriteCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { BatchWriteCommand, PutCommand } from '../../db/dynamodb.ts';
 import type { Db } from '../../db/client.ts';
 import { epochSeconds, queryPrefix } from '../../db/client.ts';
 import { userPk } from '../../connections/repo.ts';
