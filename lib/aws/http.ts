@@ -7,8 +7,9 @@ import { signRequest, type SigningCredentials } from './sigv4.ts';
  * One signed request to an AWS service, for the clients we keep ourselves instead of the SDK's
  * (DynamoDB, lib/db/dynamodb.ts; API Gateway's management API, lib/kubectl/management.ts): over
  * node:http(s) with kept-alive connections, SigV4 afresh on each attempt, and the SDK's standard
- * retry mode (4 attempts unless told, full-jitter backoff from 100 ms capped at 20 s) for
- * throttling, server faults, timeouts and connections that break. A refusal is thrown at once.
+ * retry mode (the attempts the caller gives, full-jitter backoff from 100 ms capped at 20 s, the
+ * retry quota below) for throttling, server faults, timeouts and connections that break. A
+ * refusal is thrown at once.
  */
 
 /**
@@ -51,6 +52,21 @@ export interface AwsEndpoint {
 
 const RETRY_DELAYS = { baseDelayMs: 100, maxDelayMs: 20_000 };
 
+/**
+ * The standard mode's retry quota, per endpoint as the SDK keeps one per client: 500 tokens, a
+ * retry costs 5 (10 after a timeout or a broken connection), a success gives back what its retry
+ * cost, or 1 when it needed none. During an outage retries stop once the quota is spent, so the
+ * callers' load on a struggling service is not multiplied by the attempts; they come back as
+ * requests succeed again.
+ */
+export const RETRY_QUOTA = { capacity: 500, cost: 5, timeoutCost: 10 } as const;
+const quotas = new WeakMap<AwsEndpoint, { tokens: number }>();
+const quotaOf = (ep: AwsEndpoint) => {
+  let q = quotas.get(ep);
+  if (!q) quotas.set(ep, (q = { tokens: RETRY_QUOTA.capacity }));
+  return q;
+};
+
 // One keep-alive agent per scheme for the process (the SDK's NodeHttpHandler keeps one per client):
 // a TLS handshake per call would cost more than most calls.
 const agents = new Map<string, { agent: Agent; request: typeof httpRequest }>();
@@ -75,19 +91,31 @@ export function closeAwsConnections(): void {
 }
 
 /**
- * Send `body` to `path` under the endpoint, retried as the SDK would; answers a 2xx as it came,
- * throws anything else as an AwsError named by `errorName`.
+ * Send the request, retried as the SDK would; answers a 2xx as it came, throws anything else as
+ * an AwsError named as the SDK names it (`errorOf`).
  */
 export async function awsCall(ep: AwsEndpoint, req: { method: string; url: URL; headers: Record<string, string>; body: string }): Promise<AwsAnswer> {
   const clock = ep.clock ?? realClock;
+  const quota = quotaOf(ep);
+  let spent = 0;
   return withRetry(
     { attempts: ep.attempts, ...RETRY_DELAYS },
     async () => {
       const answer = await send(ep, req, await ep.credentials(), clock);
-      if (answer.status >= 200 && answer.status < 300) return answer;
+      if (answer.status >= 200 && answer.status < 300) {
+        quota.tokens = Math.min(RETRY_QUOTA.capacity, quota.tokens + (spent || 1));
+        return answer;
+      }
       throw errorOf(answer);
     },
-    (outcome) => (!outcome.ok && isRetryableAwsError(outcome.error) ? {} : false),
+    (outcome) => {
+      if (outcome.ok || !isRetryableAwsError(outcome.error)) return false;
+      const cost = (outcome.error as AwsError).$metadata.httpStatusCode === undefined ? RETRY_QUOTA.timeoutCost : RETRY_QUOTA.cost;
+      if (quota.tokens < cost) return false;
+      quota.tokens -= cost;
+      spent = cost;
+      return {};
+    },
     clock,
   );
 }

@@ -200,6 +200,29 @@ describe('errors and retries (the SDK standard mode: 4 attempts, full-jitter bac
     expect([v.name, v.message, v.$fault, seen.length]).toEqual(['ValidationException', 'One or more parameter values were invalid', 'client', 1]);
   });
 
+  it('the retry quota (500 tokens, 5 a retry): once an outage has spent it, failures are final at the first attempt; successes earn it back', async () => {
+    let failing = true;
+    const answers = (n: number) => {
+      for (let i = 0; i < n; i++) script.push((res) => (failing ? json(res, 500, { __type: 'com.amazon.coral.service#InternalFailure' }) : json(res, 200, {})));
+    };
+    const c = client();
+    const get = () => c.send(new GetCommand({ TableName: 't', Key: { pk: 'p' } })).then(() => 'ok', (e: Error) => e.name);
+    answers(33 * 4);
+    for (let i = 0; i < 33; i++) expect(await get()).toBe('InternalFailure');
+    expect(seen).toHaveLength(132); // 33 × 4 attempts, 99 retries: 495 tokens
+    answers(3);
+    expect(await get()).toBe('InternalFailure'); // the last 5 tokens: one retry
+    expect(await get()).toBe('InternalFailure'); // none left
+    expect(seen).toHaveLength(135);
+    failing = false;
+    answers(5);
+    for (let i = 0; i < 5; i++) expect(await get()).toBe('ok'); // +1 each
+    failing = true;
+    answers(2);
+    expect(await get()).toBe('InternalFailure');
+    expect(seen).toHaveLength(142); // the 5 earned tokens bought one retry
+  });
+
   it('a connection DynamoDB closed without answering is tried again on a new one', async () => {
     script.push((res) => res.socket?.destroy());
     const got = await client().send(new GetCommand({ TableName: 't', Key: { pk: 'p' } }));
