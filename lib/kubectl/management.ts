@@ -1,5 +1,6 @@
 import { awsCall, type AwsEndpoint } from '../aws/http.ts';
 import { ownAwsCredentials } from '../aws/identity.ts';
+import { uriEncode } from '../aws/sigv4.ts';
 import type { Deps } from '../deps.ts';
 import { log } from '../log.ts';
 import type { ServerMessage } from './protocol.ts';
@@ -41,7 +42,7 @@ function endpoint(d: Deps): AwsEndpoint {
 /** The connection's resource: the stage URL's path, then /@connections/{id}, the id encoded as the SDK encodes a path label. */
 function connectionUrl(ep: AwsEndpoint, connectionId: string): URL {
   const u = new URL(ep.url.href);
-  u.pathname = `${u.pathname.replace(/\/+$/, '')}/@connections/${encodeURIComponent(connectionId).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`)}`;
+  u.pathname = `${u.pathname.replace(/\/+$/, '')}/@connections/${uriEncode(connectionId)}`;
   return u;
 }
 
