@@ -43,9 +43,9 @@ function rssMb(pid: number): number {
   return Math.round(Number(m[1]) / 102.4) / 10;
 }
 
-async function startServer(dataDir: string, nodeFlags: string[]): Promise<{ url: string; pid: number; stop: () => Promise<void> }> {
+async function startServer(dataDir: string, nodeFlags: string[], env: NodeJS.ProcessEnv): Promise<{ url: string; pid: number; stop: () => Promise<void> }> {
   const child = spawn(process.execPath, [...nodeFlags, resolve('scripts/start.ts'), '--simulate', '--port', '0', '--data-dir', dataDir], {
-    env: { ...process.env, LOG_LEVEL: process.env.LOG_LEVEL ?? 'info' },
+    env: { ...env, LOG_LEVEL: env.LOG_LEVEL ?? 'info' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let stderr = '';
@@ -83,13 +83,20 @@ export interface LoadOptions {
   nodeFlags?: string[];
   /** called after each answered request with the server's pid, e.g. to snapshot it */
   onProgress?: (done: number, pid: number) => void;
+  /**
+   * The server's environment (default: this process's). `npm run bench` passes the one it started
+   * with: by the load part, its own in-process runtimes have written their settings into
+   * process.env (LOG_LEVEL=silent, the endpoints of simulators and an executor already closed),
+   * and a server inheriting them is not the one `npm start` runs.
+   */
+  env?: NodeJS.ProcessEnv;
 }
 
 export async function benchLoad(opts: LoadOptions = {}): Promise<LoadBench> {
   const total = opts.requests ?? 40_000;
   const rssFirstAt = Math.min(5000, Math.ceil(total / 8));
   const dataDir = mkdtempSync(join(tmpdir(), 'aurora-bench-load-'));
-  const server = await startServer(dataDir, opts.nodeFlags ?? []);
+  const server = await startServer(dataDir, opts.nodeFlags ?? [], opts.env ?? process.env);
   try {
     const json = { 'content-type': 'application/json' };
     // each client: its user, its External ID, its accounts (connected once before the clock starts)

@@ -20,6 +20,10 @@ import { setLogLevel } from '../lib/log.ts';
 import { FLOOR_SOURCE, OLD_FLOOR_SOURCE, bundleFunction, coldRequest, functionEntries, writeRunner } from './bench-cold.ts';
 import { benchLoad } from './bench-load.ts';
 
+// the environment as it was given: the runtimes this script starts write their settings into
+// process.env, and the load part's server must not inherit them (scripts/bench-load.ts, `env`)
+const givenEnv = { ...process.env };
+
 const { values } = parseArgs({
   options: {
     json: { type: 'boolean', default: false },
@@ -214,7 +218,7 @@ if (web) Object.assign(extra, await web.benchConsole());
 
 // Last, so the memory it leaves behind in this process cannot touch the other figures (the server
 // under load is a process of its own).
-const load = await benchLoad({ requests: loadRequests });
+const load = await benchLoad({ requests: loadRequests, env: givenEnv });
 
 const result = { functions, floor_bundle_bytes: floorBundle.bytes, floor_import_ms, floor_bundled_sdk_ms, floor_cold_request_ms, list_latency, cloud_tool, mcp, ...extra, load, load_average: { start: loadAtStart, end: loadavg().map(round2), cpus: availableParallelism() } };
 if (values.json) {
