@@ -38,7 +38,8 @@ export interface AwsAnswer {
 }
 
 export interface AwsEndpoint {
-  url: URL;
+  /** the service's base URL (a string: the stacks' typecheck sees these modules with another @types/node, whose URL type differs) */
+  url: string;
   region: string;
   /** the signing name: dynamodb, execute-api */
   service: string;
@@ -94,7 +95,7 @@ export function closeAwsConnections(): void {
  * Send the request, retried as the SDK would; answers a 2xx as it came, throws anything else as
  * an AwsError named as the SDK names it (`errorOf`).
  */
-export async function awsCall(ep: AwsEndpoint, req: { method: string; url: URL; headers: Record<string, string>; body: string }): Promise<AwsAnswer> {
+export async function awsCall(ep: AwsEndpoint, req: { method: string; url: string; headers: Record<string, string>; body: string }): Promise<AwsAnswer> {
   const clock = ep.clock ?? realClock;
   const quota = quotaOf(ep);
   let spent = 0;
@@ -120,10 +121,10 @@ export async function awsCall(ep: AwsEndpoint, req: { method: string; url: URL; 
   );
 }
 
-function send(ep: AwsEndpoint, req: { method: string; url: URL; headers: Record<string, string>; body: string }, creds: SigningCredentials, clock: RetryClock): Promise<AwsAnswer> {
-  const headers = signRequest({ method: req.method, url: req.url.href, headers: req.headers, body: req.body }, creds, { region: ep.region, service: ep.service }, new Date(clock.now()));
+function send(ep: AwsEndpoint, req: { method: string; url: string; headers: Record<string, string>; body: string }, creds: SigningCredentials, clock: RetryClock): Promise<AwsAnswer> {
+  const headers = signRequest({ method: req.method, url: req.url, headers: req.headers, body: req.body }, creds, { region: ep.region, service: ep.service }, new Date(clock.now()));
   headers['content-length'] = String(Buffer.byteLength(req.body));
-  const { agent, request } = transport(req.url.protocol);
+  const { agent, request } = transport(new URL(req.url).protocol);
   return new Promise((resolve, reject) => {
     const r = request(req.url, { method: req.method, headers, agent }, (res) => {
       readAll(res).then(

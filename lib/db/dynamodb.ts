@@ -165,7 +165,7 @@ export class DocumentClient {
 
   constructor(o: DocumentClientOptions) {
     this.#endpoint = {
-      url: new URL(regionalEndpoint('dynamodb', o.region, o.endpoint)),
+      url: regionalEndpoint('dynamodb', o.region, o.endpoint),
       region: o.region,
       service: 'dynamodb',
       credentials: o.credentials ?? (() => ownAwsCredentials()),

@@ -25,7 +25,7 @@ function endpoint(d: Deps): AwsEndpoint {
   let ep = endpoints.get(url);
   if (!ep) {
     ep = {
-      url: new URL(url),
+      url,
       region: d.config.core.region,
       service: 'execute-api',
       attempts: 3,
@@ -40,10 +40,10 @@ function endpoint(d: Deps): AwsEndpoint {
 }
 
 /** The connection's resource: the stage URL's path, then /@connections/{id}, the id encoded as the SDK encodes a path label. */
-function connectionUrl(ep: AwsEndpoint, connectionId: string): URL {
-  const u = new URL(ep.url.href);
+function connectionUrl(ep: AwsEndpoint, connectionId: string): string {
+  const u = new URL(ep.url);
   u.pathname = `${u.pathname.replace(/\/+$/, '')}/@connections/${uriEncode(connectionId)}`;
-  return u;
+  return u.href;
 }
 
 const isGone = (e: unknown) => (e as { name?: string })?.name === 'GoneException' || (e as { $metadata?: { httpStatusCode?: number } })?.$metadata?.httpStatusCode === 410;
