@@ -184,8 +184,10 @@ describe('no state survives a run', () => {
       expect(look.status).toBe(200);
       expect(look.body.output.tagged_processes).toBe(0);
       expect(look.body.output.tagged_files).toEqual([]);
-      // the run's /tmp is empty but for the CLI directory this suite keeps under /tmp (bound read-only)
-      expect(look.body.output.tmp_files).toEqual([binDir.split('/').pop()]);
+      // the run's /tmp is empty but for the CLI directories of CLOUD_TOOL_PATH that lie under /tmp
+      // (bound read-only): this suite's, and node's when the repository itself was cloned there
+      const boundUnderTmp = [binDir, dirname(process.execPath)].filter((d) => d.startsWith('/tmp/')).map((d) => d.split('/')[2]);
+      expect([...look.body.output.tmp_files].sort()).toEqual([...new Set(boundUnderTmp)].sort());
     }
   });
 });
