@@ -7,7 +7,7 @@ import type { SigningCredentials } from './sigv4.ts';
  * IAM login (lib/secrets/index.ts).
  */
 
-let chain: (() => Promise<SigningCredentials>) | undefined;
+let chain: Promise<() => Promise<SigningCredentials>> | undefined;
 
 /**
  * Aurora's own identity. On Lambda these are the function role's credentials, which the runtime
@@ -20,14 +20,15 @@ export async function ownAwsCredentials(env: NodeJS.ProcessEnv = process.env): P
   const accessKeyId = env.AWS_ACCESS_KEY_ID;
   const secretAccessKey = env.AWS_SECRET_ACCESS_KEY;
   if (accessKeyId && secretAccessKey) return { accessKeyId, secretAccessKey, ...(env.AWS_SESSION_TOKEN ? { sessionToken: env.AWS_SESSION_TOKEN } : {}) };
-  if (!chain) {
-    const provider = (await import('@aws-sdk/credential-provider-node')).defaultProvider();
-    chain = async () => {
+  // the promise is kept, not the provider: requests that start together share one chain and its cache
+  chain ??= import('@aws-sdk/credential-provider-node').then(({ defaultProvider }) => {
+    const provider = defaultProvider();
+    return async () => {
       const c = await provider();
       return { accessKeyId: c.accessKeyId, secretAccessKey: c.secretAccessKey, ...(c.sessionToken ? { sessionToken: c.sessionToken } : {}) };
     };
-  }
-  return chain();
+  });
+  return (await chain)();
 }
 
 const DNS_SUFFIX: Array<[RegExp, string]> = [
